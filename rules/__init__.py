@@ -1,0 +1,89 @@
+"""The rule catalogue: one module per rule, found by scanning this package, plus
+third-party rules registered under the ``validate_imports.rules`` entry point.
+
+A rule module defines ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, ``FIX``
+(``"always"``, ``"sometimes"`` or ``"never"``), a Markdown module docstring (the
+rule's page: *What it does*, *Why is this bad?*, *Example*, *Use instead*, *Fix
+safety*) and ``check(ctx) -> Iterable[Finding]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Any
+
+from validator.models import Finding, Severity
+
+ENTRY_POINT_GROUP = "validate_imports.rules"
+CODE_PATTERN = re.compile(r"^[A-Z]{2,5}-\d{3}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    fix: str
+    doc: str
+    check: Callable[[Any], Iterable[Finding]]
+    module: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class RuleError(Exception):
+    """A rule module is malformed (a programming error in a rule, reported with exit 2)."""
+
+
+def rule_from_module(module: ModuleType) -> Rule:
+    missing = [a for a in ("CODE", "NAME", "SEVERITY", "SUMMARY", "FIX", "check") if not hasattr(module, a)]
+    if missing or not module.__doc__:
+        raise RuleError(f"rule module {module.__name__} lacks {', '.join(missing) or 'a docstring'}")
+    if not CODE_PATTERN.match(module.CODE):
+        raise RuleError(f"rule module {module.__name__} has a malformed code {module.CODE!r}")
+    if module.FIX not in ("always", "sometimes", "never"):
+        raise RuleError(f"rule {module.CODE}: FIX must be always, sometimes or never")
+    return Rule(
+        code=module.CODE,
+        name=module.NAME,
+        severity=Severity(module.SEVERITY),
+        summary=module.SUMMARY,
+        fix=module.FIX,
+        doc=module.__doc__.strip() + "\n",
+        check=module.check,
+        module=module.__name__,
+    )
+
+
+@cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, sorted by code; built-in modules first, then entry points."""
+    found: dict[str, Rule] = {}
+    modules = [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+        if re.match(r"^[a-z]+\d{3}_", info.name)
+    ]
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        modules.append(ep.load())
+    for module in modules:
+        rule = rule_from_module(module)
+        if rule.code in found:
+            raise RuleError(f"rule code {rule.code} is defined twice ({found[rule.code].module}, {rule.module})")
+        found[rule.code] = rule
+    return tuple(sorted(found.values(), key=lambda r: r.code))
+
+
+def get_rule(code: str) -> Rule | None:
+    code = code.upper()
+    return next((r for r in all_rules() if r.code == code), None)

@@ -1,0 +1,9 @@
+"""validate-imports: static checks for the Lambda ZIPs a CI workflow builds."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from validator.api import DockerImportValidator, ValidationResult  # noqa: E402
+
+__all__ = ["DockerImportValidator", "ValidationResult", "__version__"]

@@ -1,0 +1,189 @@
+"""The repository on disk: which files exist, and their text, read safely and once.
+
+The simulation seeds its virtual tree from ``Repo.files`` (git's list of tracked and
+untracked-not-ignored files where there is a git checkout, else a walk), so globs
+expand against what CI would check out.  Reading never follows a path out of the
+root, never loops on symlinks, and refuses files that are too large or binary.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+#: directories never worth walking (vendored, caches, virtual environments)
+SKIP_DIRS = frozenset(
+    {".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", ".ruff_cache",
+     ".pytest_cache", ".terraform", ".aws-sam", ".serverless", ".hypothesis"}
+)
+
+#: a source file larger than this is not parsed (reported as a problem instead)
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+
+#: at most this many files are listed (a larger tree is truncated, and says so)
+MAX_FILES = 200_000
+
+
+class RepoError(Exception):
+    """The repository cannot be read at all (exit 2)."""
+
+
+@dataclass
+class Repo:
+    """A repository root with its file list and a text cache."""
+
+    root: Path
+    files: list[str] = field(default_factory=list)  # POSIX, relative, sorted
+    truncated: bool = False
+    _dirs: set[str] | None = field(default=None, repr=False)
+    _file_set: set[str] | None = field(default=None, repr=False)
+    _text: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _errors: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def open(cls, root: Path) -> Repo:
+        root = root.resolve()
+        if not root.is_dir():
+            raise RepoError(f"repository root {root} is not a directory")
+        repo = cls(root=root)
+        repo.files, repo.truncated = list_files(root)
+        return repo
+
+    @property
+    def file_set(self) -> set[str]:
+        if self._file_set is None:
+            self._file_set = set(self.files)
+        return self._file_set
+
+    @property
+    def dirs(self) -> set[str]:
+        """Every directory that holds a listed file ("" is the root)."""
+        if self._dirs is None:
+            dirs = {""}
+            for f in self.files:
+                parent = PurePosixPath(f).parent
+                while str(parent) not in dirs:
+                    dirs.add(str(parent) if str(parent) != "." else "")
+                    if str(parent) in ("", "."):
+                        break
+                    parent = parent.parent
+            dirs.discard(".")
+            self._dirs = dirs
+        return self._dirs
+
+    def is_file(self, rel: str) -> bool:
+        return rel in self.file_set
+
+    def is_dir(self, rel: str) -> bool:
+        return rel.strip("/") in self.dirs
+
+    def read_text(self, rel: str) -> str | None:
+        """The file's text (UTF-8, BOM removed, undecodable bytes replaced), or None when it
+        cannot be read (too large, binary, outside the root); ``error(rel)`` says why."""
+        if rel in self._text:
+            return self._text[rel]
+        text: str | None = None
+        try:
+            path = safe_join(self.root, rel)
+            size = path.stat().st_size
+            if size > MAX_TEXT_BYTES:
+                self._errors[rel] = f"{rel} is {size // 1_000_000} MB, larger than the {MAX_TEXT_BYTES // 1_000_000} MB read limit"
+            else:
+                data = path.read_bytes()
+                if b"\0" in data[:8192]:
+                    self._errors[rel] = f"{rel} is a binary file"
+                else:
+                    text = data.decode("utf-8-sig", errors="replace")
+        except (OSError, ValueError) as exc:
+            self._errors[rel] = f"cannot read {rel}: {exc}"
+        self._text[rel] = text
+        return text
+
+    def error(self, rel: str) -> str:
+        return self._errors.get(rel, "")
+
+    def glob(self, pattern: str) -> list[str]:
+        """Listed files matching a ``fnmatch``-style pattern on the whole relative path."""
+        import fnmatch
+
+        return [f for f in self.files if fnmatch.fnmatchcase(f, pattern)]
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """``root/rel``, refusing anything that resolves outside ``root``."""
+    path = (root / rel).resolve()
+    if path != root and root not in path.parents:
+        raise ValueError(f"{rel} points outside the repository")
+    return path
+
+
+def find_root(start: Path) -> Path:
+    """The repository root above ``start``: the nearest folder with ``.git``, else the one
+    that holds ``.github/``, else ``start`` itself (a file's folder)."""
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    for candidate in (here, *here.parents):
+        if (candidate / ".github").is_dir():
+            return candidate
+    return here
+
+
+def list_files(root: Path) -> tuple[list[str], bool]:
+    """Files of the repository, relative and sorted; git's view when it is a checkout."""
+    files = _git_files(root)
+    if files is None:
+        files = _walk_files(root)
+    truncated = len(files) > MAX_FILES
+    return sorted(files)[:MAX_FILES], truncated
+
+
+def _git_files(root: Path) -> list[str] | None:
+    if not (root / ".git").exists():
+        return None
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True, timeout=60, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    names = proc.stdout.decode("utf-8", errors="replace").split("\0")
+    out = []
+    for name in names:
+        if not name or any(part in SKIP_DIRS for part in name.split("/")[:-1]):
+            continue
+        # git lists deleted-but-tracked files too; the checkout CI makes has them, but a
+        # working tree without them is what the user is looking at
+        if (root / name).is_file() or (root / name).is_symlink():
+            out.append(name)
+    return out
+
+
+def _walk_files(root: Path) -> list[str]:
+    out: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:  # a symlink loop
+            dirnames[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in filenames:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            out.append(rel.replace(os.sep, "/"))
+        if len(out) > MAX_FILES:
+            break
+    return out
