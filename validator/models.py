@@ -159,6 +159,7 @@ class CopyRecord:
     failure_detail: str = ""
     suggestion: str | None = None  # closest existing repository path, for missing sources
     step_key: str = ""  # identifies the run step (workflow:job:step-index:matrix)
+    job_key: str = ""  # ``JobRun.key`` of the job run it happened in
     loop_context: str | None = None  # "for name in …" / function name, when inside one
     statement: tuple[int, int] = (0, 0)  # script offsets of the command (for fixes)
 
@@ -179,6 +180,7 @@ class Package:
     root_dir: str | None = None
     copies: list[CopyRecord] = field(default_factory=list)  # copies that fed this package
     is_layer: bool = False
+    step_key: str = ""  # the run step of the ``zip`` (same format as ``CopyRecord.step_key``)
     #: built by a step the tool cannot model (only the deploy reference is known)
     opaque: bool = False
     opaque_reason: str = ""
@@ -239,6 +241,11 @@ class HandlerConfig:
     architectures: list[str] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
     environment: dict[str, str] = field(default_factory=dict)
+    s3_bucket: str | None = None
+    #: "Zip" or "Image"; an image function's handler is checked against its image, not a ZIP
+    package_type: str = "Zip"
+    #: serverless ``package.patterns`` (ordered, ``!`` excludes) or archive_file ``excludes`` as ``!glob``
+    patterns: list[str] = field(default_factory=list)
 
 
 @dataclass

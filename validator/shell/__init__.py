@@ -1,9 +1,36 @@
-"""Shell front end: ``parse_script(text) -> Script`` (see ``ir.py``).  INTERFACE STUB."""
+"""Shell front end: ``parse_script(text) -> Script`` (node types in ``ir.py``).
+
+What the simulator can rely on beyond ``ir.py``:
+
+- Statements are parsed one by one; what cannot be read becomes an ``Unread`` node at
+  the smallest unit found (a list item, a loop body line, a ``case`` arm statement),
+  never a missing statement.  ``parse_script`` never raises.
+- ``export``/``local``/``readonly``/``declare``/``typeset`` with only names and
+  ``NAME=value`` operands become a ``Command`` with no words and one ``Assignment`` per
+  operand (``scope`` says which builtin; ``value`` None for a bare name).
+- ``[ … ]``/``test …`` and ``[[ … ]]`` become ``Test``; arrays (``a=(x y)``) become an
+  ``Assignment`` whose value is the raw ``(x y)``; ``$(( … ))`` stays raw in word text;
+  ``(( … ))`` commands become ``Unread`` (reason says arithmetic), and ``for (( … ))``
+  becomes a ``While`` whose condition is that ``Unread``.
+- Here-documents are ``Redirect(op="<<"|"<<-", target=<delimiter word>, heredoc=<body>)``.
+"""
 
 from __future__ import annotations
 
-from validator.shell.ir import Script
+from validator.shell.ir import Script, Unread
+from validator.shell.lex import lex
+from validator.shell.mask import mask_expressions
+from validator.shell.parser import Parser
+
+__all__ = ["parse_script"]
 
 
 def parse_script(text: str) -> Script:
-    raise NotImplementedError
+    """Parse a ``run:`` script into the IR, recovering from what bashlex cannot read."""
+    replaced, expressions = mask_expressions(text)
+    try:
+        lexed = lex(replaced)
+        body = Parser(text, replaced, lexed).statements(lexed.tokens)
+    except RecursionError:
+        body = [Unread(0, len(text), text, "too deeply nested")] if text.strip() else []
+    return Script(text, body, expressions)

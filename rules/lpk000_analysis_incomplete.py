@@ -1,0 +1,79 @@
+"""# LPK-000 analysis-incomplete
+
+## What it does
+Reports a part of a workflow that the tool could not read or model, when that part may
+change what ends up in a Lambda package: a shell statement the parser cannot read, a
+command that writes into a build folder with effects the tool does not know, a path
+that depends on a value only known at run time, a ZIP that is deployed but built by a
+step the tool does not model (`python3 create_zip.py`, `make`), or a Terraform/SAM file
+that does not parse.
+
+## Why is this bad?
+A package the tool cannot rebuild is a package it cannot check. Rather than pass it
+silently (or guess an error), the tool says which line it could not follow and why, so
+you know which package went unchecked.
+
+## Example
+```yaml
+- run: |
+    python3 scripts/create_zip.py dist/ingestion.zip
+    aws lambda update-function-code --function-name ingestion \
+      --zip-file fileb://dist/ingestion.zip
+```
+
+## Use instead
+Build the archive with commands the tool models (`mkdir`, `cp`, `rsync`, `pip install -t`,
+`zip`), or declare the package explicitly in `[tool.validate-imports]`. If the step is
+correct and cannot change, suppress the finding with
+`# validate-imports: ignore[LPK-000] built by create_zip.py`.
+
+## Exceptions
+Statements that cannot touch a package (`echo`, `terraform plan`, a `case` that only
+prints) are skipped without a finding, readable or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validator.context import RuleContext
+from validator.models import Finding, Severity
+
+CODE = "LPK-000"
+NAME = "analysis-incomplete"
+SEVERITY = "warning"
+SUMMARY = "Part of the workflow could not be read or modelled, so a package may be unchecked"
+FIX = "never"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    seen: set[tuple[object, ...]] = set()
+
+    def once(finding: Finding) -> Iterator[Finding]:
+        key = (finding.span, finding.message, finding.package)
+        if key not in seen:
+            seen.add(key)
+            yield finding
+
+    for item in ctx.unmodelled:
+        if item.could_touch_package:
+            yield from once(Finding(CODE, item.reason, item.span, Severity.WARNING))
+    for report in ctx.packages:
+        pkg = report.package
+        if pkg.opaque:
+            reason = pkg.opaque_reason or "it is built by a step the tool does not model"
+            yield from once(Finding(
+                CODE, f"cannot verify package {pkg.name} ({pkg.archive}): {reason}", pkg.span,
+                Severity.WARNING, package=pkg.name,
+                hint="build the archive with cp/mkdir/zip in the workflow, or map the package in [tool.validate-imports]",
+            ))
+        elif report.link is None and not pkg.is_layer:
+            yield from once(Finding(
+                CODE, f"no handler found for package {pkg.name} ({pkg.archive}); its imports are not checked",
+                pkg.span, Severity.WARNING, package=pkg.name,
+                hint="set the handler in Terraform/SAM/serverless, or in [tool.validate-imports] packages",
+            ))
+        if report.closure is not None:
+            for problem in report.closure.problems:
+                yield from once(Finding(CODE, f"package {pkg.name}: {problem}", pkg.span, Severity.WARNING,
+                                        package=pkg.name))

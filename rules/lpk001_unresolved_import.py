@@ -1,0 +1,91 @@
+"""# LPK-001 unresolved-import
+
+## What it does
+Reports a first-party module in the handler's import closure that is not inside the
+package at the path its import names, when no copy explains it: `src/lambdas/shared`
+or `src/lib` never copied, a relative import (`from .utils import x`) in a handler at
+the ZIP root, an import inside a function that only fails when the function runs.
+
+## Why is this bad?
+The Lambda runtime imports the handler with the ZIP root on `sys.path`. A module that
+is not in the ZIP makes the cold start fail with `Runtime.ImportModuleError: Unable to
+import module 'handler': No module named 'src.lib'`; an import inside a function fails
+later, on the request that calls it.
+
+## Example
+```yaml
+- run: |
+    mkdir -p build/src/lambdas/ingestion
+    cp -r src/lambdas/ingestion/* build/src/lambdas/ingestion/
+    cd build && zip -r ../ingestion.zip .
+```
+while `src/lambdas/ingestion/handler.py` says `from src.lib.retry import backoff`.
+
+## Use instead
+```yaml
+- run: |
+    mkdir -p build/src/lambdas/ingestion build/src/lib
+    cp -r src/lambdas/ingestion/* build/src/lambdas/ingestion/
+    cp -r src/lib/* build/src/lib/
+    cd build && zip -r ../ingestion.zip .
+```
+
+## Fix safety
+When the missing module is a first-party folder of the repository, the fix adds the
+copy to the path the import names; it is unsafe when the package folder had to be
+guessed.
+
+## Exceptions
+Imports inside `if TYPE_CHECKING:` never run and are ignored. A `try:`/`except
+ImportError:` chain fails only when no branch resolves; an `except` branch that imports
+nothing makes the import optional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validator.context import RuleContext
+from validator.explain import failed_copies_for, find_misplacement
+from validator.models import Finding, Related, Severity, UnresolvedImport
+
+CODE = "LPK-001"
+NAME = "unresolved-import"
+SEVERITY = "error"
+SUMMARY = "A first-party module the handler imports is not in the package at its import path"
+FIX = "sometimes"
+
+
+def _message(package: str, module: str, items: list[UnresolvedImport]) -> str:
+    first = items[0]
+    if first.reason == "relative-import-in-top-level-module":
+        return (f"package {package}: `{first.site.text}` in {first.site.path}:{first.site.line} is a relative "
+                "import in a top-level module of the ZIP (attempted relative import with no known parent package)")
+    where = f" ({first.repo_path} in the repository)" if first.repo_path else ""
+    late = " when the function runs" if all(i.site.in_function for i in items) else " at cold start"
+    return f"package {package}: {module}{where} is imported but not in the package; the import fails{late}"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for report in ctx.packages:
+        pkg, closure = report.package, report.closure
+        if closure is None or failed_copies_for(pkg, ctx.copies):
+            continue
+        groups: dict[tuple[str, str], list[UnresolvedImport]] = {}
+        for item in closure.unresolved:
+            if item.reason in ("", "missing") and find_misplacement(pkg, item.module, item.repo_path):
+                continue  # LPK-003 (or LPK-002) names the copy that put it elsewhere
+            groups.setdefault((item.module, item.reason), []).append(item)
+        for (module, _reason), items in sorted(groups.items()):
+            items.sort(key=lambda i: (i.site.path, i.site.line))
+            related = [Related(i.site.path, i.site.line, f"imports {i.site.module}"
+                               + (f" (via {' -> '.join(i.chain)})" if len(i.chain) > 1 else ""))
+                       for i in items]
+            hint = None
+            if items[0].repo_path and items[0].reason in ("", "missing"):
+                target = module.replace(".", "/")
+                hint = f"copy {items[0].repo_path} into the package as {target}"
+            elif items[0].reason == "relative-import-in-top-level-module":
+                hint = "use an absolute import, or make the handler a module inside a package"
+            yield Finding(CODE, _message(pkg.name, module, items), pkg.span, Severity.ERROR,
+                          package=pkg.name, related=related, hint=hint)

@@ -1,0 +1,97 @@
+"""# LPK-002 handler-not-found
+
+## What it does
+Reports a configured handler string (Terraform `handler`, SAM `Handler`, serverless
+`handler`, `aws lambda create-function --handler`, or `[tool.validate-imports]`) that
+does not resolve inside the package: there is no module file at that dotted path, the
+module has no such function, or the string is malformed (no dot).
+
+## Why is this bad?
+The runtime splits the handler at its last dot, imports the module from the ZIP root
+and looks the function up. A missing module gives `Runtime.ImportModuleError`, a
+missing function `Runtime.HandlerNotFound`; both on every invocation.
+
+## Example
+```hcl
+resource "aws_lambda_function" "ingestion" {
+  handler = "src.lambdas.ingestion.handler.lambda_handler"
+}
+```
+while the workflow copies `src/lambdas/ingestion/*` to the ZIP root, or zips the build
+folder from its parent (`zip -r x.zip build` stores `build/handler.py`).
+
+## Use instead
+Copy the handler to the path the handler string names
+(`src/lambdas/ingestion/handler.py`), or zip from inside the build folder
+(`cd build && zip -r ../x.zip .`), or change the handler string to match the ZIP.
+
+## Fix safety
+When a copy put the handler's file at another path, the fix moves the copy's
+destination; it is safe when the handler comes from configuration.
+
+## Exceptions
+A handler inferred from the package tree (no configuration in the repository) is
+never reported: the tool only says which handler it assumed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validator.context import RuleContext
+from validator.explain import failed_copies_for, find_handler_elsewhere, handler_module_path
+from validator.models import Finding, Related, Severity, Span
+from validator.snippets import quote_span
+
+CODE = "LPK-002"
+NAME = "handler-not-found"
+SEVERITY = "error"
+SUMMARY = "The configured handler string does not resolve inside the package"
+FIX = "sometimes"
+
+
+def _flat_copy_spans(report: object) -> set[Span]:
+    from rules.lpk003_flat_copy import flat_copies  # the same reasoning LPK-003 reports
+
+    return set(flat_copies(report))  # type: ignore[arg-type]
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for report in ctx.packages:
+        pkg, link, closure = report.package, report.link, report.closure
+        if link is None or link.inferred or closure is None or pkg.opaque:
+            continue
+        if failed_copies_for(pkg, ctx.copies):
+            continue
+        related = []
+        if link.config is not None:
+            related.append(Related(link.config.span.path, link.config.span.line, f"handler = {link.handler}"))
+        wanted = handler_module_path(link.handler)
+        if wanted is None:
+            span = link.config.span if link.config else pkg.span
+            yield Finding(CODE, f"package {pkg.name}: malformed handler {link.handler!r}: it needs "
+                          "module.function (Runtime.MalformedHandlerName)", span, Severity.ERROR,
+                          package=pkg.name, related=related)
+            continue
+        if closure.handler_file is None:
+            elsewhere = find_handler_elsewhere(pkg, link.handler)
+            if elsewhere is not None and elsewhere.origin in _flat_copy_spans(report):
+                continue  # LPK-003 reports this copy and names the handler too
+            span = elsewhere.origin if elsewhere is not None and elsewhere.origin is not None else pkg.span
+            if elsewhere is not None:
+                what = quote_span(ctx.root, span) or "this command"
+                message = (f"package {pkg.name}: handler {link.handler} needs {wanted} at the ZIP root's "
+                           f"relative path, but `{what}` puts it at {elsewhere.path}")
+                hint = f"store the handler module as {wanted} inside the package, or change the handler to match"
+            else:
+                message = f"package {pkg.name}: handler {link.handler} needs {wanted}, which is not in the package"
+                hint = "copy the handler module into the package at that path, or correct the handler string"
+            message += f" (handler {link.explanation})" if link.explanation else ""
+            yield Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
+        elif closure.handler_function_found is False:
+            fn = link.handler.rpartition(".")[2]
+            span = link.config.span if link.config else pkg.span
+            related.insert(0, Related(closure.handler_file, 1, f"module without {fn}"))
+            yield Finding(CODE, f"package {pkg.name}: {closure.handler_file} defines no function {fn!r} "
+                          "(Runtime.HandlerNotFound)", span, Severity.ERROR, package=pkg.name, related=related,
+                          hint=f"define {fn} in the handler module, or correct the handler string")

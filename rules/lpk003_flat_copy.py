@@ -1,0 +1,116 @@
+"""# LPK-003 flat-copy
+
+## What it does
+Reports a copy that puts a source folder's files at another path inside the package
+than the one the code's absolute imports use: typically
+`cp -r src/lambdas/ingestion/* build/` while the code says
+`from src.lambdas.ingestion.alerting import send_alert`. It also catches the
+double nesting of `cp -r src/x build/src/x` into an existing folder
+(`build/src/x/x/…`), and shared code copied to `build/shared/` while imported as
+`src.lambdas.shared`.
+
+## Why is this bad?
+At cold start the ZIP root is on `sys.path`, so `src.lambdas.ingestion.alerting` is
+looked up at `src/lambdas/ingestion/alerting.py` inside the ZIP. A flat copy leaves
+`alerting.py` at the root: the deploy succeeds and the function dies with
+`Runtime.ImportModuleError: No module named 'src'`.
+
+## Example
+```yaml
+- run: |
+    mkdir -p packages/ingestion-build
+    cp -r src/lambdas/ingestion/* packages/ingestion-build/
+```
+
+## Use instead
+```yaml
+- run: |
+    mkdir -p packages/ingestion-build/src/lambdas/ingestion
+    cp -r src/lambdas/ingestion/* packages/ingestion-build/src/lambdas/ingestion/
+```
+When the handler setting names a module at the ZIP root (`handler.lambda_handler`),
+keep the flat copy for the handler and add the nested one: the package then has the
+files twice, which is what both the handler and the imports need.
+
+## Fix safety
+The fix follows the linked handler setting: with a root handler it adds the nested
+copy and keeps the flat one; with a nested handler it moves the copy. It is safe when
+the handler link comes from configuration, unsafe when the handler was inferred.
+
+## Exceptions
+A flat copy of a folder that no absolute import names is fine (a Lambda with no
+`src.*` imports may keep its files at the root) and is not reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validator.context import RuleContext
+from validator.explain import (
+    Misplacement,
+    failed_copies_for,
+    find_handler_elsewhere,
+    handler_module_path,
+    misplaced_imports,
+)
+from validator.models import Finding, PackageReport, Related, Severity, Span, UnresolvedImport
+from validator.snippets import quote_span
+
+CODE = "LPK-003"
+NAME = "flat-copy"
+SEVERITY = "error"
+SUMMARY = "A folder is copied so its files land at another path than the one its absolute imports use"
+FIX = "sometimes"
+
+
+def flat_copies(report: PackageReport) -> dict[Span, list[tuple[UnresolvedImport, Misplacement]]]:
+    """Misplaced imports of one package, grouped by the command that misplaced them."""
+    groups: dict[Span, list[tuple[UnresolvedImport, Misplacement]]] = {}
+    if report.closure is None:
+        return groups
+    for item, where in misplaced_imports(report.package, report.closure.unresolved):
+        if where.placed_by is not None:
+            groups.setdefault(where.placed_by, []).append((item, where))
+    return groups
+
+
+def _describe(where: Misplacement) -> str:
+    actual = "the ZIP root" if where.actual in ("", ".") else where.actual
+    return f"{where.repo_path} lands at {actual}"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for report in ctx.packages:
+        pkg = report.package
+        if report.closure is None or failed_copies_for(pkg, ctx.copies):
+            continue
+        for span, items in flat_copies(report).items():
+            cmd = quote_span(ctx.root, span) or "this copy"
+            modules = sorted({item.module for item, _ in items})
+            places = sorted({_describe(where) for _, where in items})
+            expected = sorted({where.expected for _, where in items})
+            message = (
+                f"package {pkg.name}: `{cmd}` copies flat: {'; '.join(places)}, but the code imports "
+                f"{', '.join(modules)} (expected at {', '.join(expected)})"
+            )
+            handler = report.link.handler if report.link else None
+            wanted = handler_module_path(handler) if handler else None
+            if handler and report.closure.handler_file is None and wanted:
+                elsewhere = find_handler_elsewhere(pkg, handler)
+                if elsewhere is not None and elsewhere.origin == span:
+                    message += f"; the handler {handler} is not found either ({wanted} is at {elsewhere.path})"
+            related = [
+                Related(item.site.path, item.site.line, f"imports {item.module}")
+                for item, _ in sorted(items, key=lambda i: (i[0].site.path, i[0].site.line))
+            ]
+            if report.link and report.link.config is not None:
+                cfg = report.link.config
+                related.append(Related(cfg.span.path, cfg.span.line, f"handler = {cfg.handler}"))
+            root_handler = bool(wanted) and "/" not in (wanted or "")
+            nested = ", ".join(expected)
+            hint = (
+                f"keep this copy for the root handler and also copy the files to {nested} inside the package"
+                if root_handler else f"copy the files to {nested} inside the package instead"
+            )
+            yield Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)

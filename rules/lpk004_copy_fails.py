@@ -1,0 +1,102 @@
+"""# LPK-004 copy-fails
+
+## What it does
+Reports a `cp`, `mv` or `rsync` that fails when CI runs it: its source does not exist
+in the repository (a renamed handler file, a matrix value with no folder, a glob that
+matches nothing), or its target folder was never created (`cp -r src/x/* build/x/`
+without `mkdir -p build/x`), or several sources are copied onto something that is not
+a folder.
+
+## Why is this bad?
+GitHub runs `run:` steps with `bash -e`: the failing copy stops the step, so the
+package is never built, or, in a shell without `-e`, it is built without the files.
+Either way the deploy is broken, and the message from `cp` is easy to miss in a long
+log.
+
+## Example
+```yaml
+- run: |
+    cp -r src/lambdas/ingestion/* packages/ingestion-build/
+    zip -r ingestion.zip packages/ingestion-build
+```
+`packages/ingestion-build/` is never created.
+
+## Use instead
+```yaml
+- run: |
+    mkdir -p packages/ingestion-build
+    cp -r src/lambdas/ingestion/* packages/ingestion-build/
+```
+For a missing source, the message names the closest existing path.
+
+## Fix safety
+A missing target folder is fixed by inserting `mkdir -p <target>` before the copy; this
+is safe. A missing source has no automatic fix: only you know which file was meant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validator.context import RuleContext
+from validator.explain import WORKSPACE, failed_copies_for
+from validator.models import CopyRecord, Finding, Related, Severity
+from validator.snippets import quote_span
+
+CODE = "LPK-004"
+NAME = "copy-fails"
+SEVERITY = "error"
+SUMMARY = "A cp/mv in the packaging script fails in CI: missing source or missing target folder"
+FIX = "sometimes"
+
+_REASONS = {
+    "missing-source": "its source does not exist",
+    "missing-target-dir": "its target folder does not exist",
+    "not-a-directory": "several sources need a folder as target",
+    "omitting-directory": "it copies a folder without -r",
+    "missing-cwd": "it runs in a folder that does not exist",
+}
+
+
+def rel(path: str) -> str:
+    """A virtual path as the user writes it (relative to the workspace when inside it)."""
+    if path == WORKSPACE:
+        return "."
+    if path.startswith(WORKSPACE + "/"):
+        return path[len(WORKSPACE) + 1:]
+    return path
+
+
+def message(ctx: RuleContext, copy: CopyRecord, package: str | None) -> str:
+    cmd = quote_span(ctx.root, copy.span) or copy.command
+    why = _REASONS.get(copy.failed or "", copy.failed or "it fails")
+    detail = f" ({copy.failure_detail})" if copy.failure_detail else ""
+    where = f" for package {package}" if package else ""
+    text = f"`{cmd}` fails in CI{where}: {why}{detail}"
+    if copy.suggestion:
+        text += f"; did you mean {copy.suggestion}?"
+    return text
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    owners: dict[int, list[str]] = {}
+    for report in ctx.packages:
+        for copy in failed_copies_for(report.package, ctx.copies):
+            owners.setdefault(id(copy), []).append(report.package.name)
+    seen: set[tuple[object, ...]] = set()
+    for copy in ctx.copies:
+        if not copy.failed:
+            continue
+        for package in sorted(set(owners.get(id(copy), []))) or [None]:
+            key = (copy.span, package, copy.failed)
+            if key in seen:
+                continue
+            seen.add(key)
+            related = []
+            if copy.suggestion:
+                related.append(Related(copy.suggestion, 1, "closest existing path"))
+            hint = None
+            if copy.failed == "missing-target-dir":
+                hint = f"create the folder first: mkdir -p {rel(copy.target).rstrip('/')}"
+            yield Finding(CODE, message(ctx, copy, package), copy.span, Severity.ERROR, package=package,
+                          related=related, hint=hint)

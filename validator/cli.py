@@ -1,0 +1,269 @@
+"""Command line: ``validate-imports [PATH ...]`` and ``validate-imports rule CODE``.
+
+Exit status: 0 no error findings, 1 error findings, 2 the tool could not do its job
+(bad arguments, unreadable or invalid input, internal error) with a one-line message
+on stderr; a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from validator import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github")
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable option value (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="validate-imports",
+        description="Rebuild the Lambda ZIPs a CI workflow builds and check them against their handler and imports.",
+        epilog="Subcommand: `validate-imports rule CODE` (or `rule --all`) prints a rule's documentation.",
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="workflow files or directories (default: the repository's .github/workflows)")
+    p.add_argument("--root", type=Path, help="repository root (default: found upward from PATH)")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--select", type=_codes, help="only these rule codes or prefixes (comma-separated)")
+    p.add_argument("--extend-select", type=_codes, default=[], help="add rule codes to the selection")
+    p.add_argument("--ignore", type=_codes, default=[], help="skip these rule codes or prefixes")
+    p.add_argument("--fix", action="store_true", help="apply safe fixes to the workflow files")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes whose choice is a guess")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
+    p.add_argument("--show-packages", action="store_true",
+                   help="draw each reconstructed package with where each file came from")
+    p.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    p.add_argument("--config", type=Path, help="configuration file (default: .validate-imports.toml or pyproject.toml)")
+    p.add_argument("--output-file", type=Path, help="write the report to this file instead of stdout")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only findings and the summary when there are any")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    p.add_argument("--version", action="version", version=f"validate-imports {__version__}")
+    return p
+
+
+def build_rule_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="validate-imports rule", description="Print a rule's documentation.")
+    p.add_argument("code", nargs="?", help="rule code, e.g. LPK-003")
+    p.add_argument("--all", action="store_true", help="list every rule with its summary")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        if args and args[0] == "rule":
+            return rule_command(args[1:])
+        return check_command(build_parser().parse_args(args))
+    except UsageError as exc:
+        print(f"validate-imports: error: {exc}", file=sys.stderr)
+        print("Run `validate-imports --help` for usage.", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("validate-imports: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        print(f"validate-imports: error: {describe_error(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line message for an exception: known input errors say what is wrong, others
+    are internal errors that point at --debug."""
+    from validator.config import ConfigError
+    from validator.repo import RepoError
+    from validator.workflow import WorkflowError
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, (WorkflowError, RepoError, ConfigError, UsageError)):
+        return text
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or text}: {exc.filename}" if exc.filename else text
+    if isinstance(exc, (RecursionError, MemoryError)):
+        return f"input too deeply nested or too large ({type(exc).__name__})"
+    return f"internal error: {type(exc).__name__}: {text} (run with --debug for a traceback)"
+
+
+def rule_command(argv: list[str]) -> int:
+    import json
+
+    from rules import all_rules, get_rule
+
+    args = build_rule_parser().parse_args(argv)
+    if args.all or not args.code:
+        rules = all_rules()
+        if args.format == "json":
+            print(json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.value,
+                               "summary": r.summary, "fix": r.fix} for r in rules], indent=2))
+        else:
+            for r in rules:
+                print(f"{r.code}  {r.name:<22} {r.severity.value:<8} {r.summary}")
+        return EXIT_OK
+    rule = get_rule(args.code)
+    if rule is None:
+        known = ", ".join(r.code for r in all_rules())
+        raise UsageError(f"unknown rule {args.code!r} (known: {known})")
+    if args.format == "json":
+        print(json.dumps({"code": rule.code, "name": rule.name, "severity": rule.severity.value,
+                          "summary": rule.summary, "fix": rule.fix, "doc": rule.doc}, indent=2))
+    else:
+        fix = {"always": "Fix is always available.", "sometimes": "Fix is sometimes available.",
+               "never": "No automatic fix."}[rule.fix]
+        print(f"{rule.doc.rstrip()}\n\nSeverity: {rule.severity.value}. {fix}")
+    return EXIT_OK
+
+
+def check_command(args: argparse.Namespace) -> int:
+    from rules import all_rules
+    from validator.config import load_config, validate_codes
+    from validator.engine import Selection, run
+
+    known = [r.code for r in all_rules()]
+    for codes in (args.select or [], args.ignore, args.extend_select):
+        try:
+            validate_codes(codes, known)
+        except Exception as exc:
+            raise UsageError(str(exc)) from exc
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    if args.root is not None and not args.root.is_dir():
+        raise UsageError(f"--root {args.root} is not a directory")
+    if args.config is not None and not args.config.is_file():
+        raise UsageError(f"--config {args.config}: no such file")
+    if args.output_file is not None:
+        check_writable(args.output_file)
+
+    from validator.repo import find_root
+
+    root = (args.root or find_root(args.paths[0] if args.paths else Path.cwd())).resolve()
+    config = load_config(root, args.config)
+    selection = Selection(select=args.select, ignore=args.ignore, extend_select=args.extend_select)
+    if args.fix or args.diff:
+        from validator.fixer import fix_command
+
+        return fix_command(args, root, config, selection)
+    analysis = run(args.paths, root=root, config=config, selection=selection)
+    result = analysis.result
+    output = render(result, args)
+    emit(output, args)
+    if args.format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from validator.report.github import write_step_summary
+
+        write_step_summary(result, Path(os.environ["GITHUB_STEP_SUMMARY"]))
+    return exit_status(result, args)
+
+
+def exit_status(result: object, args: argparse.Namespace) -> int:
+    errors = getattr(result, "errors", 0)
+    return EXIT_OK if args.exit_zero or not errors else EXIT_FINDINGS
+
+
+def render(result: object, args: argparse.Namespace) -> str:
+    """The report as text, in the chosen format."""
+    from rules import all_rules
+    from validator.models import AnalysisResult
+
+    assert isinstance(result, AnalysisResult)
+    if args.format == "json":
+        from validator.report.json_format import render_json
+
+        return render_json(result)
+    if args.format == "sarif":
+        from validator.report.sarif import render_sarif
+
+        return render_sarif(result, all_rules())
+    if args.format == "github":
+        from validator.report.github import render_github
+
+        return render_github(result, all_rules())
+    return render_text_output(result, args)
+
+
+def make_console(args: argparse.Namespace, file: object = None):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    to_file = args.output_file is not None
+    color = args.color
+    force = True if color == "always" else (False if color == "never" or to_file else None)
+    return Console(file=file, force_terminal=force, no_color=(color == "never") or None,
+                   highlight=False, soft_wrap=True, width=None if force is None else 120)
+
+
+def render_text_output(result: object, args: argparse.Namespace) -> str:
+    import io
+
+    from validator.report.text import render_packages, render_text
+
+    buffer = io.StringIO()
+    console = make_console(args, buffer)
+    if args.color == "auto" and args.output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+        console = _terminal_console(buffer)
+    if args.show_packages:
+        render_packages(console, result)  # type: ignore[arg-type]
+    render_text(console, result, quiet=args.quiet, statistics=args.statistics)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def _terminal_console(buffer: object):  # type: ignore[no-untyped-def]
+    import shutil
+
+    from rich.console import Console
+
+    return Console(file=buffer, force_terminal=True, highlight=False, soft_wrap=True,
+                   width=shutil.get_terminal_size().columns)
+
+
+def check_writable(path: Path) -> None:
+    parent = path.resolve().parent
+    if not parent.is_dir():
+        raise UsageError(f"--output-file {path}: folder {parent} does not exist")
+    if path.exists() and (path.is_dir() or not os.access(path, os.W_OK)):
+        raise UsageError(f"--output-file {path}: not writable")
+    if not path.exists() and not os.access(parent, os.W_OK):
+        raise UsageError(f"--output-file {path}: folder {parent} is not writable")
+
+
+def emit(text: str, args: argparse.Namespace) -> None:
+    """Write the report to stdout, or atomically to ``--output-file``."""
+    if args.output_file is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = args.output_file.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""The pipeline: workflows -> simulation -> handler links -> import closures -> rules.
+
+Each stage is a function of plain data; this module only wires them in order and
+applies the user's selection and suppressions.  ``analyze`` is what the CLI, the
+Python API and the tests call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rules import Rule, all_rules
+from validator.config import Config, load_config, rule_enabled
+from validator.context import RuleContext
+from validator.handlers import collect_handler_configs, link_handlers
+from validator.imports import SourceCache, compute_closure
+from validator.models import AnalysisResult, Finding, PackageReport, SimulationResult, Workflow
+from validator.repo import Repo, find_root
+from validator.simulate import simulate
+from validator.suppress import apply_suppressions, parse_suppressions
+from validator.workflow import discover_workflows, read_workflow
+
+
+@dataclass
+class Selection:
+    """Rule selection given on the command line; it overrides the configuration file."""
+
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    """Everything one run computed, for reporters (``result``) and for ``--fix`` (the rest)."""
+
+    result: AnalysisResult
+    context: RuleContext
+    config: Config
+
+
+def analyze(paths: list[Path] | None = None, root: Path | None = None, config: Config | None = None,
+            selection: Selection | None = None, config_path: Path | None = None) -> AnalysisResult:
+    """Analyse the workflows at ``paths`` (default: the repository's) and return the findings."""
+    return run(paths, root, config, selection, config_path).result
+
+
+def run(paths: list[Path] | None = None, root: Path | None = None, config: Config | None = None,
+        selection: Selection | None = None, config_path: Path | None = None,
+        workflow_texts: dict[str, str] | None = None) -> Analysis:
+    """The whole pipeline.  ``workflow_texts`` replaces the text of workflow files (by
+    repository-relative path) without touching the disk: ``--fix`` validates its edits so."""
+    paths = [Path(p) for p in paths or []]
+    root = (root or find_root(paths[0] if paths else Path.cwd())).resolve()
+    if config is None:
+        config = load_config(root, config_path)
+    config = merge_selection(config, selection)
+    repo = Repo.open(root)
+    if not paths and config.workflows:
+        paths = [root / w for w in config.workflows]
+    workflows = [read_workflow(p, repo, text=(workflow_texts or {}).get(_rel(p, root)))
+                 for p in discover_workflows(paths, root)]
+    simulations = [simulate(wf, repo) for wf in workflows]
+    context = build_context(root, repo, workflows, simulations, config)
+    findings = run_rules(context, config)
+    result = AnalysisResult(root=str(root), workflows=[wf.path for wf in workflows],
+                            findings=sorted(findings, key=Finding.sort_key), packages=context.packages)
+    return Analysis(result, context, config)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def merge_selection(config: Config, selection: Selection | None) -> Config:
+    if selection is None:
+        return config
+    import dataclasses
+
+    changes: dict[str, object] = {}
+    if selection.select is not None:
+        changes["select"] = list(selection.select)
+    if selection.ignore:
+        changes["ignore"] = [*config.ignore, *selection.ignore]
+    if selection.extend_select:
+        changes["extend_select"] = [*config.extend_select, *selection.extend_select]
+    return dataclasses.replace(config, **changes) if changes else config
+
+
+def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations: list[SimulationResult],
+                  config: Config) -> RuleContext:
+    """Link every package to its handler and compute its import closure."""
+    packages = [p for sim in simulations for p in sim.packages]
+    deploys = [d for sim in simulations for d in sim.deploys]
+    configs, problems = collect_handler_configs(repo)
+    explicit = {name: mapping.handler for name, mapping in config.packages.items() if mapping.handler}
+    links = link_handlers(packages, configs, deploys, explicit)
+    cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
+    reports = []
+    for package, link in zip(packages, links):
+        closure = None
+        if link is not None and not package.opaque:
+            closure = compute_closure(package, link.handler, repo, cache)
+        reports.append(PackageReport(package, link, closure))
+    return RuleContext(root=root, repo=repo, workflows=workflows, simulations=simulations, packages=reports,
+                       handler_configs=configs, config_problems=problems)
+
+
+def run_rules(context: RuleContext, config: Config) -> list[Finding]:
+    """Normal rules, then suppressions, then the late rules that judge the suppressions."""
+    normal = [r for r in all_rules() if _phase(r) != "late"]
+    late = [r for r in all_rules() if _phase(r) == "late"]
+    raw = _dedupe(f for rule in normal for f in rule.check(context))
+    suppressions = [s for wf in context.workflows for s in parse_suppressions(wf.path, wf.text)]
+    kept, unused = apply_suppressions(raw, suppressions)
+    context.raw_findings = raw
+    context.unused_suppressions = unused
+    kept += _dedupe(f for rule in late for f in rule.check(context))
+    return [f for f in kept if rule_enabled(f.code, config, f.span.path)]
+
+
+def _phase(rule: Rule) -> str:
+    import sys
+
+    module = sys.modules.get(rule.module)
+    return str(getattr(module, "PHASE", "normal"))
+
+
+def _dedupe(findings: object) -> list[Finding]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for f in findings:  # type: ignore[attr-defined]
+        key = (f.code, f.span, f.package, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

@@ -1,0 +1,224 @@
+"""Symbolic text: archive names, S3 keys and function names with parts nobody knows statically.
+
+A workflow writes ``packages/ingestion-${SHA}.zip`` or ``${{ github.sha }}``, Terraform
+writes ``"${var.env}-ingestion"``; each unknown part is a wildcard, so two such texts
+*may* name the same thing when their patterns intersect.  A match that rests on
+wildcards alone says nothing, so callers also ask for literal content.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+
+WILD = None  # a pattern token that stands for any text
+
+Token = str | None
+
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _skip_braced(text: str, i: int, open_: str, close: str) -> int:
+    """Index after the bracket that closes the one opened at ``text[i]``."""
+    depth = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == open_:
+            depth += 1
+        elif ch == close:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
+
+
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[Token, ...]:
+    """Literal characters and wildcards: ``${…}``, ``${{ … }}``, ``$(…)``, ``$NAME``,
+    backquotes and shell globs (``*``, ``?``) are wildcards."""
+    out: list[Token] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "$" and i + 1 < len(text):
+            nxt = text[i + 1]
+            if nxt == "{":
+                i = _skip_braced(text, i + 1, "{", "}")
+                _wild(out)
+                continue
+            if nxt == "(":
+                i = _skip_braced(text, i + 1, "(", ")")
+                _wild(out)
+                continue
+            m = _NAME_RE.match(text, i + 1)
+            if m:
+                i = m.end()
+                _wild(out)
+                continue
+        if ch == "`":
+            end = text.find("`", i + 1)
+            i = len(text) if end < 0 else end + 1
+            _wild(out)
+            continue
+        if ch in "*?":
+            _wild(out)
+            i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return tuple(out)
+
+
+def _wild(out: list[Token]) -> None:
+    if not out or out[-1] is not WILD:
+        out.append(WILD)
+
+
+def is_symbolic(text: str) -> bool:
+    return WILD in tokens(text)
+
+
+def literal(text: str) -> str:
+    """The text with every symbolic part removed."""
+    return "".join(t for t in tokens(text) if t is not WILD)
+
+
+def informative(text: str) -> bool:
+    """Has at least a three-character literal word, so a match on it means something."""
+    return re.search(r"[A-Za-z0-9_]{3,}", literal(text).replace(".zip", "")) is not None
+
+
+def intersects(a: str, b: str) -> bool:
+    """Some value of the symbolic parts makes ``a`` and ``b`` the same text."""
+    return _intersects(tokens(a), tokens(b))
+
+
+@lru_cache(maxsize=8192)
+def _intersects(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
+    n, m = len(a), len(b)
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == n and j == m:
+            return True
+        if i < n and a[i] is WILD:
+            stack.append((i + 1, j))  # the wildcard ends here
+            if j < m:
+                stack.append((i, j + 1))  # it swallows b[j]
+        if j < m and b[j] is WILD:
+            stack.append((i, j + 1))
+            if i < n:
+                stack.append((i + 1, j))
+        if i < n and j < m and a[i] is not WILD and a[i] == b[j]:
+            stack.append((i + 1, j + 1))
+    return False
+
+
+def matches(a: str, b: str) -> bool:
+    """``a`` and ``b`` can be the same and both carry literal content."""
+    return informative(a) and informative(b) and intersects(a, b)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def strip_s3_uri(key: str) -> str:
+    """``s3://bucket/a/b.zip`` → ``a/b.zip``; a bare key is returned unchanged."""
+    if key.startswith("s3://"):
+        rest = key[5:]
+        return rest.split("/", 1)[1] if "/" in rest else ""
+    return key.lstrip("/")
+
+
+def basename(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def norm_path(path: str) -> str:
+    """POSIX-normalised, without ``./`` and a trailing ``/``; ``..`` stays only when it
+    climbs past the start."""
+    if not path:
+        return ""
+    out = posixpath.normpath(path.replace("\\", "/"))
+    return "" if out == "." else out
+
+
+def join(base: str, rel: str) -> str:
+    """``rel`` resolved against the repository-relative directory ``base``."""
+    if rel.startswith("/"):
+        return norm_path(rel)
+    return norm_path(posixpath.join(base, rel) if base else rel)
+
+
+def path_tail_matches(a: str, b: str) -> bool:
+    """The shorter path is the tail of the longer one (symbolic-aware per component),
+    and the basenames carry literal content."""
+    pa = [p for p in norm_path(a).split("/") if p not in ("", ".", "..")]
+    pb = [p for p in norm_path(b).split("/") if p not in ("", ".", "..")]
+    if not pa or not pb:
+        return False
+    if not matches(pa[-1], pb[-1]):
+        return False
+    return all(intersects(x, y) for x, y in zip(reversed(pa), reversed(pb)))
+
+
+# --------------------------------------------------------------------------- names
+
+#: words that say "this is a function" rather than which one
+_NOISE = frozenset({"function", "functions", "fn", "func", "lambda", "lambdas", "handler", "handlers",
+                    "zip", "package", "pkg", "code", "archive", "bundle", "artifact", "deployment"})
+_VERSION = re.compile(r"^(v?\d+([._]\d+)*|(?=[0-9a-f]*\d)[0-9a-f]{7,40}|latest|build|dist)$")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def name_tokens(text: str) -> tuple[str, ...]:
+    """Words that identify a function: ``IngestionFunction``, ``ingestion_lambda``,
+    ``${var.env}-ingestion-fn`` and ``ingestion-${SHA}.zip`` all give ``("ingestion",)``."""
+    lit_parts: list[str] = []
+    buf = ""
+    for t in tokens(text):
+        if t is WILD:
+            lit_parts.append(buf)
+            buf = ""
+        else:
+            buf += t
+    lit_parts.append(buf)
+    words: list[str] = []
+    for part in lit_parts:
+        part = re.sub(r"\.zip$", "", part)
+        for chunk in re.split(r"[^A-Za-z0-9]+", part):
+            words.extend(w.lower() for w in _CAMEL.split(chunk) if w)
+    while words and _VERSION.match(words[-1]):
+        words.pop()
+    kept = [w for w in words if w not in _NOISE and not (w.isdigit() and len(w) > 2)]
+    return tuple(kept or words)
+
+
+def key_identity(key: str) -> tuple[str, ...]:
+    """What an S3 key or archive path names: its basename's words, or the folder's when
+    the basename is only a version (``ingestion/${SHA}.zip``)."""
+    parts = [p for p in strip_s3_uri(key).split("/") if p]
+    for part in reversed(parts):
+        words = name_tokens(part)
+        if words and not all(_VERSION.match(w) for w in words):
+            return words
+    return ()
+
+
+def names_equal(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return bool(a) and a == b
+
+
+def names_contain(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One word sequence appears contiguously inside the other (``ingestion`` in
+    ``myapp ingestion``)."""
+    if not a or not b or a == b:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[i : i + len(short)] == short for i in range(len(long_) - len(short) + 1))

@@ -1,0 +1,176 @@
+"""Handlers declared in SAM and CloudFormation templates.
+
+Only files that look like templates are parsed (by name, or a text sniff for
+``AWSTemplateFormatVersion`` / ``AWS::Serverless`` / ``AWS::Lambda::Function``), so a
+repository full of unrelated YAML costs a substring search, not a parse each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from validator.handlers import patterns, yamlsrc
+from validator.models import HandlerConfig, Span, Unmodelled
+from validator.repo import Repo
+
+_TEMPLATE_NAME = re.compile(r"(^|/)([^/]*[._-])?template([._-][^/]*)?\.(ya?ml|json)$", re.I)
+_SNIFF = re.compile(r"AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::Function")
+_SKIP_PREFIXES = (".github/", "cdk.out/")
+_FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+
+
+def candidate_files(repo: Repo) -> list[str]:
+    """Template files: by name, or YAML whose text mentions a CloudFormation marker."""
+    out = []
+    for rel in repo.files:
+        if rel.startswith(_SKIP_PREFIXES) or "/cdk.out/" in rel:
+            continue
+        name = rel.rsplit("/", 1)[-1].lower()
+        if name in ("serverless.yml", "serverless.yaml"):
+            continue
+        if _TEMPLATE_NAME.search(rel):
+            out.append(rel)
+        elif name.endswith((".yml", ".yaml")):
+            text = repo.read_text(rel)
+            if text is not None and _SNIFF.search(text):
+                out.append(rel)
+    return out
+
+
+def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
+    configs: list[HandlerConfig] = []
+    problems: list[Unmodelled] = []
+    for rel in candidate_files(repo):
+        text = repo.read_text(rel)
+        if text is None:
+            problems.append(Unmodelled(Span(rel, 1, 1, 1, 2), repo.error(rel) or f"cannot read {rel}",
+                                       could_touch_package=False))
+            continue
+        if not _SNIFF.search(text):
+            continue  # named like a template, but not a CloudFormation one
+        try:
+            doc = yamlsrc.load(text)
+        except yamlsrc.YamlLoadError as exc:
+            doc = _load_json(text) if rel.lower().endswith(".json") else None
+            if doc is None:
+                problems.append(Unmodelled(
+                    Span(rel, exc.line, exc.column, exc.line, exc.column + 1),
+                    f"{rel} could not be read as a CloudFormation template ({exc}); "
+                    "handlers declared in it are not checked",
+                    could_touch_package="Handler" in text))
+                continue
+        if isinstance(doc, dict):
+            configs.extend(_configs(rel, text, doc))
+    return configs, problems
+
+
+def _load_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _params(doc: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    params = doc.get("Parameters")
+    if isinstance(params, dict):
+        for name, spec in params.items():
+            if isinstance(spec, dict) and "Default" in spec:
+                val = yamlsrc.scalar(spec["Default"])
+                if val is not None and not patterns.is_symbolic(val):
+                    out[str(name)] = val
+    return out
+
+
+def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
+    lines = text.splitlines()
+    base = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    params = _params(doc)
+    globals_ = doc.get("Globals")
+    gfunc = globals_.get("Function") if isinstance(globals_, dict) else None
+    gfunc = gfunc if isinstance(gfunc, dict) else {}
+    resources = doc.get("Resources")
+    if not isinstance(resources, dict):
+        return []
+    out: list[HandlerConfig] = []
+    for logical_id, res in resources.items():
+        if not isinstance(res, dict) or res.get("Type") not in _FUNCTION_TYPES:
+            continue
+        serverless = res.get("Type") == "AWS::Serverless::Function"
+        props = res.get("Properties")
+        props = props if isinstance(props, dict) else {}
+        defaults = gfunc if serverless else {}
+
+        def prop(key: str, props: dict[str, Any] = props, defaults: dict[str, Any] = defaults) -> Any:
+            return props[key] if key in props else defaults.get(key)
+
+        holder = props if "Handler" in props else (defaults if "Handler" in defaults else None)
+        if holder is None:
+            continue
+        handler = yamlsrc.scalar(holder["Handler"], params)
+        if handler is None:
+            continue
+        span = _span(rel, text, lines, holder, handler)
+        cfg = HandlerConfig(
+            handler=handler,
+            span=span,
+            origin="sam",  # raw AWS::Lambda::Function too: same template, same tools
+            resource=str(logical_id),
+            runtime=yamlsrc.scalar(prop("Runtime"), params),
+            function_name=yamlsrc.scalar(prop("FunctionName"), params),
+            architectures=yamlsrc.scalar_list(prop("Architectures"), params),
+            layers=yamlsrc.scalar_list(prop("Layers"), params),
+            environment=_env(prop("Environment"), params),
+            package_type=yamlsrc.scalar(prop("PackageType"), params) or "Zip",
+        )
+        _code(cfg, prop("CodeUri") if serverless else prop("Code"), base, params)
+        out.append(cfg)
+    return out
+
+
+def _span(rel: str, text: str, lines: list[str], holder: Any, handler: str) -> Span:
+    if hasattr(holder, "lc"):
+        return yamlsrc.value_span(rel, lines, holder, "Handler", handler)
+    # plain JSON: the n-th "Handler" key in document order is as good as it gets
+    m = re.search(r'"Handler"\s*:\s*"' + re.escape(json.dumps(handler)[1:-1]) + '"', text)
+    if m is None:
+        return Span(rel, 1, 1, 1, 2)
+    start = m.end() - 1 - len(json.dumps(handler)[1:-1])
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    return Span(rel, line, col, line, col + len(handler))
+
+
+def _env(node: Any, params: dict[str, str]) -> dict[str, str]:
+    if not isinstance(node, dict):
+        return {}
+    variables = node.get("Variables")
+    if not isinstance(variables, dict):
+        return {}
+    return {str(k): s for k, v in variables.items() if (s := yamlsrc.scalar(v, params)) is not None}
+
+
+def _code(cfg: HandlerConfig, code: Any, base: str, params: dict[str, str]) -> None:
+    """CodeUri / Code: a local directory or zip, an ``s3://`` URI, or ``{Bucket, Key}``."""
+    if isinstance(code, dict) and not yamlsrc.tag_of(code):
+        key = code.get("Key", code.get("S3Key"))
+        bucket = code.get("Bucket", code.get("S3Bucket"))
+        if key is not None:
+            cfg.s3_key = yamlsrc.scalar(key, params)
+            cfg.s3_bucket = yamlsrc.scalar(bucket, params)
+        return
+    uri = yamlsrc.scalar(code, params)
+    if not uri:
+        return
+    if uri.startswith("s3://"):
+        cfg.s3_key = patterns.strip_s3_uri(uri)
+        cfg.s3_bucket = uri[5:].split("/", 1)[0]
+        cfg.code_uri = uri
+        return
+    local = patterns.join(base, uri) if not patterns.is_symbolic(uri) else uri
+    cfg.code_uri = local
+    if local.lower().endswith(".zip"):
+        cfg.filename = local

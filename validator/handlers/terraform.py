@@ -1,0 +1,408 @@
+"""Handlers declared in Terraform: ``aws_lambda_function``, module calls that pass a
+``handler``, and the ``archive_file`` / ``aws_s3_object`` that feed them.
+
+Values come from python-hcl2; positions from :mod:`hcltext`, so a finding can point at
+the exact ``handler = "…"`` line.  References stay symbolic (``${var.env}-ingestion``)
+unless a literal default is at hand: a whole-value ``var.X``/``local.X`` is resolved
+everywhere, partial interpolations only in the handler and runtime, because a
+``function_name`` resolved to the ``dev`` default would no longer match the ``prod``
+name a workflow uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.handlers import patterns
+from validator.handlers.hcltext import HclAttr, HclBlock, HclText
+from validator.models import HandlerConfig, Span, Unmodelled
+from validator.repo import Repo
+
+_REF = re.compile(r"\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
+_WHOLE_REF = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
+_PATH_REF = re.compile(r"\$\{\s*path\.(module|root|cwd)\s*\}")
+_ARCHIVE_REF = re.compile(r"data\.archive_file\.([A-Za-z_][A-Za-z0-9_-]*)\.")
+_S3_OBJECT_REF = re.compile(r"(aws_s3_object|aws_s3_bucket_object)\.([A-Za-z_][A-Za-z0-9_-]*)\.")
+_EACH = re.compile(r"\$\{\s*each\.(key|value)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\"[^\"]*\"\])*)\s*\}")
+
+LAMBDA_TYPES = ("aws_lambda_function",)
+
+
+@dataclass
+class TfFile:
+    path: str
+    data: dict[str, Any]
+    hcl: HclText
+
+
+@dataclass
+class TfModuleDir:
+    """All .tf files of one directory: Terraform evaluates them together."""
+
+    dir: str
+    files: list[TfFile] = field(default_factory=list)
+    scope: dict[str, Any] = field(default_factory=dict)  # "var.x" / "local.x" -> value
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _strip_label(key: str) -> str:
+    return key[1:-1] if len(key) >= 2 and key[0] == '"' and key[-1] == '"' else key
+
+
+def value(raw: Any) -> Any:
+    """An hcl2 value in one shape for every python-hcl2 version: string literals without
+    quotes, expressions as ``${expr}``, containers recursively, block markers dropped."""
+    if isinstance(raw, str):
+        if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
+            return raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        return raw  # an expression (``${var.x}``), or a literal from python-hcl2 < 5
+    if isinstance(raw, dict):
+        return {_strip_label(k): value(v) for k, v in raw.items() if not k.startswith("__")}
+    if isinstance(raw, list):
+        return [value(v) for v in raw]
+    return raw
+
+
+def _blocks(data: dict[str, Any], kind: str) -> list[tuple[str, ...] | Any]:
+    """``(labels…, body)`` for each top-level block of ``kind``."""
+    out: list[Any] = []
+    for entry in data.get(kind, []) or []:
+        if not isinstance(entry, dict):
+            continue
+        _walk_labels(entry, (), out, depth=2 if kind in ("resource", "data") else 1)
+    return out
+
+
+def _walk_labels(node: dict[str, Any], labels: tuple[str, ...], out: list[Any], depth: int) -> None:
+    for key, val in node.items():
+        if key.startswith("__"):
+            continue
+        lab = (*labels, _strip_label(key))
+        bodies = val if isinstance(val, list) else [val]
+        for body in bodies:
+            if not isinstance(body, dict):
+                continue
+            if depth > 1:
+                _walk_labels(body, lab, out, depth - 1)
+            else:
+                out.append((*lab, body))
+
+
+def _first_block(body: dict[str, Any], name: str) -> dict[str, Any]:
+    val = body.get(name)
+    if isinstance(val, list) and val and isinstance(val[0], dict):
+        return val[0]
+    return val if isinstance(val, dict) else {}
+
+
+def _resolve(val: Any, scope: dict[str, Any], full: bool) -> Any:
+    """Replace ``${var.x}``/``${local.x}``/``${path.module}`` with known literals."""
+    if not isinstance(val, str):
+        return val
+    val = _PATH_REF.sub(".", val)
+    for _ in range(5):  # locals may refer to variables
+        m = _WHOLE_REF.match(val)
+        if m and f"{m.group(1)}.{m.group(2)}" in scope:
+            val = scope[f"{m.group(1)}.{m.group(2)}"]
+            if not isinstance(val, str):
+                return val
+            continue
+        if not full:
+            break
+
+        def sub(mm: re.Match[str]) -> str:
+            got = scope.get(f"{mm.group(1)}.{mm.group(2)}")
+            return got if isinstance(got, str) else mm.group(0)
+
+        new = _REF.sub(sub, val)
+        if new == val:
+            break
+        val = new
+    return val
+
+
+def _str(val: Any) -> str | None:
+    if isinstance(val, str):
+        return val
+    if isinstance(val, (int, float)) and not isinstance(val, bool):
+        return str(val)
+    return None
+
+
+def _str_list(val: Any) -> list[str]:
+    if isinstance(val, list):
+        return [s for s in (_str(v) for v in val) if s is not None]
+    s = _str(val)
+    return [s] if s else []
+
+
+# --------------------------------------------------------------------------- collection
+
+
+def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
+    import hcl2
+
+    problems: list[Unmodelled] = []
+    dirs: dict[str, TfModuleDir] = {}
+    tfvars: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rel in repo.files:
+        if rel.startswith(".github/"):
+            continue
+        is_tf = rel.endswith(".tf")
+        is_vars = rel.endswith((".auto.tfvars",)) or rel.rsplit("/", 1)[-1] == "terraform.tfvars"
+        if not (is_tf or is_vars):
+            continue
+        text = repo.read_text(rel)
+        if text is None:
+            problems.append(_problem(rel, 1, 1, repo.error(rel) or f"cannot read {rel}", False))
+            continue
+        try:
+            data = hcl2.loads(text)
+        except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+            line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
+            problems.append(_problem(
+                rel, int(line), int(col),
+                f"{rel} is not valid HCL ({type(exc).__name__}); handlers declared in it are not checked",
+                "handler" in text))
+            continue
+        directory = patterns.norm_path(rel.rsplit("/", 1)[0]) if "/" in rel else ""
+        if is_vars:
+            tfvars[directory].append(value(data))
+            continue
+        dirs.setdefault(directory, TfModuleDir(directory)).files.append(TfFile(rel, data, HclText(text)))
+    for d in dirs.values():
+        _build_scope(d, tfvars.get(d.dir, []))
+    module_sources = _local_module_sources(dirs)
+    configs: list[HandlerConfig] = []
+    for d in dirs.values():
+        for cfg in _configs_in(d):
+            # a module's own resource says ``handler = var.handler``; the module call that
+            # passes the real value is the declaration that counts
+            if d.dir in module_sources and _REF.search(cfg.handler):
+                continue
+            configs.append(cfg)
+    return configs, problems
+
+
+def _problem(path: str, line: int, col: int, reason: str, touch: bool) -> Unmodelled:
+    return Unmodelled(Span(path, line, col, line, col + 1), reason, could_touch_package=touch)
+
+
+def _build_scope(d: TfModuleDir, tfvars: list[dict[str, Any]]) -> None:
+    scope: dict[str, Any] = {}
+    for f in d.files:
+        for name, body in _blocks(f.data, "variable"):
+            if "default" in body:
+                dv = value(body["default"])
+                if dv is not None and not (isinstance(dv, str) and patterns.is_symbolic(dv)):
+                    scope[f"var.{name}"] = dv
+    for tv in tfvars:
+        for k, v in tv.items():
+            scope[f"var.{k}"] = v
+    for f in d.files:
+        for entry in f.data.get("locals", []) or []:
+            if isinstance(entry, dict):
+                for k, v in value(entry).items():
+                    scope[f"local.{k}"] = v
+    # let locals built from variables resolve once
+    for k, v in list(scope.items()):
+        if k.startswith("local.") and isinstance(v, str):
+            scope[k] = _resolve(v, scope, full=False)
+    d.scope = scope
+
+
+def _local_module_sources(dirs: dict[str, TfModuleDir]) -> set[str]:
+    out: set[str] = set()
+    for d in dirs.values():
+        for f in d.files:
+            for _name, body in _blocks(f.data, "module"):
+                src = _str(value(body.get("source")))
+                if src and src.startswith((".", "/")):
+                    out.add(patterns.join(d.dir, src))
+    return out
+
+
+def _configs_in(d: TfModuleDir) -> list[HandlerConfig]:
+    archives: dict[str, dict[str, Any]] = {}
+    objects: dict[str, dict[str, Any]] = {}
+    for f in d.files:
+        for _type, name, body in [b for b in _blocks(f.data, "data") if b[0] == "archive_file"]:
+            archives[name] = value(body)
+        for type_, name, body in _blocks(f.data, "resource"):
+            if type_ in ("aws_s3_object", "aws_s3_bucket_object"):
+                objects[f"{type_}.{name}"] = value(body)
+    out: list[HandlerConfig] = []
+    for f in d.files:
+        for type_, name, body in _blocks(f.data, "resource"):
+            if type_ in LAMBDA_TYPES:
+                block = f.hcl.find("resource", type_, name)
+                out.extend(_function_configs(d, f, name, value(body), block, archives, objects, module=False))
+        for name, body in _blocks(f.data, "module"):
+            vb = value(body)
+            if "handler" in vb:
+                block = f.hcl.find("module", name)
+                out.extend(_function_configs(d, f, name, vb, block, archives, objects, module=True))
+    return out
+
+
+def _for_each_items(body: dict[str, Any], scope: dict[str, Any]) -> list[tuple[str, Any]] | None:
+    fe = body.get("for_each")
+    if fe is None:
+        return None
+    fe = _resolve(fe, scope, full=False)
+    if isinstance(fe, dict):
+        return list(fe.items())
+    if isinstance(fe, list):
+        return [(s, s) for s in _str_list(fe)]
+    if isinstance(fe, str):  # toset(["a", "b"]) written inline
+        names = re.findall(r'"([^"]+)"', fe)
+        if names and fe.startswith("${toset("):
+            return [(n, n) for n in names]
+    return []
+
+
+def _subst_each(val: Any, key: str, item: Any) -> Any:
+    if isinstance(val, dict):
+        return {k: _subst_each(v, key, item) for k, v in val.items()}
+    if isinstance(val, list):
+        return [_subst_each(v, key, item) for v in val]
+    if not isinstance(val, str):
+        return val
+
+    def lookup(m: re.Match[str]) -> str:
+        if m.group(1) == "key":
+            return key
+        cur: Any = item
+        for part in re.findall(r'\.([A-Za-z_][A-Za-z0-9_]*)|\["([^"]*)"\]', m.group(2)):
+            attr = part[0] or part[1]
+            cur = cur.get(attr) if isinstance(cur, dict) else None
+        return cur if isinstance(cur, str) else m.group(0)
+
+    whole = _EACH.fullmatch(val)
+    if whole and whole.group(1) == "value" and not whole.group(2) and not isinstance(item, str):
+        return item
+    return _EACH.sub(lookup, val)
+
+
+def _function_configs(
+    d: TfModuleDir, f: TfFile, name: str, body: dict[str, Any], block: HclBlock | None,
+    archives: dict[str, dict[str, Any]], objects: dict[str, dict[str, Any]], module: bool,
+) -> list[HandlerConfig]:
+    items = _for_each_items(body, d.scope)
+    if items is None:
+        cfg = _function_config(d, f, name, body, block, archives, objects, module)
+        return [cfg] if cfg else []
+    out = []
+    for key, item in items:
+        cfg = _function_config(d, f, f'{name}["{key}"]', _subst_each(body, key, item), block,
+                               archives, objects, module)
+        if cfg:
+            out.append(cfg)
+    return out
+
+
+def _function_config(
+    d: TfModuleDir, f: TfFile, name: str, body: dict[str, Any], block: HclBlock | None,
+    archives: dict[str, dict[str, Any]], objects: dict[str, dict[str, Any]], module: bool,
+) -> HandlerConfig | None:
+    scope = d.scope
+    raw_handler = body.get("handler")
+    package_type = _str(_resolve(body.get("package_type"), scope, False)) or "Zip"
+    if raw_handler is None:
+        return None
+    handler = _str(_resolve(raw_handler, scope, full=True))
+    if handler is None:
+        return None
+
+    def get(key: str) -> str | None:
+        return _str(_resolve(body.get(key), scope, full=False))
+
+    filename = get("filename") or get("local_existing_package")
+    s3_key = get("s3_key")
+    s3_bucket = get("s3_bucket")
+    code_uri: str | None = None
+    patterns_: list[str] = []
+    if module:
+        s3_pkg = _resolve(body.get("s3_existing_package"), scope, False)
+        if isinstance(s3_pkg, dict):
+            s3_key = s3_key or _str(s3_pkg.get("key"))
+        sp = _resolve(body.get("source_path"), scope, False)
+        if isinstance(sp, list) and sp:
+            sp = sp[0]
+        if isinstance(sp, dict):
+            sp = sp.get("path")
+        if isinstance(sp, str) and not patterns.is_symbolic(sp):
+            code_uri = patterns.join(d.dir, sp)
+    # the archive Terraform builds itself
+    for ref_src in (body.get("filename"), body.get("source_code_hash")):
+        m = _ARCHIVE_REF.search(ref_src) if isinstance(ref_src, str) else None
+        if m and m.group(1) in archives:
+            arch = archives[m.group(1)]
+            out_path = _str(_resolve(arch.get("output_path"), scope, False))
+            if out_path and (filename is None or _ARCHIVE_REF.search(filename)):
+                filename = out_path
+            src = _str(_resolve(arch.get("source_dir") or arch.get("source_file"), scope, False))
+            if src and not patterns.is_symbolic(src):
+                code_uri = patterns.join(d.dir, src)
+            patterns_ = ["!" + e for e in _str_list(_resolve(arch.get("excludes"), scope, False))]
+            break
+    # the zip Terraform uploads itself (aws_s3_object.x.key, source = the local zip)
+    if s3_key and (m := _S3_OBJECT_REF.search(s3_key)):
+        obj = objects.get(f"{m.group(1)}.{m.group(2)}")
+        if obj:
+            s3_key = _str(_resolve(obj.get("key"), scope, False)) or s3_key
+            filename = filename or _str(_resolve(obj.get("source"), scope, False))
+    env = _first_block(body, "environment").get("variables") if not module else body.get("environment_variables")
+    env = _resolve(env, scope, False)
+    environment = {k: s for k, v in env.items() if (s := _str(v)) is not None} if isinstance(env, dict) else {}
+    span = _handler_span(f, d, block, handler, raw_handler)
+    return HandlerConfig(
+        handler=handler,
+        span=span,
+        origin="terraform",
+        resource=name,
+        runtime=_str(_resolve(body.get("runtime"), scope, full=True)),
+        filename=filename,
+        s3_key=s3_key,
+        code_uri=code_uri,
+        function_name=get("function_name"),
+        architectures=_str_list(_resolve(body.get("architectures"), scope, False)),
+        layers=_str_list(_resolve(body.get("layers"), scope, False)),
+        environment=environment,
+        package_type=package_type,
+        s3_bucket=s3_bucket,
+        patterns=patterns_,
+    )
+
+
+def _handler_span(f: TfFile, d: TfModuleDir, block: HclBlock | None, handler: str, raw: Any) -> Span:
+    """The handler's value: the string literal when it is written in place, else the
+    literal it was resolved from (a variable default, a locals map), else the reference."""
+    attr: HclAttr | None = block.attrs.get("handler") if block else None
+    if attr is not None:
+        text = f.hcl.text
+        written = text[attr.start : attr.end]
+        if written.startswith('"') and written.endswith('"') and len(written) >= 2:
+            return _span(f, attr.start + 1, attr.end - 1)
+    if isinstance(raw, str) and raw != handler and not patterns.is_symbolic(handler):
+        needle = f'"{handler}"'
+        for other in [f, *[g for g in d.files if g is not f]]:
+            pos = other.hcl.text.find(needle)
+            if pos >= 0:
+                return _span(other, pos + 1, pos + 1 + len(handler))
+    if attr is not None:
+        return _span(f, attr.start, attr.end)
+    if block is not None:
+        return _span(f, block.start, block.start + 1)
+    return Span(f.path, 1, 1, 1, 2)
+
+
+def _span(f: TfFile, start: int, end: int) -> Span:
+    line, col = f.hcl.position(start)
+    end_line, end_col = f.hcl.position(max(end, start))
+    return Span(f.path, line, col, end_line, end_col)

@@ -1,0 +1,412 @@
+"""One Python source file reduced to the facts the import closure needs.
+
+A file is parsed once per run (``SourceCache``) and kept in a form independent of
+where it lands in an archive: imports keep their relative level, ``sys.path``
+additions stay anchored at ``__file__`` or the root.  The closure then places each
+fact at every archive path the file was copied to.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from validator.pyimports.pathexpr import PathValue, dotted, evaluate
+from validator.repo import Repo
+
+#: exception names whose handler turns a ``try`` of imports into a chain of alternatives
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+#: attributes whose test makes an ``if`` a platform/version switch (either branch may run)
+_SWITCH_ATTRS = frozenset({"version_info", "platform", "version", "hexversion", "implementation", "PY2", "PY3"})
+_EXIT_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
+_MAX_TEXT = 240
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class RawImport:
+    """An import as written; ``module`` is without its leading dots (``level`` counts them)."""
+
+    kind: str  # "import", "from", "dynamic"
+    module: str
+    level: int
+    names: tuple[str, ...]  # names of a ``from`` import ("*" for a star import)
+    line: int
+    text: str
+    in_function: bool = False
+    guard: int | None = None  # index into ParsedSource.guards
+    branch: int = 0
+    package: str | None = None  # dynamic: ``package=`` literal, or "__package__" / "__name__"
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A ``try``/``except ImportError`` chain or a version switch: its branches are alternatives.
+
+    ``optional`` when some alternative imports nothing and does not raise, so the
+    imports of the other branches are never required."""
+
+    optional: bool
+    raises: tuple[bool, ...]  # per branch: the branch ends the program (raise, sys.exit)
+    texts: tuple[tuple[str, ...], ...]  # import texts per branch
+
+
+@dataclass(frozen=True)
+class PathAddition:
+    """A literal ``sys.path.append/insert`` (or ``site.addsitedir``)."""
+
+    line: int
+    value: PathValue
+    front: bool  # inserted at position 0: searched before the archive root
+
+
+@dataclass
+class ParsedSource:
+    """What one file imports and defines."""
+
+    path: str
+    imports: list[RawImport] = field(default_factory=list)
+    guards: list[Guard] = field(default_factory=list)
+    path_additions: list[PathAddition] = field(default_factory=list)
+    names: frozenset[str] = frozenset()  # names bound at module level
+    star_import: bool = False  # ``from x import *`` at module level
+    module_getattr: bool = False  # module-level ``def __getattr__``
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    in_function: bool = False
+    guard: int | None = None
+    branch: int = 0
+
+
+class _SourceLines:
+    """Exact source text of nodes (``ast`` columns are UTF-8 byte offsets)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = _NEWLINES.split(text)
+
+    def segment(self, node: ast.AST) -> str:
+        start = getattr(node, "lineno", 0) - 1
+        end = (getattr(node, "end_lineno", None) or start + 1) - 1
+        if start < 0 or end >= len(self.lines) or end - start > 50:
+            return ""
+        chunk = [line.encode("utf-8") for line in self.lines[start : end + 1]]
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is not None:
+            chunk[-1] = chunk[-1][:end_col]
+        chunk[0] = chunk[0][getattr(node, "col_offset", 0) :]
+        text = " ".join(b"\n".join(chunk).decode("utf-8", errors="replace").split())
+        return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    types = handler.type
+    if types is None:
+        return True
+    items = types.elts if isinstance(types, ast.Tuple) else [types]
+    return any(dotted(t).rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in items)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return dotted(test).rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    has_name = any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
+    has_main = any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
+    return has_name and has_main
+
+
+def _is_switch(test: ast.expr) -> bool:
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute) and node.attr in _SWITCH_ATTRS:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr == "name" and dotted(node.value) == "os":
+            return True
+    return False
+
+
+def _has_import(stmts: list[ast.stmt]) -> bool:
+    """Whether running ``stmts`` imports something (function bodies do not run here)."""
+    stack: list[ast.AST] = list(stmts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return True
+        if isinstance(node, ast.Call) and _dynamic_target(node) is not None:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _ends_program(stmts: list[ast.stmt]) -> bool:
+    for st in stmts:
+        if isinstance(st, ast.Raise):
+            return True
+        if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and dotted(st.value.func) in _EXIT_CALLS:
+            return True
+    return False
+
+
+def _dynamic_target(call: ast.Call) -> tuple[str, str | None] | None:
+    """``importlib.import_module("x", package=…)`` / ``__import__("x")`` → (name, package)."""
+    name = dotted(call.func)
+    if name not in ("importlib.import_module", "import_module", "__import__"):
+        return None
+    if not call.args or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
+        return None
+    package_node: ast.expr | None = None
+    if name != "__import__":
+        if len(call.args) > 1:
+            package_node = call.args[1]
+        for kw in call.keywords:
+            if kw.arg == "package":
+                package_node = kw.value
+    package: str | None = None
+    if isinstance(package_node, ast.Constant) and isinstance(package_node.value, str):
+        package = package_node.value
+    elif isinstance(package_node, ast.Name) and package_node.id in ("__package__", "__name__"):
+        package = package_node.id
+    return call.args[0].value, package
+
+
+class _Collector:
+    """Walks statements (recursively: statement nesting is shallow) and expressions
+    (iteratively: expression nesting can be deep)."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.out = ParsedSource(path=path)
+        self.src = _SourceLines(text)
+        self.env: dict[str, PathValue | None] = {}
+        self.names: set[str] = set()
+
+    # ------------------------------------------------------------------ statements
+
+    def body(self, stmts: list[ast.stmt], ctx: _Ctx, top: bool) -> None:
+        for st in stmts:
+            self.stmt(st, ctx, top)
+
+    def stmt(self, st: ast.stmt, ctx: _Ctx, top: bool) -> None:
+        if isinstance(st, ast.Import):
+            self._import(st, ctx, top)
+        elif isinstance(st, ast.ImportFrom):
+            self._import_from(st, ctx, top)
+        elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if top:
+                self.names.add(st.name)
+                self.out.module_getattr |= st.name == "__getattr__"
+            self.exprs([*st.decorator_list, *st.args.defaults, *st.args.kw_defaults], ctx)
+            self.body(st.body, _Ctx(True, ctx.guard, ctx.branch), top=False)
+        elif isinstance(st, ast.ClassDef):
+            if top:
+                self.names.add(st.name)
+            self.exprs([*st.decorator_list, *st.bases], ctx)
+            self.body(st.body, ctx, top=False)
+        elif isinstance(st, ast.If):
+            self._if(st, ctx, top)
+        elif isinstance(st, ast.Try) or type(st).__name__ == "TryStar":
+            self._try(st, ctx, top)
+        elif isinstance(st, (ast.With, ast.AsyncWith)):
+            self._with(st, ctx, top)
+        else:
+            self._simple(st, ctx, top)
+
+    def _simple(self, st: ast.stmt, ctx: _Ctx, top: bool) -> None:
+        if isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            value = st.value
+            if top and (value is not None or not isinstance(st, ast.AnnAssign)):
+                self._bind(targets)
+            if value is not None and len(targets) == 1 and isinstance(targets[0], ast.Name):
+                self.env[targets[0].id] = evaluate(value, self.env)
+        elif isinstance(st, (ast.For, ast.AsyncFor)) and top:
+            self._bind([st.target])
+        sub_bodies: list[list[ast.stmt]] = []
+        exprs: list[ast.expr] = []
+        for _name, value in ast.iter_fields(st):
+            items = value if isinstance(value, list) else [value]
+            if items and all(isinstance(i, ast.stmt) for i in items):
+                sub_bodies.append(items)
+            else:
+                exprs.extend(i for i in items if isinstance(i, ast.expr))
+                # match statements: cases hold bodies
+                for i in items:
+                    if isinstance(i, ast.match_case):
+                        sub_bodies.append(i.body)
+        self.exprs(exprs, ctx)
+        for sub in sub_bodies:
+            self.body(sub, ctx, top)
+
+    def _bind(self, targets: list[ast.expr]) -> None:
+        for t in targets:
+            for node in ast.walk(t):
+                if isinstance(node, ast.Name):
+                    self.names.add(node.id)
+
+    def _if(self, st: ast.If, ctx: _Ctx, top: bool) -> None:
+        test = st.test
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        inner = test.operand if isinstance(test, ast.UnaryOp) and negated else test
+        if _is_type_checking(inner):
+            # the TYPE_CHECKING branch never runs
+            self.body(st.body if negated else st.orelse, ctx, top)
+            return
+        if _is_main_guard(test):
+            self.body(st.orelse, ctx, top)  # a script entry point: never runs in Lambda
+            return
+        self.exprs([test], ctx)
+        if _is_switch(test):
+            self._alternatives([st.body, st.orelse], ctx, top, empty_is_optional=True)
+            return
+        self.body(st.body, ctx, top)
+        self.body(st.orelse, ctx, top)
+
+    def _try(self, st: ast.stmt, ctx: _Ctx, top: bool) -> None:
+        body: list[ast.stmt] = getattr(st, "body", [])
+        handlers: list[ast.ExceptHandler] = getattr(st, "handlers", [])
+        catching = [h for h in handlers if _catches_import_error(h)]
+        if catching and _has_import(body):
+            self._alternatives([body, *(h.body for h in catching)], ctx, top, empty_is_optional=False)
+        else:
+            self.body(body, ctx, top)
+            catching = []
+        for h in handlers:
+            if h not in catching:
+                self.body(h.body, ctx, top)
+        self.body(getattr(st, "orelse", []), ctx, top)
+        self.body(getattr(st, "finalbody", []), ctx, top)
+
+    def _with(self, st: ast.With | ast.AsyncWith, ctx: _Ctx, top: bool) -> None:
+        self.exprs([item.context_expr for item in st.items], ctx)
+        suppressing = any(
+            isinstance(item.context_expr, ast.Call)
+            and dotted(item.context_expr.func).endswith("suppress")
+            and any(dotted(a).rsplit(".", 1)[-1] in _IMPORT_ERRORS for a in item.context_expr.args)
+            for item in st.items
+        )
+        if suppressing and _has_import(st.body):
+            self._alternatives([st.body, []], ctx, top, empty_is_optional=True)
+        else:
+            self.body(st.body, ctx, top)
+
+    def _alternatives(self, branches: list[list[ast.stmt]], ctx: _Ctx, top: bool, empty_is_optional: bool) -> None:
+        index = len(self.out.guards)
+        self.out.guards.append(Guard(False, (), ()))  # placeholder: nested guards come after
+        first_import = len(self.out.imports)
+        for b, stmts in enumerate(branches):
+            self.body(stmts, _Ctx(ctx.in_function, index, b), top)
+        raises = tuple(_ends_program(stmts) for stmts in branches)
+        optional = any(
+            not raises[b] and not _has_import(stmts)
+            for b, stmts in enumerate(branches)
+            if b > 0 or empty_is_optional
+        )
+        texts: list[list[str]] = [[] for _ in branches]
+        for raw in self.out.imports[first_import:]:
+            if raw.guard == index:
+                texts[raw.branch].append(raw.text)
+        self.out.guards[index] = Guard(optional, raises, tuple(tuple(t) for t in texts))
+
+    def _import(self, st: ast.Import, ctx: _Ctx, top: bool) -> None:
+        text = self.src.segment(st)
+        for alias in st.names:
+            if top:
+                self.names.add(alias.asname or alias.name.split(".")[0])
+            self._add(RawImport("import", alias.name, 0, (), st.lineno, text), ctx)
+
+    def _import_from(self, st: ast.ImportFrom, ctx: _Ctx, top: bool) -> None:
+        names = tuple(a.name for a in st.names)
+        if top:
+            for alias in st.names:
+                if alias.name == "*":
+                    self.out.star_import = True
+                else:
+                    self.names.add(alias.asname or alias.name)
+        raw = RawImport("from", st.module or "", st.level or 0, names, st.lineno, self.src.segment(st))
+        self._add(raw, ctx)
+
+    def _add(self, raw: RawImport, ctx: _Ctx) -> None:
+        self.out.imports.append(
+            RawImport(raw.kind, raw.module, raw.level, raw.names, raw.line, raw.text, ctx.in_function,
+                      ctx.guard, ctx.branch, raw.package)
+        )
+
+    # ------------------------------------------------------------------ expressions
+
+    def exprs(self, roots: list[ast.expr], ctx: _Ctx) -> None:
+        stack: list[tuple[ast.AST, bool]] = [(r, ctx.in_function) for r in reversed(roots)]
+        while stack:
+            node, in_function = stack.pop()
+            if isinstance(node, ast.Call):
+                self._call(node, _Ctx(in_function, ctx.guard, ctx.branch))
+            nested = in_function or isinstance(node, ast.Lambda)
+            children = list(ast.iter_child_nodes(node))
+            stack.extend((c, nested) for c in reversed(children))
+
+    def _call(self, call: ast.Call, ctx: _Ctx) -> None:
+        target = _dynamic_target(call)
+        if target is not None:
+            name, package = target
+            stripped = name.lstrip(".")
+            level = len(name) - len(stripped)
+            self._add(RawImport("dynamic", stripped, level, (), call.lineno, self.src.segment(call),
+                                package=package), ctx)
+            return
+        func = dotted(call.func)
+        if func in ("sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"):
+            args = call.args[1:] if func.endswith("insert") else call.args
+            if not args:
+                return
+            front = func.endswith("insert") and isinstance(call.args[0], ast.Constant) and call.args[0].value == 0
+            values = args[0].elts if func.endswith("extend") and isinstance(args[0], (ast.List, ast.Tuple)) else [args[0]]
+            for v in values:
+                value = evaluate(v, self.env)
+                if value is not None:
+                    self.out.path_additions.append(PathAddition(call.lineno, value, front))
+
+
+def parse_source(path: str, text: str) -> ParsedSource:
+    """Parse ``text``; raises SyntaxError/ValueError/RecursionError/MemoryError as ``ast`` does."""
+    tree = ast.parse(text, filename=path)
+    collector = _Collector(path, text)
+    collector.body(tree.body, _Ctx(), top=True)
+    collector.out.names = frozenset(collector.names)
+    return collector.out
+
+
+class SourceCache:
+    """Parses each repository source file once per run; failures become problems, never raise."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[tuple[str, str], ParsedSource | None] = {}
+        self._problems: dict[tuple[str, str], str] = {}
+
+    def get(self, repo: Repo, path: str) -> ParsedSource | None:
+        """The parsed file, or None when it cannot be read or parsed (see ``problem``)."""
+        key = (str(repo.root), path)
+        if key in self._parsed:
+            return self._parsed[key]
+        parsed: ParsedSource | None = None
+        text = repo.read_text(path)
+        if text is None:
+            self._problems[key] = repo.error(path) or f"cannot read {path}"
+        else:
+            try:
+                parsed = parse_source(path, text)
+            except SyntaxError as exc:
+                self._problems[key] = f"{path}:{exc.lineno or 1}: syntax error: {exc.msg}"
+            except (ValueError, RecursionError, MemoryError) as exc:
+                self._problems[key] = f"{path}: cannot parse: {type(exc).__name__}: {exc}"[:300]
+        self._parsed[key] = parsed
+        return parsed
+
+    def problem(self, repo: Repo, path: str) -> str | None:
+        """Why ``path`` could not be parsed, once ``get`` was called for it."""
+        return self._problems.get((str(repo.root), path))

@@ -1,0 +1,1 @@
+"""Reporters: turn an ``AnalysisResult`` into text, JSON, SARIF or GitHub annotations."""

@@ -1,0 +1,189 @@
+"""What a simulated command can see and record: the job's tree, the step, the result lists.
+
+``JobContext`` lives for one ``JobRun`` (files persist across its steps);
+``Invocation`` is one simple command about to be interpreted, handed to the module
+in ``commands/`` that knows that command.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from dataclasses import dataclass, field
+
+from validator.models import (
+    CopyRecord,
+    DeployRef,
+    JobRun,
+    PackageFile,
+    PipInstall,
+    Span,
+    Step,
+    Unmodelled,
+    Workflow,
+)
+from validator.repo import Repo
+from validator.shell.ir import Command, Node
+from validator.simulate.state import ShellState, Val
+from validator.simulate.vfs import VFS, WORKSPACE, is_under, relative
+from validator.simulate.words import Arg
+
+#: bounded work: commands per job, iterations per loop, nested function calls
+MAX_COMMANDS = 20_000
+MAX_LOOP_ITERATIONS = 100
+MAX_CALL_DEPTH = 20
+
+
+@dataclass
+class Archive:
+    """A ZIP the job wrote, in its latest state."""
+
+    id: int
+    path: str  # virtual absolute path the zip command wrote
+    span: Span  # the command that created it
+    step_key: str
+    entries: dict[str, PackageFile] = field(default_factory=dict)
+    root_dir: str | None = None
+    pip: dict[tuple[int, str], PipInstall] = field(default_factory=dict)
+    copies: list[CopyRecord] = field(default_factory=list)
+    #: every virtual path the archive has had (``mv``/``cp`` of the zip)
+    aliases: set[str] = field(default_factory=set)
+    #: where it came from when not built by a modelled zip (download, unknown tool)
+    opaque_reason: str = ""
+
+
+@dataclass
+class UnknownCommand:
+    """A command the simulator does not model, with the paths it names (it may write there)."""
+
+    span: Span
+    name: str
+    paths: list[str]
+    order: int
+
+
+class JobContext:
+    """Everything one job's simulation accumulates."""
+
+    def __init__(self, workflow: Workflow, job: JobRun, repo: Repo) -> None:
+        self.workflow = workflow
+        self.job = job
+        self.repo = repo
+        self.vfs = VFS.from_repo(repo.files)
+        self.archives: dict[int, Archive] = {}
+        self.copies: list[CopyRecord] = []
+        self.deploys: list[DeployRef] = []
+        self.unmodelled: list[Unmodelled] = []
+        self.unknown: list[UnknownCommand] = []
+        #: variables later steps inherit (``echo NAME=v >> $GITHUB_ENV``)
+        self.github_env: dict[str, Val] = {}
+        self.commands = 0
+        self.limit_hit = False
+        self.step: Step | None = None
+        self.step_key = ""
+        self.expressions: dict[str, str] = {}
+        self._next_archive = 0
+
+    # ------------------------------------------------------------------ positions
+    def span(self, node: Node) -> Span:
+        step = self.step
+        if step is not None and step.script_map is not None:
+            return step.script_map.span(node.start, node.end)
+        line = step.run_line or step.line if step is not None else self.job.line
+        return Span(self.workflow.path, line, 1, line, 1)
+
+    # ------------------------------------------------------------------ recording
+    def unmodelled_at(self, node: Node, reason: str, could_touch: bool = True) -> None:
+        span = self.span(node)
+        for u in self.unmodelled:
+            if u.span == span and u.reason == reason:
+                return
+        self.unmodelled.append(Unmodelled(span, reason, could_touch))
+
+    def new_archive(self, path: str, span: Span) -> Archive:
+        self._next_archive += 1
+        archive = Archive(self._next_archive, path, span, self.step_key, aliases={path})
+        self.archives[archive.id] = archive
+        return archive
+
+    def archive_at(self, path: str) -> Archive | None:
+        vfile = self.vfs.files.get(path)
+        if vfile is None or vfile.archive is None:
+            return None
+        return self.archives.get(vfile.archive)
+
+    def build_dirs(self) -> set[str]:
+        """Directories the scripts created (not from the repository), as shown to users."""
+        out = set()
+        for path, info in self.vfs.dirs.items():
+            if not info.from_repo and is_under(path, WORKSPACE) and path != WORKSPACE:
+                out.add(relative(path, WORKSPACE))
+        return out
+
+    # ------------------------------------------------------------------ suggestions
+    def suggest(self, missing: str) -> str | None:
+        """The closest existing repository path to a missing source (a renamed file or dir)."""
+        if not is_under(missing, WORKSPACE):
+            return None
+        rel = relative(missing, WORKSPACE)
+        head = rel.split("*")[0].split("?")[0].rstrip("/")
+        pattern_tail = rel[len(head):]
+        target = head if pattern_tail else rel
+        candidates = self._candidates(target)
+        best = difflib.get_close_matches(target, candidates, n=1, cutoff=0.5)
+        if not best:
+            return None
+        return best[0] + pattern_tail if pattern_tail and self.repo.is_dir(best[0]) else best[0]
+
+    def _candidates(self, rel: str) -> list[str]:
+        # nearest existing ancestor's subtree, plus every path with a similar basename
+        parent = posixpath.dirname(rel)
+        while parent and not self.repo.is_dir(parent):
+            parent = posixpath.dirname(parent)
+        prefix = parent + "/" if parent else ""
+        names = set()
+        base = posixpath.basename(rel)
+        for d in self.repo.dirs:
+            if d and (d.startswith(prefix) or posixpath.basename(d) == base):
+                names.add(d)
+        for f in self.repo.files:
+            if f.startswith(prefix) or posixpath.basename(f) == base:
+                names.add(f)
+            if len(names) > 5000:
+                break
+        return sorted(names)
+
+
+@dataclass
+class Invocation:
+    """One simple command, expanded, ready for its interpreter in ``commands/``."""
+
+    ctx: JobContext
+    state: ShellState
+    node: Command
+    args: list[Arg]  # args[0] is the command name
+    span: Span
+
+    @property
+    def name(self) -> str:
+        return self.args[0].text if self.args else ""
+
+    def path(self, arg: Arg | str) -> str:
+        """The virtual absolute path an argument names (relative to the cwd)."""
+        from validator.simulate.vfs import normalize
+
+        text = arg.text if isinstance(arg, Arg) else arg
+        return normalize(text, self.state.cwd)
+
+    def loop_context(self) -> str | None:
+        return " / ".join(self.state.context) or None
+
+    def record_copy(self, record: CopyRecord) -> CopyRecord:
+        record.step_key = self.ctx.step_key
+        record.loop_context = self.loop_context()
+        record.statement = (self.node.start, self.node.end)
+        self.ctx.copies.append(record)
+        return record
+
+    def unmodelled(self, reason: str, could_touch: bool = True) -> None:
+        self.ctx.unmodelled_at(self.node, reason, could_touch)

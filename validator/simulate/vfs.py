@@ -1,0 +1,259 @@
+"""The virtual file system a job's scripts run against.
+
+Nothing here touches the real disk: the tree starts as the repository's file list
+under ``/w`` and every simulated command edits these dictionaries.  Each file
+remembers what it is (``FileKind``), which repository file it is a copy of and
+which command put it there, because rules need that provenance, not the content.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from validator.models import CopyRecord, FileKind, PipInstall, Span
+
+WORKSPACE = "/w"
+HOME = "/home/runner"
+RUNNER_TEMP = "/home/runner/work/_temp"
+
+#: a job whose tree grows beyond this many entries stops being simulated
+MAX_ENTRIES = 400_000
+
+
+class VfsFull(Exception):
+    """The virtual tree hit ``MAX_ENTRIES`` (a runaway loop or a huge copy)."""
+
+
+@dataclass
+class VFile:
+    """A file in the virtual tree (its content is never known, only its provenance)."""
+
+    kind: FileKind
+    source: str | None = None  # repository-relative file this is a copy of
+    origin: Span | None = None  # the command that put it here
+    copy: CopyRecord | None = None  # the cp/mv/rsync that put it here
+    archive: int | None = None  # id of the archive this file is (for ``*.zip`` outputs)
+
+
+@dataclass
+class VDir:
+    """A directory; ``pip`` lists installs made into it, ``installed`` marks a placeholder
+    directory standing for a distribution whose files are unknown."""
+
+    origin: Span | None = None
+    pip: list[PipInstall] = field(default_factory=list)
+    installed: PipInstall | None = None
+    from_repo: bool = False
+
+
+#: makes the destination record of one copied file (provenance, span, copy record)
+CopyHook = Callable[[VFile], VFile]
+#: decides whether a path (relative to the copied root, is-directory) is copied
+KeepFilter = Callable[[str, bool], bool]
+
+
+def normalize(path: str, cwd: str = "/") -> str:
+    """Absolute, normalized virtual path; ``..`` never climbs above ``/``."""
+    if not path.startswith("/"):
+        path = cwd.rstrip("/") + "/" + path
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return "/" + "/".join(parts)
+
+
+def is_under(path: str, root: str) -> bool:
+    """``path`` is ``root`` or inside it."""
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def relative(path: str, root: str) -> str:
+    """``path`` relative to ``root`` ("" when equal); assumes ``is_under``."""
+    if path == root:
+        return ""
+    return path[len(root.rstrip("/")) + 1 :]
+
+
+def workspace_relative(path: str) -> str:
+    """How a path is shown to users: relative to the workspace when inside it."""
+    if is_under(path, WORKSPACE):
+        return relative(path, WORKSPACE) or "."
+    return path
+
+
+class VFS:
+    """Files and directories keyed by absolute virtual path, with a child index."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, VFile] = {}
+        self.dirs: dict[str, VDir] = {"/": VDir()}
+        self._children: dict[str, set[str]] = {"/": set()}
+
+    @classmethod
+    def from_repo(cls, files: list[str]) -> VFS:
+        vfs = cls()
+        for d in ("/tmp", HOME, RUNNER_TEMP):
+            vfs.mkdir(d, parents=True)
+        vfs.mkdir(WORKSPACE, parents=True)
+        for rel in files:
+            path = normalize(rel, WORKSPACE)
+            parent = posixpath.dirname(path)
+            if parent not in vfs.dirs:
+                vfs.mkdir(parent, parents=True)
+                vfs.dirs[parent].from_repo = True
+            vfs.put(path, VFile(FileKind.SOURCE, source=rel))
+        return vfs
+
+    # ------------------------------------------------------------------ queries
+    def is_file(self, path: str) -> bool:
+        return path in self.files
+
+    def is_dir(self, path: str) -> bool:
+        return path in self.dirs
+
+    def exists(self, path: str) -> bool:
+        return path in self.files or path in self.dirs
+
+    def listdir(self, path: str) -> list[str] | None:
+        """Sorted child names, or None when ``path`` is not a directory."""
+        if path not in self.dirs:
+            return None
+        return sorted(self._children.get(path, ()))
+
+    def walk_files(self, root: str) -> list[str]:
+        """Every file path under directory ``root`` (sorted)."""
+        out: list[str] = []
+        stack = [root]
+        while stack:
+            d = stack.pop()
+            for name in self._children.get(d, ()):
+                child = d.rstrip("/") + "/" + name
+                if child in self.files:
+                    out.append(child)
+                else:
+                    stack.append(child)
+        return sorted(out)
+
+    def walk_dirs(self, root: str) -> list[str]:
+        """Every directory under ``root`` including itself (sorted)."""
+        out: list[str] = []
+        stack = [root]
+        while stack:
+            d = stack.pop()
+            if d not in self.dirs:
+                continue
+            out.append(d)
+            for name in self._children.get(d, ()):
+                child = d.rstrip("/") + "/" + name
+                if child in self.dirs:
+                    stack.append(child)
+        return sorted(out)
+
+    def size(self) -> int:
+        return len(self.files) + len(self.dirs)
+
+    # ------------------------------------------------------------------ changes
+    def _link(self, path: str) -> None:
+        if path == "/":
+            return
+        parent, name = posixpath.split(path)
+        self._children.setdefault(parent, set()).add(name)
+
+    def _unlink(self, path: str) -> None:
+        parent, name = posixpath.split(path)
+        kids = self._children.get(parent)
+        if kids is not None:
+            kids.discard(name)
+
+    def mkdir(self, path: str, parents: bool = False, origin: Span | None = None) -> bool:
+        """Create a directory; without ``parents`` the parent must exist.  False on failure."""
+        if path in self.dirs:
+            return True
+        if path in self.files:
+            return False
+        parent = posixpath.dirname(path)
+        if parent not in self.dirs:
+            if not parents or not self.mkdir(parent, parents=True, origin=origin):
+                return False
+        self._check_size()
+        self.dirs[path] = VDir(origin=origin)
+        self._children.setdefault(path, set())
+        self._link(path)
+        return True
+
+    def put(self, path: str, vfile: VFile) -> bool:
+        """Write a file whose parent directory exists; replaces a file, never a directory."""
+        if path in self.dirs or posixpath.dirname(path) not in self.dirs:
+            return False
+        if path not in self.files:
+            self._check_size()
+        self.files[path] = vfile
+        self._link(path)
+        return True
+
+    def remove(self, path: str) -> None:
+        """Remove a file or a whole directory tree."""
+        if path in self.files:
+            del self.files[path]
+            self._unlink(path)
+            return
+        if path not in self.dirs or path == "/":
+            if path == "/":
+                for child in list(self._children.get("/", ())):
+                    self.remove("/" + child)
+            return
+        for f in self.walk_files(path):
+            del self.files[f]
+        for d in self.walk_dirs(path):
+            self.dirs.pop(d, None)
+            self._children.pop(d, None)
+        self._unlink(path)
+
+    def copy_tree(self, src: str, dest: str, on_file: CopyHook | None = None,
+                  no_clobber: bool = False, keep: KeepFilter | None = None) -> list[tuple[str, str]]:
+        """Copy directory ``src`` to ``dest`` (merged into it when it exists).
+
+        Returns the (source, destination) file pairs written.  ``keep`` filters paths
+        relative to ``src``; directory markers (pip placeholders) travel with the tree.
+        """
+        pairs: list[tuple[str, str]] = []
+        if is_under(dest, src) and dest != src:
+            return pairs  # cp refuses to copy a directory into itself
+        for d in self.walk_dirs(src):
+            rel = relative(d, src)
+            if keep is not None and rel and not keep(rel, True):
+                continue
+            target = dest if not rel else dest + "/" + rel
+            if not self.mkdir(target, parents=True):
+                continue
+            info = self.dirs[d]
+            if info.pip or info.installed:
+                tinfo = self.dirs[target]
+                tinfo.pip = list({id(p): p for p in tinfo.pip + info.pip}.values())
+                tinfo.installed = tinfo.installed or info.installed
+        for f in self.walk_files(src):
+            rel = relative(f, src)
+            if keep is not None and not keep(rel, False):
+                continue
+            target = dest + "/" + rel
+            if no_clobber and target in self.files:
+                continue
+            if posixpath.dirname(target) not in self.dirs:
+                continue
+            vfile = self.files[f]
+            new = on_file(vfile) if on_file else replace(vfile)
+            if self.put(target, new):
+                pairs.append((f, target))
+        return pairs
+
+    def _check_size(self) -> None:
+        if len(self.files) + len(self.dirs) >= MAX_ENTRIES:
+            raise VfsFull(f"the virtual tree passed {MAX_ENTRIES} entries")

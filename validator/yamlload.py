@@ -1,0 +1,579 @@
+"""Safe YAML loading for files a user hands us: workflows, SAM templates, serverless.yml.
+
+Round-trip loading (ruamel.yaml, YAML 1.2) keeps line/column of every key and value
+(``.lc``), which findings need.  What a hostile or broken file could do to us is bounded
+here, once, for every reader:
+
+* size: files above ``MAX_YAML_CHARS`` are refused before parsing;
+* aliases: the expanded size of the document (every alias counted as a full copy of
+  what it names) is budgeted while composing, so a "billion laughs" file fails after a
+  few thousand events instead of exhausting memory when a reader walks it;
+* recursion: nesting is capped, an alias that refers to itself is refused, and a
+  ``RecursionError`` never escapes;
+* errors are one line with ``path:line:col``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scanner import RoundTripScanner, ScannerError
+
+#: larger files are refused: real workflows and templates are far below this, and the
+#: round-trip parser (pure Python, ~100 KB/s) would take minutes on tens of MB
+MAX_YAML_CHARS = 2 * 1024 * 1024
+
+#: nodes the document may hold with every alias expanded
+MAX_EXPANDED_NODES = 500_000
+
+#: deepest nesting of collections accepted
+MAX_DEPTH = 100
+
+
+class YamlError(Exception):
+    """The YAML text cannot be loaded; the message is one line with ``path:line:col``."""
+
+
+class _FlowDepthScanner(RoundTripScanner):
+    """Refuses deeply nested flow collections while scanning.
+
+    The scanner re-checks every open flow level for each token, so ``[[[[…`` costs
+    quadratic time long before the composer's depth limit is reached.
+    """
+
+    def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:
+        if len(self.flow_context) >= MAX_DEPTH:
+            raise ScannerError(
+                problem=f"flow collections nested deeper than {MAX_DEPTH} levels",
+                problem_mark=self.reader.get_mark(),
+            )
+        super().fetch_flow_collection_start(TokenClass, to_push)
+
+
+class _BudgetComposer(Composer):
+    """A composer that tracks the alias-expanded size of what it builds.
+
+    Each finished node gets a weight (itself plus its children's weights); an alias adds
+    the weight of the node it names.  Weights are summed into the enclosing collection,
+    so a document that would expand beyond the budget is refused as soon as the running
+    sum crosses it, without ever expanding anything.
+    """
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader=loader)
+        self._weights: dict[int, int] = {}
+        self._open: list[int] = []
+        self.budget = MAX_EXPANDED_NODES
+
+    def _add(self, weight: int, mark: Any) -> None:
+        if self._open:
+            self._open[-1] += weight
+            if self._open[-1] > self.budget:
+                raise MarkedYAMLError(
+                    problem=f"document expands to more than {self.budget} nodes through aliases",
+                    problem_mark=mark,
+                )
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            target = self.anchors.get(event.anchor)
+            if target is not None:
+                weight = self._weights.get(id(target))
+                if weight is None:
+                    raise MarkedYAMLError(
+                        problem=f"alias *{event.anchor} refers to a node that contains it",
+                        problem_mark=event.start_mark,
+                    )
+                self._add(weight, event.start_mark)
+            return super().compose_node(parent, index)
+        mark = self.parser.peek_event().start_mark
+        self._open.append(0)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            children = self._open.pop()
+        weight = children + 1
+        if getattr(node, "anchor", None) is not None:
+            self._weights[id(node)] = weight
+        self._add(weight, mark)
+        return node
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Scanner = _FlowDepthScanner
+    yaml.Composer = _BudgetComposer
+    yaml.max_depth = MAX_DEPTH
+    return yaml
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character ``index`` (lines end at LF, CRLF or CR)."""
+    index = max(0, min(index, len(text)))
+    head = text[:index]
+    line_start = max(head.rfind("\n"), head.rfind("\r")) + 1
+    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+    return line, index - line_start + 1
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def load_yaml(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
+    """Load one YAML document as round-trip objects (``CommentedMap``/``CommentedSeq`` with ``.lc``).
+
+    ``text`` is the decoded file (a leading BOM is allowed).  Raises ``YamlError`` for
+    anything that makes the document unusable; never lets a ``RecursionError`` out.
+    """
+    if len(text) > max_chars:
+        raise YamlError(f"{path}: file too large ({len(text)} characters, limit {max_chars})")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    yaml = _yaml()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum depth" in str(problem):
+            problem = f"collections nested deeper than {MAX_DEPTH} levels"
+        if mark is not None:
+            line, col = _position(text, mark.index) if hasattr(mark, "index") else (mark.line + 1, 1)
+            raise YamlError(f"{path}:{line}:{col}: invalid YAML: {_one_line(problem)}") from None
+        raise YamlError(f"{path}: invalid YAML: {_one_line(problem)}") from None
+    except ReaderError as exc:
+        line, col = _position(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise YamlError(
+            f"{path}:{line}:{col}: invalid YAML: character U+{char:04X} is not allowed"
+        ) from None
+    except RecursionError:
+        raise YamlError(f"{path}: invalid YAML: nesting too deep") from None
+    except YAMLError as exc:
+        raise YamlError(f"{path}: invalid YAML: {_one_line(str(exc))}") from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        # the constructor raises plain Python errors for some malformed values
+        # (bad base64 in !!binary, impossible timestamps …)
+        raise YamlError(f"{path}: invalid YAML: {_one_line(str(exc)) or type(exc).__name__}") from None
+
+
+# --------------------------------------------------------------------------- positions
+
+
+class LineIndex:
+    """Converts between character offsets and (line, column) in a text.
+
+    Lines end at LF, CRLF or a lone CR, as ruamel.yaml counts them, so a round-trip
+    ``lc`` position converts to an offset exactly.  A leading BOM is part of the text
+    (offsets count it) but not of line 1's columns (ruamel.yaml and editors skip it).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [1 if text.startswith("\ufeff") else 0]
+        i, n = 0, len(text)
+        while True:
+            j = _next_break(text, i)
+            if j < 0:
+                break
+            i = j + (2 if text.startswith("\r\n", j) else 1)
+            starts.append(i)
+            if i >= n:
+                break
+        self.starts = starts
+
+    def offset(self, line0: int, col0: int) -> int:
+        """Offset of a 0-based (line, column) as ruamel.yaml reports it."""
+        line0 = max(0, min(line0, len(self.starts) - 1))
+        return min(self.starts[line0] + col0, len(self.text))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of the character at ``offset``."""
+        import bisect
+
+        i = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        return i + 1, offset - self.starts[i] + 1
+
+
+def _next_break(text: str, start: int) -> int:
+    n = text.find("\n", start)
+    r = text.find("\r", start)
+    if r < 0:
+        return n
+    if n < 0:
+        return r
+    return min(n, r)
+
+
+# --------------------------------------------------------------------------- scalar sources
+
+_BREAKS = "\r\n\x85\u2028\u2029"
+_END = "\0" + _BREAKS
+_END_SPACE_TAB = " \t" + _END
+
+_ESCAPES = {
+    "0": "\0", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n", "v": "\x0b",
+    "f": "\x0c", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
+    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+@dataclass
+class ScalarSource:
+    """A scalar's loaded value with the text offset each character comes from.
+
+    ``verbatim[i]`` is true when ``value[i]`` is copied from ``text[offsets[i]]``; it is
+    false for characters that YAML made up: a folded line break (the space points at
+    the break), an escape sequence (points at its backslash), a CR or NEL read as LF.
+    """
+
+    value: str
+    offsets: list[int]
+    verbatim: list[bool]
+    style: str  # "|", "|-", "|+", ">", ">-", ">+", "plain", "single", "double"
+
+
+class _Unmappable(Exception):
+    """The text at the position does not scan as the scalar we expected."""
+
+
+Piece = tuple[str, int, bool]
+
+
+class _Cursor:
+    """Just enough of ruamel.yaml's reader: peek, forward, and its idea of a column."""
+
+    def __init__(self, text: str, pos: int) -> None:
+        self.text = text
+        self.pos = pos
+        back = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+        self.line_start = 1 if back == 0 and text.startswith("\ufeff") else back
+
+    def peek(self, k: int = 0) -> str:
+        i = self.pos + k
+        return self.text[i] if i < len(self.text) else "\0"
+
+    @property
+    def col(self) -> int:
+        return self.pos - self.line_start
+
+    def forward(self, n: int = 1) -> None:
+        for _ in range(n):
+            ch = self.text[self.pos]
+            self.pos += 1
+            if ch == "\n" or (ch == "\r" and self.peek() != "\n"):
+                self.line_start = self.pos
+
+    def take(self, length: int) -> list[Piece]:
+        pieces = [(self.text[self.pos + k], self.pos + k, True) for k in range(length)]
+        self.forward(length)
+        return pieces
+
+    def line_break(self) -> list[Piece]:
+        ch = self.peek()
+        if ch in "\r\n\x85":
+            if self.text.startswith("\r\n", self.pos):
+                piece = ("\n", self.pos + 1, True)
+                self.forward(2)
+            else:
+                piece = ("\n", self.pos, ch == "\n")
+                self.forward()
+            return [piece]
+        if ch in "\u2028\u2029":
+            piece = (ch, self.pos, True)
+            self.forward()
+            return [piece]
+        return []
+
+    def at_document_marker(self) -> bool:
+        head = self.text[self.pos : self.pos + 3]
+        return head in ("---", "...") and self.peek(3) in _END_SPACE_TAB
+
+
+def _folded_space(line_break: list[Piece]) -> Piece:
+    return (" ", line_break[0][1], False)
+
+
+def _block(cur: _Cursor, parent_indent: int) -> tuple[list[Piece], str]:
+    """Port of ruamel.yaml's ``scan_block_scalar`` that keeps positions."""
+    style = cur.peek()
+    folded = style == ">"
+    cur.forward()
+    chomping: bool | None = None
+    increment: int | None = None
+    for _ in range(2):
+        ch = cur.peek()
+        if ch in "+-" and chomping is None:
+            chomping = ch == "+"
+            cur.forward()
+        elif ch in "123456789" and increment is None:
+            increment = int(ch)
+            cur.forward()
+    while cur.peek() == " ":
+        cur.forward()
+    if cur.peek() == "#":
+        while cur.peek() not in _END:
+            cur.forward()
+    if cur.peek() not in _END:
+        raise _Unmappable
+    cur.line_break()
+
+    min_indent = parent_indent + 1
+    breaks: list[Piece] = []
+    if increment is None:
+        max_indent = 0
+        while cur.peek() in " " + _BREAKS:
+            if cur.peek() != " ":
+                breaks += cur.line_break()
+            else:
+                cur.forward()
+                max_indent = max(max_indent, cur.col)
+        indent = max(min_indent, max_indent)
+    else:
+        min_indent = max(min_indent, 1)
+        indent = min_indent + increment - 1
+        breaks = _block_breaks(cur, indent)
+
+    out: list[Piece] = []
+    line_break: list[Piece] = []
+    while cur.col == indent and cur.peek() != "\0":
+        out += breaks
+        leading_non_space = cur.peek() not in " \t"
+        length = 0
+        while cur.peek(length) not in _END:
+            length += 1
+        out += cur.take(length)
+        line_break = cur.line_break()
+        breaks = _block_breaks(cur, indent)
+        if min_indent == 0 and cur.col == 0 and cur.at_document_marker():
+            break
+        if cur.col == indent and cur.peek() != "\0":
+            is_lf = bool(line_break) and line_break[0][0] == "\n"
+            if folded and is_lf and leading_non_space and cur.peek() not in " \t":
+                if not breaks:
+                    out.append(_folded_space(line_break))
+            else:
+                out += line_break
+        else:
+            break
+    if chomping is None or chomping:
+        out += line_break
+    if chomping:
+        out += breaks
+    suffix = "" if chomping is None else ("+" if chomping else "-")
+    return out, style + suffix
+
+
+def _block_breaks(cur: _Cursor, indent: int) -> list[Piece]:
+    out: list[Piece] = []
+    while cur.col < indent and cur.peek() == " ":
+        cur.forward()
+    while cur.peek() in _BREAKS:
+        out += cur.line_break()
+        while cur.col < indent and cur.peek() == " ":
+            cur.forward()
+    return out
+
+
+def _quoted(cur: _Cursor) -> tuple[list[Piece], str]:
+    """Port of ruamel.yaml's ``scan_flow_scalar`` that keeps positions."""
+    quote = cur.peek()
+    double = quote == '"'
+    cur.forward()
+    out = _quoted_non_spaces(cur, double)
+    while cur.peek() != quote:
+        before = cur.pos
+        out += _quoted_spaces(cur, double)
+        out += _quoted_non_spaces(cur, double)
+        if cur.pos == before:
+            raise _Unmappable
+    cur.forward()
+    return out, "double" if double else "single"
+
+
+def _quoted_non_spaces(cur: _Cursor, double: bool) -> list[Piece]:
+    out: list[Piece] = []
+    while True:
+        length = 0
+        while cur.peek(length) not in " \n'\"\\\0\t\r\x85\u2028\u2029":
+            length += 1
+        out += cur.take(length)
+        ch = cur.peek()
+        if not double and ch == "'" and cur.peek(1) == "'":
+            out.append(("'", cur.pos, True))
+            cur.forward(2)
+        elif (double and ch == "'") or (not double and ch in '"\\'):
+            out += cur.take(1)
+        elif double and ch == "\\":
+            start = cur.pos
+            cur.forward()
+            ch = cur.peek()
+            if ch in _ESCAPES:
+                out.append((_ESCAPES[ch], start, False))
+                cur.forward()
+            elif ch in _HEX_ESCAPES:
+                n = _HEX_ESCAPES[ch]
+                digits = cur.text[cur.pos + 1 : cur.pos + 1 + n]
+                if len(digits) != n or any(c not in "0123456789abcdefABCDEF" for c in digits):
+                    raise _Unmappable
+                out.append((chr(int(digits, 16)), start, False))
+                cur.forward(n + 1)
+            elif ch in _BREAKS:
+                cur.line_break()
+                out += _quoted_breaks(cur)
+            else:
+                raise _Unmappable
+        else:
+            return out
+
+
+def _quoted_spaces(cur: _Cursor, double: bool) -> list[Piece]:
+    length = 0
+    while cur.peek(length) in " \t":
+        length += 1
+    spaces = cur.take(length)
+    ch = cur.peek()
+    if ch == "\0":
+        raise _Unmappable
+    if ch in _BREAKS:
+        line_break = cur.line_break()
+        breaks = _quoted_breaks(cur)
+        out: list[Piece] = []
+        if line_break[0][0] != "\n":
+            out += line_break
+        elif not breaks:
+            out.append(_folded_space(line_break))
+        return out + breaks
+    return spaces
+
+
+def _quoted_breaks(cur: _Cursor) -> list[Piece]:
+    out: list[Piece] = []
+    while True:
+        if cur.at_document_marker():
+            raise _Unmappable
+        while cur.peek() in " \t":
+            cur.forward()
+        if cur.peek() in _BREAKS:
+            out += cur.line_break()
+        else:
+            return out
+
+
+def _plain(cur: _Cursor, parent_indent: int, flow: bool) -> tuple[list[Piece], str]:
+    """Port of ruamel.yaml's ``scan_plain`` (YAML 1.2) that keeps positions."""
+    indent = parent_indent + 1
+    out: list[Piece] = []
+    spaces: list[Piece] | None = []
+    while True:
+        if cur.peek() == "#":
+            break
+        length = 0
+        while True:
+            ch = cur.peek(length)
+            nxt = cur.peek(length + 1)
+            if (ch == ":" and nxt not in _END_SPACE_TAB) or ch == "?":
+                pass
+            elif (
+                ch in _END_SPACE_TAB
+                or (not flow and ch == ":" and nxt in _END_SPACE_TAB)
+                or (flow and ch in ",:?[]{}")
+            ):
+                break
+            length += 1
+        if flow and ch == ":" and cur.peek(length + 1) not in "\0 \t\r\n\x85\u2028\u2029,[]{}":
+            raise _Unmappable
+        if length == 0:
+            break
+        out += spaces or []
+        out += cur.take(length)
+        spaces = _plain_spaces(cur)
+        if not spaces or cur.peek() == "#" or (not flow and cur.col < indent):
+            break
+    return out, "plain"
+
+
+def _plain_spaces(cur: _Cursor) -> list[Piece] | None:
+    length = 0
+    while cur.peek(length) == " ":
+        length += 1
+    spaces = cur.take(length)
+    if cur.peek() in _BREAKS:
+        line_break = cur.line_break()
+        if cur.at_document_marker():
+            return None
+        breaks: list[Piece] = []
+        while cur.peek() in " " + _BREAKS:
+            if cur.peek() == " ":
+                cur.forward()
+            else:
+                breaks += cur.line_break()
+                if cur.at_document_marker():
+                    return None
+        out: list[Piece] = []
+        if line_break[0][0] != "\n":
+            out += line_break
+        elif not breaks:
+            out.append(_folded_space(line_break))
+        return out + breaks
+    return spaces
+
+
+def _skip_properties(cur: _Cursor) -> None:
+    """Skip an anchor (``&a``) or tag (``!t``, ``!!str``) before a value, and what follows them."""
+    while cur.peek() in "&!":
+        while cur.peek() not in _END_SPACE_TAB:
+            cur.forward()
+        while True:
+            ch = cur.peek()
+            if ch in " \t" or ch in _BREAKS:
+                cur.forward()
+            elif ch == "#":
+                while cur.peek() not in _END:
+                    cur.forward()
+            else:
+                break
+
+
+def scalar_source(
+    text: str, offset: int, value: str, parent_indent: int, *, flow: bool = False
+) -> ScalarSource | None:
+    """Where each character of a loaded scalar comes from in ``text``.
+
+    ``offset`` is the scalar's start as ruamel.yaml reports it (an anchor or tag may come
+    first), ``parent_indent`` the column of the enclosing block mapping's keys.  The
+    scan mirrors ruamel.yaml's scanner; the result is returned only when it reproduces
+    ``value`` exactly, else ``None`` (the caller falls back to a coarse position).
+    """
+    try:
+        cur = _Cursor(text, offset)
+        _skip_properties(cur)
+        ch = cur.peek()
+        if ch in "|>" and not flow:
+            pieces, style = _block(cur, parent_indent)
+        elif ch in "'\"":
+            pieces, style = _quoted(cur)
+        else:
+            pieces, style = _plain(cur, parent_indent, flow)
+    except (_Unmappable, IndexError):
+        return None
+    if "".join(p[0] for p in pieces) != value:
+        return None
+    return ScalarSource(
+        value=value,
+        offsets=[p[1] for p in pieces],
+        verbatim=[p[2] for p in pieces],
+        style=style,
+    )
