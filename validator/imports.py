@@ -1,14 +1,7 @@
-"""Import closure of a handler inside a package.  INTERFACE STUB."""
+"""Import closure of a handler inside a package (implemented in ``validator.pyimports``)."""
 
 from __future__ import annotations
 
-from validator.models import ImportClosure, Package
-from validator.repo import Repo
+from validator.pyimports import ParsedSource, SourceCache, compute_closure, parse_handler
 
-
-class SourceCache:
-    """Parses each repository source file once per run."""
-
-
-def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCache) -> ImportClosure:
-    raise NotImplementedError
+__all__ = ["ParsedSource", "SourceCache", "compute_closure", "parse_handler"]

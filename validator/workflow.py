@@ -1,25 +1,617 @@
-"""Workflow YAML -> ``Workflow`` (jobs per matrix combination, steps, run scripts with a
-line map).  INTERFACE STUB: to be implemented."""
+"""Workflow YAML -> ``Workflow``: every job per matrix combination, every step, and for
+each ``run:`` script an exact map back to the workflow text.
+
+Findings must point at the line the user edits, so each script keeps a ``ScriptMap``
+built by re-scanning the scalar in the raw text (``yamlload.scalar_source``).  Shapes
+GitHub would reject or that cannot be known statically (a matrix from ``fromJSON``, a
+step that is not a mapping) do not stop the reading: they become ``Unmodelled``
+problems and the rest of the file is still analysed.
+"""
 
 from __future__ import annotations
 
+import itertools
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from validator.models import JobRun, Step, Workflow
+from ruamel.yaml.scalarbool import ScalarBoolean
+
+from validator.expressions import resolve_expression, substitute_expressions
+from validator.models import JobRun, ScriptMap, Span, Step, Unmodelled, Workflow
 from validator.repo import Repo
+from validator.yamlload import MAX_YAML_CHARS, LineIndex, YamlError, load_yaml, scalar_source
+
+__all__ = [
+    "MAX_MATRIX_COMBINATIONS",
+    "WorkflowError",
+    "discover_workflows",
+    "github_string",
+    "read_workflow",
+    "resolve_expression",
+    "substitute_expressions",
+]
+
+#: GitHub runs at most 256 jobs per matrix; more combinations are cut with a problem
+MAX_MATRIX_COMBINATIONS = 256
+
+#: a workflow file larger than this (bytes) is refused before it is read
+MAX_WORKFLOW_BYTES = MAX_YAML_CHARS
+
+MATRIX_EXPRESSION = "matrix from an expression cannot be expanded"
 
 
 class WorkflowError(Exception):
     """The workflow cannot be read at all (exit 2, one-line message)."""
 
 
-def read_workflow(path: Path, repo: Repo) -> Workflow:
-    raise NotImplementedError
-
-
-def resolve_expression(expr: str, job: JobRun, step: Step | None) -> str | None:
-    raise NotImplementedError
+# --------------------------------------------------------------------------- discovery
 
 
 def discover_workflows(paths: list[Path], root: Path) -> list[Path]:
-    raise NotImplementedError
+    """The workflow files named by the command line's PATHs (or the root's, when none)."""
+    found: list[Path] = []
+    for path in paths or [root]:
+        if not path.exists():
+            raise WorkflowError(f"no such file: {path}")
+        if path.is_dir():
+            files = _workflows_in(path)
+            if not files:
+                raise WorkflowError(f"no workflows found in {path} (looked for .github/workflows/*.y*ml)")
+            found.extend(files)
+        else:
+            found.append(path)
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def _workflows_in(directory: Path) -> list[Path]:
+    for candidate in (directory / ".github" / "workflows", directory / "workflows"):
+        if candidate.is_dir() and (candidate.name != "workflows" or candidate.parent.name == ".github"):
+            return _yaml_files(candidate)
+    if directory.name == "workflows":
+        return _yaml_files(directory)
+    return []
+
+
+def _yaml_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_workflow(path: Path, repo: Repo) -> Workflow:
+    """Read one workflow file; ``WorkflowError`` only when nothing can be read at all."""
+    rel = _display_path(path, repo.root)
+    text = _read_text(path, rel)
+    try:
+        document = load_yaml(text, rel)
+    except YamlError as exc:
+        raise WorkflowError(str(exc)) from None
+    if document is None:
+        raise WorkflowError(f"{rel}: the workflow is empty")
+    if not isinstance(document, Mapping):
+        raise WorkflowError(f"{rel}:1:1: the top level is a {_kind(document)}, expected a mapping")
+    reader = _Reader(rel, text)
+    try:
+        jobs = reader.workflow(document)
+    except RecursionError:
+        raise WorkflowError(f"{rel}: the workflow is nested too deeply to read") from None
+    return Workflow(path=rel, text=text, jobs=jobs, problems=reader.problems)
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def _read_text(path: Path, rel: str) -> str:
+    try:
+        if path.is_dir():
+            raise WorkflowError(f"{rel}: is a directory, expected a workflow file")
+        size = path.stat().st_size
+        if size > MAX_WORKFLOW_BYTES:
+            raise WorkflowError(f"{rel}: file too large ({size} bytes, limit {MAX_WORKFLOW_BYTES})")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_WORKFLOW_BYTES + 1)
+    except OSError as exc:
+        raise WorkflowError(f"{rel}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_WORKFLOW_BYTES:
+        raise WorkflowError(f"{rel}: file too large (more than {MAX_WORKFLOW_BYTES} bytes)")
+    if b"\0" in data:
+        raise WorkflowError(f"{rel}: binary file (contains NUL bytes), expected a YAML workflow")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise WorkflowError(
+            f"{rel}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "mapping"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+# --------------------------------------------------------------------------- values
+
+
+def github_string(value: Any) -> str:
+    """A YAML value as GitHub turns it into a string (``true``, ``3.1`` for ``3.10``, ``""`` for null)."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, ScalarBoolean)):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return _number_string(float(value))
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (Mapping, list, tuple)):
+        return json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def _number_string(number: float) -> str:
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number.is_integer() and abs(number) < 1e21:
+        return str(int(number))
+    return repr(number)
+
+
+def _plain(value: Any) -> Any:
+    """Round-trip objects as plain JSON-able values."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, ScalarBoolean)):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else _number_string(float(value))
+    if value is None or isinstance(value, str):
+        return None if value is None else str(value)
+    return str(value)
+
+
+def _is_expression(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().startswith("${{") and value.strip().endswith("}}")
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+@dataclass
+class _Defaults:
+    """What a level (workflow, job) passes down to its steps."""
+
+    env: dict[str, str] = field(default_factory=dict)
+    working_directory: str | None = None
+    shell: str | None = None
+
+
+class _Reader:
+    """Walks one loaded workflow; collects problems instead of failing."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.index = LineIndex(text)
+        self.problems: list[Unmodelled] = []
+
+    # -- positions
+
+    def span_of(self, mapping: Any, key: str) -> Span:
+        """The span of ``key`` in ``mapping`` (or of the mapping when the key is not written there)."""
+        owner = _owner(mapping, key)
+        if owner is not None:
+            line0, col0 = owner.lc.data[key][0], owner.lc.data[key][1]
+            return Span(self.path, line0 + 1, col0 + 1, line0 + 1, col0 + 1 + len(key))
+        return self.span_at(mapping)
+
+    def span_at(self, node: Any) -> Span:
+        lc = getattr(node, "lc", None)
+        line0 = getattr(lc, "line", None) or 0
+        col0 = getattr(lc, "col", None) or 0
+        return Span(self.path, line0 + 1, col0 + 1, line0 + 1, col0 + 2)
+
+    def item_span(self, seq: Any, i: int, fallback: Span) -> Span:
+        try:
+            line0, col0 = seq.lc.item(i)
+        except (AttributeError, KeyError, TypeError, IndexError):
+            return fallback
+        return Span(self.path, line0 + 1, col0 + 1, line0 + 1, col0 + 2)
+
+    def problem(self, span: Span, reason: str, *, could_touch_package: bool = True) -> None:
+        self.problems.append(Unmodelled(span, reason, could_touch_package))
+
+    # -- levels
+
+    def workflow(self, doc: Mapping[str, Any]) -> list[JobRun]:
+        top = self.defaults(doc, _Defaults(), "workflow")
+        jobs = doc.get("jobs")
+        if jobs is None:
+            self.problem(self.span_at(doc), "the workflow has no jobs", could_touch_package=False)
+            return []
+        if not isinstance(jobs, Mapping):
+            self.problem(self.span_of(doc, "jobs"), f"jobs is a {_kind(jobs)}, expected a mapping")
+            return []
+        runs: list[JobRun] = []
+        for job_id, job in jobs.items():
+            if not isinstance(job, Mapping):
+                self.problem(self.span_of(jobs, str(job_id)), f"job {job_id} is a {_kind(job)}, expected a mapping")
+                continue
+            runs.extend(self.job(str(job_id), job, self.span_of(jobs, str(job_id)), top))
+        return runs
+
+    def defaults(self, level: Mapping[str, Any], outer: _Defaults, what: str) -> _Defaults:
+        env = dict(outer.env)
+        env.update(self.env(level, what))
+        working_directory, shell = outer.working_directory, outer.shell
+        run = self.mapping_at(level, ("defaults", "run"), what)
+        if run is not None:
+            if "working-directory" in run:
+                working_directory = github_string(run["working-directory"])
+            if "shell" in run:
+                shell = github_string(run["shell"])
+        return _Defaults(env, working_directory, shell)
+
+    def mapping_at(self, level: Mapping[str, Any], keys: Sequence[str], what: str) -> Mapping[str, Any] | None:
+        node: Any = level
+        for key in keys:
+            parent = node
+            node = node.get(key)
+            if node is None:
+                return None
+            if not isinstance(node, Mapping):
+                self.problem(
+                    self.span_of(parent, key),
+                    f"{what} {'.'.join(keys)} is a {_kind(node)}, expected a mapping",
+                    could_touch_package=False,
+                )
+                return None
+        return node
+
+    def env(self, level: Mapping[str, Any], what: str) -> dict[str, str]:
+        env = level.get("env")
+        if env is None:
+            return {}
+        if not isinstance(env, Mapping):
+            reason = (
+                f"{what} env from an expression cannot be read"
+                if _is_expression(env)
+                else f"{what} env is a {_kind(env)}, expected a mapping"
+            )
+            self.problem(self.span_of(level, "env"), reason, could_touch_package=False)
+            return {}
+        values: dict[str, str] = {}
+        for name, value in env.items():
+            if isinstance(value, (Mapping, list)):
+                self.problem(
+                    self.span_of(env, str(name)),
+                    f"{what} env {name} is a {_kind(value)}, expected a string",
+                    could_touch_package=False,
+                )
+                continue
+            values[str(name)] = github_string(value)
+        return values
+
+    def job(self, job_id: str, job: Mapping[str, Any], span: Span, top: _Defaults) -> list[JobRun]:
+        level = self.defaults(job, top, f"job {job_id}")
+        uses = job.get("uses")
+        if isinstance(uses, str) and not uses.startswith("./"):
+            self.problem(
+                self.span_of(job, "uses"),
+                f"job {job_id} calls the reusable workflow {uses}; its steps are not read",
+                could_touch_package=False,
+            )
+        steps = self.steps(job_id, job, level)
+        combos = self.matrix(job_id, job)
+        base = JobRun(
+            workflow=self.path,
+            job_id=job_id,
+            line=span.line,
+            needs=self.needs(job),
+            runs_on=_runs_on(job.get("runs-on")),
+            env=dict(level.env),
+        )
+        runs = []
+        for combo in combos:
+            run = replace(base, matrix=dict(combo), env=dict(base.env), needs=list(base.needs))
+            run.steps = [replace(s, env=dict(s.env), with_=dict(s.with_)) for s in steps]
+            runs.append(run)
+        return runs
+
+    def needs(self, job: Mapping[str, Any]) -> list[str]:
+        needs = job.get("needs")
+        if needs is None:
+            return []
+        if isinstance(needs, (list, tuple)):
+            return [github_string(n) for n in needs]
+        return [github_string(needs)]
+
+    # -- steps
+
+    def steps(self, job_id: str, job: Mapping[str, Any], level: _Defaults) -> list[Step]:
+        steps = job.get("steps")
+        if steps is None:
+            return []
+        if not isinstance(steps, list):
+            self.problem(self.span_of(job, "steps"), f"job {job_id} steps is a {_kind(steps)}, expected a list")
+            return []
+        out: list[Step] = []
+        for i, step in enumerate(steps):
+            if not isinstance(step, Mapping):
+                span = self.item_span(steps, i, self.span_of(job, "steps"))
+                self.problem(span, f"job {job_id} step {i + 1} is a {_kind(step)}, expected a mapping")
+                continue
+            out.append(self.step(job_id, i, step, level))
+        return out
+
+    def step(self, job_id: str, index: int, node: Mapping[str, Any], level: _Defaults) -> Step:
+        what = f"job {job_id} step {index + 1}"
+        env = dict(level.env)
+        env.update(self.env(node, what))
+        step = Step(
+            index=index,
+            line=self.span_at(node).line,
+            name=_optional_string(node.get("name")),
+            uses=_optional_string(node.get("uses")),
+            env=env,
+            working_directory=level.working_directory,
+            shell=level.shell,
+            condition=_optional_string(node.get("if")),
+        )
+        if "working-directory" in node:
+            step.working_directory = github_string(node["working-directory"])
+        if "shell" in node:
+            step.shell = github_string(node["shell"])
+        with_ = node.get("with")
+        if isinstance(with_, Mapping):
+            step.with_ = {str(k): github_string(v) for k, v in with_.items()}
+        elif with_ is not None:
+            self.problem(self.span_of(node, "with"), f"{what} with is a {_kind(with_)}, expected a mapping",
+                         could_touch_package=False)
+        if "run" in node:
+            self.run(what, node, step)
+        return step
+
+    def run(self, what: str, node: Mapping[str, Any], step: Step) -> None:
+        value = node["run"]
+        span = self.span_of(node, "run")
+        step.run_line = span.line
+        if not isinstance(value, str):
+            reason = "run is empty" if value is None else f"run is a {_kind(value)}, expected a string"
+            self.problem(span, f"{what}: {reason}", could_touch_package=value is not None)
+            return
+        step.run = str(value)
+        step.script_map, step.run_style = self.script_map(node, step.run)
+
+    def script_map(self, node: Mapping[str, Any], value: str) -> tuple[ScriptMap, str]:
+        owner = _owner(node, "run")
+        if owner is None:
+            line, col = self.span_at(node).line, self.span_at(node).column
+            offset = self.index.offset(line - 1, col - 1)
+            return ScriptMap(self.path, [(0, offset, line, col)]), ""
+        key_line0, key_col0, line0, col0 = owner.lc.data["run"][:4]
+        offset = self.index.offset(line0, col0)
+        flow = bool(getattr(owner, "fa", None) and owner.fa.flow_style())
+        for indent in _indent_candidates(self.text, self.index.offset(line0, 0), key_col0, key_line0 == line0):
+            source = scalar_source(self.text, offset, value, indent, flow=flow)
+            if source is not None:
+                return ScriptMap(self.path, self.anchors(source.offsets, source.verbatim, offset)), source.style
+        line, col = self.index.position(offset)
+        return ScriptMap(self.path, [(0, offset, line, col)]), _style_at(self.text, offset)
+
+    def anchors(self, offsets: list[int], verbatim: list[bool], start: int) -> list[tuple[int, int, int, int]]:
+        anchors: list[tuple[int, int, int, int]] = []
+        prev = -2
+        for i, off in enumerate(offsets):
+            if (
+                off != prev + 1
+                or not verbatim[i]
+                or not verbatim[i - 1]
+                or self.text[prev] in "\r\n"
+            ):
+                line, col = self.index.position(off)
+                anchors.append((i, off, line, col))
+            prev = off
+        if not anchors:
+            line, col = self.index.position(start)
+            anchors.append((0, start, line, col))
+        return anchors
+
+    # -- matrix
+
+    def matrix(self, job_id: str, job: Mapping[str, Any]) -> list[dict[str, str]]:
+        strategy = job.get("strategy")
+        if strategy is None:
+            return [{}]
+        if not isinstance(strategy, Mapping):
+            reason = MATRIX_EXPRESSION if _is_expression(strategy) else (
+                f"job {job_id} strategy is a {_kind(strategy)}, expected a mapping")
+            self.problem(self.span_of(job, "strategy"), reason)
+            return [{}]
+        matrix = strategy.get("matrix")
+        if matrix is None:
+            return [{}]
+        span = self.span_of(strategy, "matrix")
+        if not isinstance(matrix, Mapping):
+            reason = MATRIX_EXPRESSION if _is_expression(matrix) else (
+                f"job {job_id} matrix is a {_kind(matrix)}, expected a mapping")
+            self.problem(span, reason)
+            return [{}]
+        expansion = expand_matrix(matrix)
+        for key, reason in expansion.problems:
+            self.problem(self.span_of(matrix, key) if key in matrix else span, f"job {job_id}: {reason}")
+        return expansion.combinations or [{}]
+
+
+def _owner(mapping: Any, key: str) -> Any:
+    """The mapping that holds ``key`` as written: ``mapping`` or one merged into it with ``<<``."""
+    lc = getattr(mapping, "lc", None)
+    data = getattr(lc, "data", None)
+    if isinstance(data, dict) and key in data:
+        return mapping
+    for merged in getattr(mapping, "merge", None) or ():
+        source = merged[1] if isinstance(merged, tuple) else merged
+        found = _owner(source, key)
+        if found is not None:
+            return found
+    return None
+
+
+def _indent_candidates(text: str, line_start: int, key_col: int, same_line: bool) -> list[int]:
+    """Parent indentations to try when re-scanning a scalar.
+
+    The key's column is right unless the value is an alias to a scalar written
+    elsewhere; then the indentation of the line the scalar sits on is the best guess.
+    """
+    candidates = [key_col] if same_line or key_col >= 0 else []
+    i = line_start
+    while i < len(text) and text[i] in " -":
+        i += 1
+    for guess in (i - line_start, key_col):
+        if guess not in candidates:
+            candidates.append(guess)
+    return candidates
+
+
+def _style_at(text: str, offset: int) -> str:
+    head = text[offset : offset + 3]
+    if head[:1] in ("|", ">"):
+        chomp = head[1:2] if head[1:2] in ("+", "-") else head[2:3] if head[2:3] in ("+", "-") else ""
+        return head[0] + chomp
+    return {"'": "single", '"': "double"}.get(head[:1], "plain")
+
+
+def _optional_string(value: Any) -> str | None:
+    return None if value is None else github_string(value)
+
+
+def _runs_on(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return ", ".join(github_string(v) for v in value)
+    return github_string(value)
+
+
+# --------------------------------------------------------------------------- matrix
+
+
+@dataclass
+class MatrixExpansion:
+    """The combinations of one ``strategy.matrix`` and what could not be expanded."""
+
+    combinations: list[dict[str, str]]
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (matrix key, reason)
+
+
+def expand_matrix(matrix: Mapping[str, Any], limit: int = MAX_MATRIX_COMBINATIONS) -> MatrixExpansion:
+    """GitHub's matrix semantics: cartesian product of the vectors, minus ``exclude``, plus ``include``.
+
+    An ``include`` entry extends every original combination it does not contradict
+    (values it adds may overwrite values added by earlier entries, never original
+    ones); an entry that extends none becomes a combination of its own.
+    """
+    problems: list[tuple[str, str]] = []
+    vectors: dict[str, list[Any]] = {}
+    for key, values in matrix.items():
+        key = str(key)
+        if key in ("include", "exclude"):
+            continue
+        if _is_expression(values):
+            problems.append((key, f"matrix.{key}: {MATRIX_EXPRESSION}"))
+        elif not isinstance(values, list):
+            problems.append((key, f"matrix.{key} is a {_kind(values)}, expected a list"))
+        elif not values:
+            problems.append((key, f"matrix.{key} is an empty list"))
+        else:
+            vectors[key] = list(values)
+    include = _entries(matrix, "include", problems)
+    exclude = _entries(matrix, "exclude", problems)
+
+    originals: list[dict[str, Any]] = []
+    if vectors:
+        size = math.prod(len(v) for v in vectors.values())
+        product: Iterable[tuple[Any, ...]] = itertools.product(*vectors.values())
+        for combo in product:
+            entry = dict(zip(vectors, combo))
+            if not any(_matches(entry, ex) for ex in exclude):
+                originals.append(entry)
+            if len(originals) > limit or size > 100 * limit and len(originals) >= limit:
+                break
+    combos = [dict(c) for c in originals]
+    for inc in include:
+        matched = False
+        for original, combo in zip(originals, combos):
+            if all(_same(original[k], v) for k, v in inc.items() if k in original):
+                combo.update(inc)
+                matched = True
+        if not matched:
+            combos.append(dict(inc))
+            originals.append({})
+    if len(combos) > limit:
+        problems.append(("", f"the matrix has more than {limit} combinations; only the first {limit} are read"))
+        combos = combos[:limit]
+    if (vectors or include) and not combos:
+        problems.append(("", "the matrix has no combinations left after exclude"))
+    return MatrixExpansion(
+        combinations=[{k: github_string(v) for k, v in c.items()} for c in combos],
+        problems=problems,
+    )
+
+
+def _entries(matrix: Mapping[str, Any], key: str, problems: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    value = matrix.get(key)
+    if value is None:
+        return []
+    if _is_expression(value):
+        problems.append((key, f"matrix.{key}: {MATRIX_EXPRESSION}"))
+        return []
+    if not isinstance(value, list):
+        problems.append((key, f"matrix.{key} is a {_kind(value)}, expected a list"))
+        return []
+    entries = []
+    for i, entry in enumerate(value):
+        if isinstance(entry, Mapping):
+            entries.append({str(k): v for k, v in entry.items()})
+        else:
+            problems.append((key, f"matrix.{key} entry {i + 1} is a {_kind(entry)}, expected a mapping"))
+    return entries
+
+
+def _same(a: Any, b: Any) -> bool:
+    return github_string(a) == github_string(b)
+
+
+def _matches(combo: Mapping[str, Any], pattern: Mapping[str, Any]) -> bool:
+    """An ``exclude`` entry removes every combination that agrees with all of its keys."""
+    return all(k in combo and _same(combo[k], v) for k, v in pattern.items())

@@ -165,7 +165,7 @@ def path_tail_matches(a: str, b: str) -> bool:
         return False
     if not matches(pa[-1], pb[-1]):
         return False
-    return all(intersects(x, y) for x, y in zip(reversed(pa), reversed(pb)))
+    return all(intersects(x, y) for x, y in zip(reversed(pa), reversed(pb), strict=False))
 
 
 # --------------------------------------------------------------------------- names

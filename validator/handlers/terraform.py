@@ -68,7 +68,7 @@ def value(raw: Any) -> Any:
     return raw
 
 
-def _blocks(data: dict[str, Any], kind: str) -> list[tuple[str, ...] | Any]:
+def _blocks(data: dict[str, Any], kind: str) -> list[Any]:
     """``(labels…, body)`` for each top-level block of ``kind``."""
     out: list[Any] = []
     for entry in data.get(kind, []) or []:

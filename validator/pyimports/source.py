@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from validator.pyimports.pathexpr import PathValue, dotted, evaluate
@@ -202,7 +203,8 @@ class _Collector:
             if top:
                 self.names.add(st.name)
                 self.out.module_getattr |= st.name == "__getattr__"
-            self.exprs([*st.decorator_list, *st.args.defaults, *st.args.kw_defaults], ctx)
+            defaults = [d for d in st.args.kw_defaults if d is not None]
+            self.exprs([*st.decorator_list, *st.args.defaults, *defaults], ctx)
             self.body(st.body, _Ctx(True, ctx.guard, ctx.branch), top=False)
         elif isinstance(st, ast.ClassDef):
             if top:
@@ -220,7 +222,7 @@ class _Collector:
 
     def _simple(self, st: ast.stmt, ctx: _Ctx, top: bool) -> None:
         if isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            targets: list[ast.expr] = list(st.targets) if isinstance(st, ast.Assign) else [st.target]
             value = st.value
             if top and (value is not None or not isinstance(st, ast.AnnAssign)):
                 self._bind(targets)
@@ -382,9 +384,14 @@ def parse_source(path: str, text: str) -> ParsedSource:
 
 
 class SourceCache:
-    """Parses each repository source file once per run; failures become problems, never raise."""
+    """Parses each repository source file once per run; failures become problems, never raise.
 
-    def __init__(self) -> None:
+    ``extra_runtime_modules`` are top-level modules the configuration says the runtime
+    provides (besides boto3 and its dependencies), kept here because the cache is the
+    one object every closure of a run shares."""
+
+    def __init__(self, extra_runtime_modules: Iterable[str] = ()) -> None:
+        self.extra_runtime_modules = frozenset(m.strip() for m in extra_runtime_modules if m.strip())
         self._parsed: dict[tuple[str, str], ParsedSource | None] = {}
         self._problems: dict[tuple[str, str], str] = {}
 

@@ -31,6 +31,7 @@ class Source:
     """What conversion needs besides the bashlex nodes."""
 
     text: str  # script text with GitHub placeholders (Word.text comes from here)
+    original: str  # the script as written (Unread.text comes from here)
     heredocs: dict[int, Heredoc]  # by operator start
     placeholders: dict[int, Token]  # masked ``[[ ]]`` / ``(( ))`` by start
 
@@ -137,7 +138,8 @@ class Converter:
             if token.kind == "dbltest":
                 inner = [self.text_word(a, b) for a, b in token.inner]
                 return ir.Test(start, end, inner, double=True)
-            return ir.Unread(start, end, self.source.text[start:end], "arithmetic command ((…)) is not modelled")
+            reason = "arithmetic command ((…)) is not modelled"
+            return ir.Unread(start, end, self.source.original[start:end], reason)
         if words and words[0].text in ("[", "test") and not assignments:
             inner = words[1:]
             if words[0].text == "[" and inner and inner[-1].text == "]":
@@ -274,7 +276,9 @@ class Converter:
                 condition = self.lists(parts)
             elif word == "do":
                 body = self.lists(parts)
-        return ir.While(start, own_end if end is None else end, condition, body, node.kind == "until", redirects)
+        return ir.While(
+            start, own_end if end is None else end, condition, body, node.kind == "until", redirects
+        )
 
     def function(self, node: Any) -> ir.Node:
         start, end = self.span(node)

@@ -331,7 +331,9 @@ class _Lexer:
                     break
                 i = eol + 1
             self.heredocs.append(doc)
-            self.masks.append(Mask(doc.op_start, doc.word_end, "<" + glue(s[doc.op_start + 1 : doc.word_end])))
+            self.masks.append(
+                Mask(doc.op_start, doc.word_end, "<" + glue(s[doc.op_start + 1 : doc.word_end]))
+            )
             self.masks.append(Mask(doc.body_start, doc.end, blank(s[doc.body_start : doc.end])))
         pending.clear()
         return min(i, n)

@@ -35,7 +35,7 @@ class Parser:
         self.masked = apply_masks(text, lexed.masks)
         substitutions = [_substitution_mask(a, b, text) for a, b in lexed.substitutions]
         self.masked_substitutions = apply_masks(self.masked, substitutions)
-        self.source = Source(text, {d.op_start: d for d in lexed.heredocs}, lexed.placeholders)
+        self.source = Source(text, original, {d.op_start: d for d in lexed.heredocs}, lexed.placeholders)
 
     # -- entry points ---------------------------------------------------------------------------
 

@@ -24,8 +24,9 @@ from validator.models import (
 )
 from validator.repo import Repo
 from validator.shell.ir import Command, Node
-from validator.simulate.state import ShellState, Val
-from validator.simulate.vfs import VFS, WORKSPACE, is_under, relative
+from validator.simulate.expand import Value
+from validator.simulate.state import ShellState
+from validator.simulate.vfs import VFS, WORKSPACE, is_under, normalize, relative
 from validator.simulate.words import Arg
 
 #: bounded work: commands per job, iterations per loop, nested function calls
@@ -76,12 +77,14 @@ class JobContext:
         self.unmodelled: list[Unmodelled] = []
         self.unknown: list[UnknownCommand] = []
         #: variables later steps inherit (``echo NAME=v >> $GITHUB_ENV``)
-        self.github_env: dict[str, Val] = {}
+        self.github_env: dict[str, Value] = {}
         self.commands = 0
         self.limit_hit = False
         self.step: Step | None = None
         self.step_key = ""
         self.expressions: dict[str, str] = {}
+        #: runner files with a meaning (``$GITHUB_ENV`` …): virtual path -> role
+        self.special_files: dict[str, str] = {}
         self._next_archive = 0
 
     # ------------------------------------------------------------------ positions
@@ -170,8 +173,6 @@ class Invocation:
 
     def path(self, arg: Arg | str) -> str:
         """The virtual absolute path an argument names (relative to the cwd)."""
-        from validator.simulate.vfs import normalize
-
         text = arg.text if isinstance(arg, Arg) else arg
         return normalize(text, self.state.cwd)
 

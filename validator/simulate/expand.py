@@ -17,11 +17,12 @@ never an exception, and all matching is polynomial (no backtracking regexes).
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol, Union
+from typing import ClassVar, Protocol, Union
 
 __all__ = [
     "DirLister",
@@ -105,7 +106,7 @@ class _Mark(Enum):
     SOFT = "soft"  # field boundary from unquoted $@ / $*: like IFS whitespace
 
 
-_Item = Union[_Ch, _Mark]
+_Item = Union[_Ch, _Mark]  # noqa: UP007 (a runtime alias: 3.10 needs Union here)
 
 
 def _chars(text: str, *, dq: bool, symbolic: bool = False) -> list[_Item]:
@@ -133,7 +134,7 @@ def _as_pattern(items: Sequence[_Item]) -> str:
     for it in items:
         if not isinstance(it, _Ch):
             continue
-        if (it.quoted or it.symbolic) and it.c in "*?[]\\" or not it.quoted and it.c == "\\":
+        if ((it.quoted or it.symbolic) and it.c in "*?[]\\") or (not it.quoted and it.c == "\\"):
             out.append("\\" + it.c)
         else:
             out.append(it.c)
@@ -528,7 +529,7 @@ def _sequence(body: str) -> list[str] | None:
 
 def brace_expand(word: str, depth: int = 0) -> list[str]:
     """Bash brace expansion of a raw word (quotes and ``${ }`` are left alone)."""
-    found = _brace_regions(word) if depth < _MAX_DEPTH else None
+    found = _brace_regions(word) if depth < _MAX_DEPTH and len(word) < 10_000 else None
     if found is None:
         return [word]
     open_i, close, commas = found
@@ -537,7 +538,7 @@ def brace_expand(word: str, depth: int = 0) -> list[str]:
     if commas:
         bounds = [open_i, *commas, close]
         alts: list[str] = []
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in itertools.pairwise(bounds):
             alts.extend(brace_expand(word[a + 1 : b], depth + 1))
             if len(alts) > _MAX_BRACE_WORDS:
                 return [word]
@@ -568,7 +569,7 @@ class _Arith:
     """A small precedence-climbing evaluator for ``$(( ))``: integers, known variables,
     ``+ - * / % **``, comparisons, ``&& ||``, ``! ~``, parentheses and ``?:``."""
 
-    _BINARY: dict[str, int] = {
+    _BINARY: ClassVar[dict[str, int]] = {
         "||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6,
         "<": 7, ">": 7, "<=": 7, ">=": 7, "<<": 8, ">>": 8,
         "+": 9, "-": 9, "*": 10, "/": 10, "%": 10, "**": 11,
@@ -587,7 +588,7 @@ class _Arith:
             c = text[i]
             if c.isspace():
                 i += 1
-            elif c.isascii() and c.isalnum() or c == "_":
+            elif (c.isascii() and c.isalnum()) or c == "_":
                 j = i + max(1, _name_len(text, i))
                 if c.isdigit() and j < n and text[j] == "#":  # base#digits
                     j += 1 + _name_len(text, j + 1)
@@ -819,7 +820,7 @@ class _Expander:
             j = _skip_squote(s, i + 1)
             return [_Mark.ALIVE, *_lit(_ansi_c(s[i + 2 : j]), quoted=True)], j + 1
         if nxt == '"' and mode == "u":
-            return self.parse(s[i + 1 :], mode)[:0] + self._dq_at(s, i + 1), _skip_dquote(s, i + 1) + 1
+            return self._dq_at(s, i + 1), _skip_dquote(s, i + 1) + 1
         if nxt == "(":
             close = _skip_group(s, i + 1)
             if close >= n:
@@ -832,7 +833,7 @@ class _Expander:
             if close >= n:
                 return _lit(s[i:], quoted=dq), n
             return self._braced(s[i + 2 : close], dq), close + 1
-        if nxt and (nxt.isascii() and nxt.isalpha() or nxt == "_"):
+        if nxt and ((nxt.isascii() and nxt.isalpha()) or nxt == "_"):
             k = _name_len(s, i + 1)
             return self._simple(s[i + 1 : i + 1 + k], dq), i + 1 + k
         if nxt and (nxt.isdigit() or nxt in _SPECIAL_PARAMS):
@@ -900,12 +901,9 @@ class _Expander:
         name, rest = body[:k], body[k:]
         if rest.startswith("["):
             close = rest.find("]")
+            # a scalar is a one-element array; real arrays are not modelled
             if close < 0 or rest[1:close].strip() not in ("0", "@", "*"):
                 return self._symbolic_raw(body, dq)
-            if rest[1:close].strip() in ("@", "*") and name not in ("@", "*"):
-                v0, _ = self.get(name)
-                if v0 is not None and not v0.symbolic:
-                    pass  # a scalar is a one-element array
             rest = rest[close + 1 :]
         if name in ("@", "*") and rest[:1] == ":" and rest[1:2] not in ("-", "=", "+", "?"):
             return self._positional_slice(name, rest[1:], body, dq)
@@ -1061,6 +1059,7 @@ class _Expander:
         return self._symbolic_raw(body, dq)
 
     def _replace(self, v: Value, spec: str, body: str, dq: bool) -> list[_Item]:
+        """``${X/pat/rep}`` and friends; an unquoted ``&`` in ``rep`` is the match (bash 5.2)."""
         mode = ""
         if spec[:1] in ("/", "#", "%"):
             mode, spec = spec[0], spec[1:]
@@ -1068,53 +1067,41 @@ class _Expander:
         pattern, sym = self._pattern_operand(pat_raw, dq)
         if sym or v.symbolic:
             return self._symbolic_raw(body, dq)
-        rep_items = self._operand(rep_raw or "", dq) if rep_raw is not None else []
+        sub = _Expander(self.vars, self.fs, self.cwd, self.depth + 1)
+        rep_items = [it for it in sub.parse(rep_raw or "", "u") if isinstance(it, _Ch)]
         if _is_symbolic(rep_items):
             return self._symbolic_raw(body, dq)
         t = v.text
-        if not pattern:
+        if not pattern and mode not in ("#", "%"):
             return _chars(t, dq=dq)
         if len(t) * len(t) * (len(pattern) + 1) > _MAX_MATCH_WORK:
             return self._symbolic_raw(body, dq)
         toks = _compile(pattern)
 
         def rep(matched: str) -> str:
-            out = []
-            for it in rep_items:
-                if isinstance(it, _Ch):
-                    out.append(matched if it.c == "&" and not it.quoted else it.c)
-            return "".join(out)
+            return "".join(matched if it.c == "&" and not it.quoted else it.c for it in rep_items)
 
         if mode == "#":
             ends = _match_ends(toks, t, 0, True)
             return _chars(rep(t[: max(ends)]) + t[max(ends) :] if ends else t, dq=dq)
         if mode == "%":
-            for start in range(len(t) + 1):
-                if len(t) in _match_ends(toks, t, start, True):
-                    return _chars(t[:start] + rep(t[start:]), dq=dq)
-            return _chars(t, dq=dq)
+            ends = _match_ends(_reverse_tokens(toks), t[::-1], 0, True)
+            cut = len(t) - max(ends) if ends else len(t)
+            return _chars(t[:cut] + rep(t[cut:]) if ends else t, dq=dq)
+        if not t:
+            return _chars(rep("") if 0 in _match_ends(toks, t, 0, True) else t, dq=dq)
         out: list[str] = []
         i = 0
-        replaced = False
-        while i <= len(t):
-            ends = [] if (replaced and mode != "/") else _match_ends(toks, t, i, True)
-            ends = [e for e in ends if e > i] or ([i] if i in ends else [])
-            if ends and (max(ends) > i or i < len(t) or not t):
-                end = max(ends)
-                out.append(rep(t[i:end]))
-                replaced = True
-                if end == i:
-                    if i < len(t):
-                        out.append(t[i])
-                    i += 1
-                else:
+        done = False
+        while i < len(t):
+            if not done:
+                end = max(_match_ends(toks, t, i, True), default=i)
+                if end > i:
+                    out.append(rep(t[i:end]))
                     i = end
-                if mode != "/":
-                    out.append(t[i:])
-                    break
-                continue
-            if i < len(t):
-                out.append(t[i])
+                    done = mode != "/"
+                    continue
+            out.append(t[i])
             i += 1
         return _chars("".join(out), dq=dq)
 
@@ -1537,11 +1524,12 @@ def _cmd_dirname(args: list[str], cwd: str, symbolic: bool) -> str | None:
 
 
 def _cmd_realpath(args: list[str], cwd: str, symbolic: bool) -> str | None:
-    names = [a for a in args if not a.startswith("-")]
-    if len(names) != len(args) - sum(a in ("-m", "-e", "-s", "-q", "-L", "-P", "--") for a in args):
+    flags = [a for a in args if a.startswith("-") and len(a) > 1]
+    names = [a for a in args if a not in flags]
+    if not names or any(f not in ("-m", "-e", "-s", "-q", "-L", "-P", "--") for f in flags):
         return None
-    if not names or (symbolic and any(not n.startswith("/") and "$" in n[:1] for n in names)):
-        return None
+    if symbolic and any(n.startswith("$") or n.startswith("..") or "/.." in n for n in names if "$" in n):
+        return None  # normalising would drop or misplace the unknown part
     return "".join(_join(cwd, n) + "\n" for n in names)
 
 
@@ -1693,7 +1681,7 @@ def has_glob(word: str) -> bool:
         exp = _Expander(_NoVars(), None, "/")
         for braced in brace_expand(word):
             items = [it for it in exp.word_items(braced) if isinstance(it, _Ch) and not it.split]
-            if _has_wildcards(_as_pattern([it for it in items if not it.symbolic] and items)):
+            if _has_wildcards(_as_pattern(items)):
                 return True
     except (RecursionError, ValueError, IndexError, KeyError, TypeError, OverflowError):
         return False

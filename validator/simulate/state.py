@@ -9,15 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from validator.shell.ir import FunctionDef
-
-
-@dataclass(frozen=True)
-class Val:
-    """A variable's value: literal text, or (``known=False``) a symbolic stand-in such as
-    ``${SHA}`` that is carried through paths and names without being guessed."""
-
-    text: str
-    known: bool = True
+from validator.simulate.expand import Value
 
 
 @dataclass
@@ -25,18 +17,18 @@ class Frame:
     """One function call: its positional arguments and the variables ``local`` shadowed."""
 
     name: str
-    args: list[Val]
-    saved: dict[str, Val | None] = field(default_factory=dict)
+    args: list[Value]
+    saved: dict[str, Value | None] = field(default_factory=dict)
 
 
 @dataclass
 class ShellState:
     cwd: str
-    vars: dict[str, Val] = field(default_factory=dict)
+    vars: dict[str, Value] = field(default_factory=dict)
     exported: set[str] = field(default_factory=set)
     dir_stack: list[str] = field(default_factory=list)
     oldpwd: str | None = None
-    positional: list[Val] = field(default_factory=list)
+    positional: list[Value] = field(default_factory=list)
     functions: dict[str, FunctionDef] = field(default_factory=dict)
     frames: list[Frame] = field(default_factory=list)
     #: "for name in a b" / "function build" labels of the loops and calls we are inside
@@ -72,16 +64,11 @@ class ShellState:
         self.functions = other.functions
         self.frames = other.frames
 
-    def get(self, name: str) -> Val | None:
-        if name.isdigit():
-            i = int(name)
-            if i == 0:
-                return Val("bash")
-            args = self.positional
-            return args[i - 1] if i <= len(args) else None
+    def lookup(self, name: str) -> Value | None:
+        """Variable lookup for word expansion (``expand.Vars``); None when never set."""
         return self.vars.get(name)
 
-    def set(self, name: str, value: Val, local: bool = False) -> None:
+    def set(self, name: str, value: Value, local: bool = False) -> None:
         if local and self.frames:
             frame = self.frames[-1]
             if name not in frame.saved:

@@ -1,0 +1,354 @@
+"""Which handler string belongs to which package, and why.
+
+The handler decides what a correct package looks like, so a wrong link turns into a
+wrong fix.  Links are made level by level, strongest first, over all packages at
+once: explicit configuration; the archive's journey (S3 key, ``--zip-file`` +
+``--function-name``, Terraform ``filename``, SAM ``CodeUri``); names; and last a
+guess from the tree.  Within a level, configs that match equally well but disagree
+on the handler are ambiguous and the package falls to the next level; a config
+already claimed by a stronger link is not handed to another package by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from validator.handlers import patterns
+from validator.handlers.grammar import parse_handler
+from validator.handlers.infer import infer_handler
+from validator.models import DeployRef, HandlerConfig, HandlerLink, Package, Span
+from validator.repo import Repo
+
+_ORIGIN_WORDS = {
+    "terraform": "Terraform",
+    "sam": "template",
+    "serverless": "serverless function",
+    "cli": "aws lambda",
+    "config": "[tool.validate-imports] entry",
+}
+
+
+@dataclass
+class Candidate:
+    config: HandlerConfig
+    how: str
+    explanation: str
+    strength: float
+
+
+@dataclass
+class _State:
+    """Per-run bookkeeping: which config went to which package names, and why others fell through."""
+
+    claimed: dict[int, set[str]] = field(default_factory=dict)
+    notes: dict[int, list[str]] = field(default_factory=dict)
+
+    def claim(self, config: HandlerConfig | None, package: Package) -> None:
+        if config is not None:
+            self.claimed.setdefault(id(config), set()).add(package.name)
+
+    def taken_by_other(self, config: HandlerConfig, package: Package) -> bool:
+        owners = self.claimed.get(id(config))
+        return bool(owners) and package.name not in owners  # type: ignore[operator]
+
+
+def where(config: HandlerConfig) -> str:
+    return f"{config.span.path}:{config.span.line}"
+
+
+def describe(config: HandlerConfig) -> str:
+    return f"{_ORIGIN_WORDS.get(config.origin, config.origin)} {config.resource} ({where(config)})".replace(
+        "  ", " ")
+
+
+def cli_configs(deploys: list[DeployRef]) -> dict[int, HandlerConfig]:
+    """A HandlerConfig for each CLI call that sets ``--handler``, keyed by the deploy's id."""
+    out: dict[int, HandlerConfig] = {}
+    for d in deploys:
+        if not d.handler:
+            continue
+        name = d.function_name or patterns.basename(d.archive)
+        out[id(d)] = HandlerConfig(
+            handler=d.handler, span=d.span, origin="cli", resource=name or "",
+            filename=d.archive or None, s3_key=d.s3_key, function_name=d.function_name,
+        )
+    return out
+
+
+def link_handlers(
+    packages: list[Package],
+    configs: list[HandlerConfig],
+    deploys: list[DeployRef],
+    explicit: dict[str, str] | None = None,
+    *,
+    repo: Repo | None = None,
+) -> list[HandlerLink | None]:
+    """One link per package (None for layers and when nothing plausible is found).
+    ``repo`` lets the last-resort inference read entry modules to see which function
+    they define."""
+    cli = cli_configs(deploys)
+    usable = [c for c in [*configs, *cli.values()] if (c.package_type or "Zip").lower() != "image"]
+    state = _State()
+    results: list[HandlerLink | None] = [None] * len(packages)
+    todo = [i for i, p in enumerate(packages) if not p.is_layer]
+
+    levels = (
+        lambda p: _explicit_candidates(p, explicit or {}, usable),
+        lambda p: _journey_candidates(p, deploys, usable, cli),
+        lambda p: _name_candidates(p, [c for c in usable if not state.taken_by_other(c, p)]),
+    )
+    for level in levels:
+        for i in list(todo):
+            p = packages[i]
+            picked = _pick(level(p), state.notes.setdefault(i, []))
+            if picked is None:
+                continue
+            results[i] = _finish(p, picked, repo, state.notes[i])
+            state.claim(picked.config, p)
+            todo.remove(i)
+    for i in todo:
+        results[i] = _inferred(packages[i], repo, state.notes.get(i, []))
+    return results
+
+
+def _pick(cands: list[Candidate], notes: list[str]) -> Candidate | None:
+    """The strongest candidate, or None when the strongest ones disagree on the handler."""
+    if not cands:
+        return None
+    best = max(c.strength for c in cands)
+    top = [c for c in cands if c.strength == best]
+    handlers = {c.config.handler for c in top}
+    if len(handlers) > 1:
+        listed = "; ".join(f"{c.config.handler} from {describe(c.config)}" for c in _unique(top))
+        notes.append(f"several handlers match equally ({listed})")
+        return None
+    concrete = [c for c in top if not patterns.is_symbolic(c.config.handler)]
+    return (concrete or top)[0]
+
+
+def _unique(cands: list[Candidate]) -> list[Candidate]:
+    seen: set[int] = set()
+    out = []
+    for c in cands:
+        if id(c.config) not in seen:
+            seen.add(id(c.config))
+            out.append(c)
+    return out
+
+
+def _finish(p: Package, picked: Candidate, repo: Repo | None, notes: list[str]) -> HandlerLink | None:
+    """The link for a picked config; a handler that is still symbolic (``var.handler``
+    without a default) cannot be checked, so the tree decides, and the link says so."""
+    handler = picked.config.handler
+    if picked.config.origin == "explicit" or not patterns.is_symbolic(handler):
+        config = None if picked.config.origin == "explicit" else picked.config
+        return HandlerLink(handler=handler, how=picked.how, explanation=picked.explanation, config=config)
+    notes.append(f"{picked.explanation}, but its value {handler!r} cannot be resolved statically")
+    link = _inferred(p, repo, notes)
+    if link is not None:
+        link.config = picked.config
+    return link
+
+
+def _inferred(p: Package, repo: Repo | None, notes: list[str]) -> HandlerLink | None:
+    guess = infer_handler(p, repo)
+    if guess is None:
+        return None
+    prefix = "no handler configuration matches this package" if not notes else "; ".join(notes)
+    return HandlerLink(handler=guess.handler, how="inferred", inferred=True,
+                       explanation=f"{prefix}; inferred {guess.handler}: {guess.why}")
+
+
+# --------------------------------------------------------------------------- level 1: explicit
+
+
+def _explicit_candidates(p: Package, explicit: dict[str, str], configs: list[HandlerConfig]) -> list[Candidate]:
+    want = patterns.name_tokens(p.name)
+    for name, handler in explicit.items():
+        if name == p.name or patterns.names_equal(patterns.name_tokens(name), want):
+            declared = [c for c in configs if c.origin == "config" and c.resource == name and c.handler == handler]
+            if declared:
+                c = declared[0]
+                return [Candidate(c, "config", f"{describe(c)} names package {name}", 10)]
+            cfg = HandlerConfig(handler=handler, span=Span("", 0, 0, 0, 0), origin="explicit", resource=name)
+            return [Candidate(cfg, "config", f"explicit handler for package {name} in the configuration", 10)]
+    out = []
+    for c in configs:
+        if c.origin != "config":
+            continue
+        if c.resource == p.name:
+            out.append(Candidate(c, "config", f"{describe(c)} names package {c.resource}", 10))
+        elif patterns.names_equal(patterns.name_tokens(c.resource), want):
+            out.append(Candidate(c, "config", f"{describe(c)} names package {c.resource}", 9))
+    return out
+
+
+# --------------------------------------------------------------------------- level 2: journey
+
+
+def same_archive(a: str, b: str) -> bool:
+    """Two archive file names that can be the same zip: equal, or equal up to their
+    symbolic parts (``ingestion-${SHA}.zip`` ↔ ``ingestion-$GITHUB_SHA.zip``)."""
+    ba, bb = patterns.basename(a), patterns.basename(b)
+    if not ba or not bb:
+        return False
+    if ba == bb:
+        return True
+    return (patterns.matches(ba, bb)
+            and patterns.names_equal(patterns.name_tokens(ba), patterns.name_tokens(bb)))
+
+
+def same_key(a: str, b: str) -> tuple[bool, bool]:
+    """(can be the same S3 key, names the same thing): the first is a full symbolic match,
+    the second compares only what the keys identify (their basename's stem, or folder)."""
+    ka, kb = patterns.strip_s3_uri(a), patterns.strip_s3_uri(b)
+    ida, idb = patterns.key_identity(ka), patterns.key_identity(kb)
+    same_name = patterns.names_equal(ida, idb)
+    full = ka == kb or (patterns.intersects(ka, kb) and same_name)
+    return full, same_name
+
+
+def _function_strength(name: str, c: HandlerConfig) -> float:
+    """How well a ``--function-name`` identifies config ``c``: a symbolic match of its
+    function_name (more literal text = more specific), else equal name words."""
+    if c.function_name and (c.function_name == name or patterns.matches(name, c.function_name)):
+        return 4 + min(len(patterns.literal(c.function_name)), 90) / 100
+    words = patterns.name_tokens(name)
+    if words and (patterns.names_equal(words, patterns.name_tokens(c.resource))
+                  or (c.function_name and patterns.names_equal(words, patterns.name_tokens(c.function_name)))):
+        return 3.5
+    return 0
+
+
+def _journey_candidates(
+    p: Package, deploys: list[DeployRef], configs: list[HandlerConfig], cli: dict[int, HandlerConfig]
+) -> list[Candidate]:
+    out: list[Candidate] = []
+    mine = [d for d in deploys if d.archive and same_archive(d.archive, p.archive)]
+    for d in mine:
+        if id(d) in cli:
+            c = cli[id(d)]
+            out.append(Candidate(c, "cli", f"{d.archive} is deployed with --handler {c.handler} at {d.span}", 5))
+        if d.function_name:
+            out.extend(_by_function(d.function_name, d, configs, cli, f"{d.archive} is deployed"))
+        if d.s3_key:
+            out.extend(_by_key(d, deploys, configs, cli))
+    for c in configs:
+        if c.origin == "cli":
+            continue
+        if c.filename and _filename_matches(c, p.archive):
+            field_name = "CodeUri" if c.origin == "sam" else "artifact" if c.origin == "serverless" else "filename"
+            out.append(Candidate(c, "filename",
+                                 f"{field_name} {c.filename} of {describe(c)} is the archive {p.archive}", 3))
+        elif c.code_uri and p.root_dir and _dir_matches(c.code_uri, p.root_dir):
+            out.append(Candidate(c, "code-uri",
+                                 f"{describe(c)} packages {c.code_uri}, the folder zipped into {p.archive}", 3))
+    return out
+
+
+def _by_function(
+    name: str, d: DeployRef, configs: list[HandlerConfig], cli: dict[int, HandlerConfig], what: str
+) -> list[Candidate]:
+    out = []
+    for c in configs:
+        if c is cli.get(id(d)):
+            continue
+        strength = _function_strength(name, c)
+        if strength:
+            out.append(Candidate(c, "zip-file",
+                                 f"{what} to function {name} at {d.span}; {describe(c)} sets its handler",
+                                 strength))
+    return out
+
+
+def _by_key(d: DeployRef, deploys: list[DeployRef], configs: list[HandlerConfig],
+            cli: dict[int, HandlerConfig]) -> list[Candidate]:
+    key = d.s3_key or ""
+    out = []
+    for c in configs:
+        if c.origin == "cli" or not c.s3_key:
+            continue
+        full, same_name = same_key(key, c.s3_key)
+        if full or same_name:
+            out.append(Candidate(
+                c, "s3-key",
+                f"{d.archive} is uploaded as {key} at {d.span}; s3_key {c.s3_key} in {describe(c)}",
+                3.2 if full else 3))
+    # update-function-code --s3-key K --function-name F, without the local archive
+    for other in deploys:
+        if other is d or not other.s3_key or not same_key(key, other.s3_key)[0]:
+            continue
+        if id(other) in cli:
+            c = cli[id(other)]
+            out.append(Candidate(c, "cli", f"{d.archive} is uploaded as {key} at {d.span} and deployed with "
+                                           f"--handler {c.handler} at {other.span}", 5))
+        if other.function_name:
+            out.extend(_by_function(other.function_name, other, configs, cli,
+                                    f"{d.archive} is uploaded as {key} at {d.span} and deployed"))
+    return out
+
+
+def _filename_matches(c: HandlerConfig, archive: str) -> bool:
+    fn = c.filename or ""
+    if fn.startswith("s3://") or not same_archive(fn, archive):
+        return False
+    base = c.span.path.rsplit("/", 1)[0] if "/" in c.span.path else ""
+    candidates = {patterns.join(base, fn), patterns.norm_path(fn)}
+    return any(patterns.path_tail_matches(cand, archive) for cand in candidates)
+
+
+def _dir_matches(code_uri: str, root_dir: str) -> bool:
+    a = patterns.norm_path(code_uri).strip("/")
+    b = patterns.norm_path(root_dir).strip("/")
+    return bool(a) and (b == a or b.endswith("/" + a))
+
+
+# --------------------------------------------------------------------------- level 3: names
+
+
+def config_names(c: HandlerConfig) -> list[tuple[str, tuple[str, ...]]]:
+    """The names a config answers to, with the words each normalises to."""
+    out: list[tuple[str, str]] = [("resource", _instance_key(c.resource))]
+    if c.function_name:
+        out.append(("function_name", c.function_name))
+    if c.code_uri and not c.code_uri.startswith("s3://"):
+        out.append(("source folder", patterns.basename(c.code_uri)))
+    parsed = parse_handler(c.handler)
+    if parsed and "." in parsed[0]:
+        out.append(("source folder", parsed[0].rsplit(".", 2)[-2]))
+    if c.filename:
+        out.append(("archive", patterns.basename(c.filename)))
+    if c.s3_key:
+        out.append(("s3_key", c.s3_key))
+    result = []
+    for kind, text in out:
+        words = patterns.key_identity(text) if kind in ("archive", "s3_key") else patterns.name_tokens(text)
+        if words:
+            result.append((kind, words))
+    return result
+
+
+def _instance_key(resource: str) -> str:
+    """``lambdas["ingestion"]`` (a for_each instance) answers to ``ingestion``."""
+    if resource.endswith('"]') and '["' in resource:
+        return resource[resource.index('["') + 2 : -2]
+    return resource
+
+
+def _name_candidates(p: Package, configs: list[HandlerConfig]) -> list[Candidate]:
+    want = patterns.name_tokens(p.name)
+    if not want:
+        return []
+    out = []
+    for c in configs:
+        best = 0.0
+        reason = ""
+        for kind, words in config_names(c):
+            if patterns.names_equal(words, want):
+                if best < 2:
+                    best, reason = 2, f"{kind} matches the package name {p.name}"
+            elif patterns.names_contain(words, want) and best < 1:
+                best, reason = 1, f"{kind} partly matches the package name {p.name}"
+        if best:
+            out.append(Candidate(c, "name", f"{describe(c)}: {reason}", best))
+    return out

@@ -1,0 +1,80 @@
+"""Simple commands the simulator models, one module per family.
+
+``lookup(args)`` finds the interpreter for a command line: ``cp`` is in ``cp.py``,
+``zip`` and ``python -m zipfile`` in ``zip.py``, ``pip``/``python -m pip`` in
+``pip.py``, ``aws`` in ``aws.py``, shell builtins and small file commands in
+``misc.py``.  Each interpreter gets an ``Invocation`` whose ``args[0]`` is the
+command name and returns the exit status (``None`` when unknown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from validator.simulate.commands import aws, cp, misc, mkdir, mv, pip, rm, rsync, zip
+from validator.simulate.context import Invocation
+from validator.simulate.words import Arg
+
+Handler = Callable[[Invocation], "bool | None"]
+
+HANDLERS: dict[str, Handler] = {
+    "cp": cp.run,
+    "mkdir": mkdir.run,
+    "rm": rm.run,
+    "rmdir": rm.run_rmdir,
+    "mv": mv.run,
+    "rsync": rsync.run,
+    "zip": zip.run,
+    "aws": aws.run,
+    "pip": pip.run,
+    "cd": misc.cd,
+    "pushd": misc.pushd,
+    "popd": misc.popd,
+    "touch": misc.touch,
+    "tee": misc.tee,
+    "ln": misc.ln,
+    "set": misc.set_builtin,
+    "source": misc.source,
+    ".": misc.source,
+    "read": misc.read,
+    "true": misc.succeed,
+    ":": misc.succeed,
+    "false": misc.fail,
+    "chmod": misc.succeed,
+    "shopt": misc.succeed,
+    "trap": misc.succeed,
+    "install": misc.install,
+}
+
+#: prefixes that run the next word as the command
+WRAPPERS = frozenset({"sudo", "command", "time", "nice", "nohup", "exec", "builtin", "env"})
+
+PYTHON = re.compile(r"^(python|python3|python3\.\d+|py)$")
+PIP = re.compile(r"^pip(3(\.\d+)?)?$")
+
+
+def lookup(args: list[Arg]) -> tuple[Handler, list[Arg]] | None:
+    """The interpreter for this command line and the arguments it should see."""
+    while args and args[0].text in WRAPPERS:
+        args = args[1:]
+        while args and (args[0].text.startswith("-") or "=" in args[0].text):
+            args = args[1:]
+    if not args:
+        return None
+    name = args[0].text.rsplit("/", 1)[-1]
+    if PIP.match(name):
+        return pip.run, args
+    if name == "uv" and len(args) > 1 and args[1].text == "pip":
+        return pip.run, args[1:]
+    if PYTHON.match(name) and len(args) > 2 and args[1].text == "-m":
+        module = args[2].text
+        if module == "pip":
+            return pip.run, args[2:]
+        if module == "zipfile":
+            return zip.run_python_zipfile, args[2:]
+        return None
+    handler = HANDLERS.get(name)
+    if handler is None:
+        return None
+    return handler, args

@@ -1,0 +1,68 @@
+"""GNU-style option parsing shared by the command interpreters.
+
+Commands are parsed the way their real programs do it (combined short flags ``-rf``,
+``--long=value``, ``--`` ends options) so that a flag nobody anticipated is skipped
+rather than taken for a path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from validator.simulate.words import Arg
+
+
+@dataclass
+class Parsed:
+    flags: set[str] = field(default_factory=set)  # "r", "f", "--recursive" …
+    values: dict[str, list[str]] = field(default_factory=dict)  # option -> values
+    operands: list[Arg] = field(default_factory=list)
+
+    def has(self, *names: str) -> bool:
+        return any(n in self.flags for n in names)
+
+    def value(self, *names: str) -> str | None:
+        for n in names:
+            if self.values.get(n):
+                return self.values[n][-1]
+        return None
+
+
+def parse(args: list[Arg], short_with_value: str = "", long_with_value: frozenset[str] = frozenset(),
+          permute: bool = True) -> Parsed:
+    """Split ``args`` (without the command name) into flags, option values and operands."""
+    out = Parsed()
+    i = 0
+    only_operands = False
+    while i < len(args):
+        a = args[i]
+        t = a.text
+        i += 1
+        if only_operands or t == "-" or not t.startswith("-") or a.symbolic and not t.startswith("-"):
+            out.operands.append(a)
+            if not permute:
+                only_operands = True
+            continue
+        if t == "--":
+            only_operands = True
+            continue
+        if t.startswith("--"):
+            name, eq, value = t.partition("=")
+            if eq:
+                out.values.setdefault(name, []).append(value)
+            elif name in long_with_value and i < len(args):
+                out.values.setdefault(name, []).append(args[i].text)
+                i += 1
+            else:
+                out.flags.add(name)
+            continue
+        for k, ch in enumerate(t[1:]):
+            if ch in short_with_value:
+                value = t[k + 2 :]
+                if not value and i < len(args):
+                    value = args[i].text
+                    i += 1
+                out.values.setdefault("-" + ch, []).append(value)
+                break
+            out.flags.add(ch)
+    return out

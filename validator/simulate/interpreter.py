@@ -1,0 +1,446 @@
+"""Walks the shell IR of one ``run:`` step over the job's virtual tree.
+
+Control flow lives here (lists, ``&&``/``||``, pipelines, subshells, ``if``,
+``case``, loops, functions, redirections); what each simple command does lives
+in ``validator.simulate.commands``.  A condition that cannot be decided runs
+every branch, each on a fork of the shell state and in "uncertain" mode (nothing
+is deleted there), so the tree ends up as the union of the possible outcomes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from validator.models import FileKind
+from validator.shell.ir import (
+    AndOr,
+    Assignment,
+    Case,
+    Command,
+    For,
+    FunctionDef,
+    Group,
+    If,
+    Node,
+    Pipeline,
+    Redirect,
+    Subshell,
+    Test,
+    Unread,
+    While,
+)
+from validator.simulate import commands
+from validator.simulate.conditions import evaluate
+from validator.simulate.context import (
+    MAX_CALL_DEPTH,
+    MAX_COMMANDS,
+    MAX_LOOP_ITERATIONS,
+    Invocation,
+    JobContext,
+    UnknownCommand,
+)
+from validator.simulate.expand import Value
+from validator.simulate.state import Frame, ShellState
+from validator.simulate.vfs import VFile, VfsFull, normalize
+from validator.simulate.words import Arg, arg, expand_args, expand_one, pattern_match, to_value
+
+Status = bool | None
+
+#: commands that never change the file tree (their redirections are still honoured)
+QUIET = frozenset(
+    "echo printf ls cat grep egrep fgrep head tail wc sort uniq tr cut awk sed du tree stat file pwd date "
+    "env printenv which type sleep jq yq diff cmp md5sum sha256sum sha1sum basename dirname realpath "
+    "readlink true false : test [ [[ whoami id uname hostname nproc free df ps echo_info log info "
+    "python --version node npm-version git-rev-parse column xxd hexdump od base64 tput "
+    "terraform sam docker gh aws curl wget pip-audit pytest mypy ruff flake8 pylint black isort "
+    "tox coverage pre-commit shellcheck actionlint".split()
+)
+
+#: words that make an unread statement or an unknown command worth an LPK-000
+PACKAGING_WORDS = re.compile(r"\b(zip|cp|mv|rsync|mkdir|rm|pip3?|install|tar|unzip|ln)\b|\.zip\b")
+
+
+class ExitStep(Exception):
+    """``exit`` (or a hit limit): the rest of the step does not run."""
+
+
+class ReturnFromFunction(Exception):
+    pass
+
+
+class LoopControl(Exception):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class Interpreter:
+    """Runs statements of the current step of ``ctx`` against ``ctx.vfs``."""
+
+    def __init__(self, ctx: JobContext) -> None:
+        self.ctx = ctx
+
+    # ------------------------------------------------------------------ lists
+    def run_list(self, nodes: list[Node], state: ShellState) -> Status:
+        status: Status = True
+        for node in nodes:
+            status = self.run_node(node, state)
+            state.last_status = status
+        return status
+
+    def run_node(self, node: Node, state: ShellState) -> Status:
+        handler = self._handlers().get(type(node))
+        if handler is None:
+            return True
+        return handler(node, state)
+
+    def _handlers(self) -> dict[type, Callable[[Node, ShellState], Status]]:
+        return {
+            Command: self._command,  # type: ignore[dict-item]
+            Pipeline: self._pipeline,  # type: ignore[dict-item]
+            AndOr: self._and_or,  # type: ignore[dict-item]
+            Subshell: self._subshell,  # type: ignore[dict-item]
+            Group: self._group,  # type: ignore[dict-item]
+            Test: self._test,  # type: ignore[dict-item]
+            If: self._if,  # type: ignore[dict-item]
+            For: self._for,  # type: ignore[dict-item]
+            While: self._while,  # type: ignore[dict-item]
+            Case: self._case,  # type: ignore[dict-item]
+            FunctionDef: self._function_def,  # type: ignore[dict-item]
+            Unread: self._unread,  # type: ignore[dict-item]
+        }
+
+    # ------------------------------------------------------------------ branches
+    def _branches(self, bodies: list[list[Node]], state: ShellState) -> Status:
+        """Run each possible body on its own fork, in uncertain mode; keep the first that
+        did not exit (files written by all of them stay: the union)."""
+        survivors: list[ShellState] = []
+        for body in bodies:
+            fork = state.fork()
+            fork.uncertain += 1
+            try:
+                self.run_list(body, fork)
+            except ExitStep:
+                if self.ctx.limit_hit:
+                    raise
+                continue
+            survivors.append(fork)
+        if not survivors:
+            raise ExitStep()
+        state.adopt(survivors[0])
+        return None
+
+    def _pipeline(self, node: Pipeline, state: ShellState) -> Status:
+        status: Status = True
+        if len(node.commands) == 1:
+            status = self.run_node(node.commands[0], state)
+        else:
+            for cmd in node.commands:
+                status = self._in_subshell(lambda s, c=cmd: self.run_node(c, s), state)  # type: ignore[misc]
+        if node.negated:
+            return None if status is None else not status
+        return status
+
+    def _and_or(self, node: AndOr, state: ShellState) -> Status:
+        status = self.run_node(node.items[0], state)
+        for op, item in zip(node.ops, node.items[1:]):
+            runs = status is True if op == "&&" else status is False
+            if status is None:
+                status = self._branches([[item], []], state)
+            elif runs:
+                status = self.run_node(item, state)
+        return status
+
+    def _in_subshell(self, fn: Callable[[ShellState], Status], state: ShellState) -> Status:
+        fork = state.fork()
+        try:
+            return fn(fork)
+        except ExitStep:
+            if self.ctx.limit_hit:
+                raise
+            return None if state.uncertain else False
+
+    def _subshell(self, node: Subshell, state: ShellState) -> Status:
+        return self._in_subshell(lambda s: self.run_list(node.body, s), state)
+
+    def _group(self, node: Group, state: ShellState) -> Status:
+        return self.run_list(node.body, state)
+
+    # ------------------------------------------------------------------ conditions
+    def _test(self, node: Test, state: ShellState) -> Status:
+        self._count(node)
+        args = [self._word_arg(w, state) for w in node.words] if node.double else \
+            expand_args(node.words, state, self.ctx.vfs)
+        return evaluate(args, self.ctx.vfs, state.cwd, double=node.double)
+
+    def _word_arg(self, word: object, state: ShellState) -> Arg:
+        from validator.shell.ir import Word
+
+        assert isinstance(word, Word)
+        return expand_one(word, state, self.ctx.vfs)
+
+    def _if(self, node: If, state: ShellState) -> Status:
+        bodies: list[list[Node]] = []
+        undecided = False
+        for clause in node.clauses:
+            status = self.run_list(clause.condition, state)
+            if status is True:
+                bodies.append(clause.body)
+                break
+            if status is None:
+                bodies.append(clause.body)
+                undecided = True
+        else:
+            bodies.append(node.else_body or [])
+        if not undecided:
+            return self.run_list(bodies[-1], state)
+        return self._branches(bodies, state)
+
+    def _case(self, node: Case, state: ShellState) -> Status:
+        subject = expand_one(node.word, state, self.ctx.vfs)
+        bodies: list[list[Node]] = []
+        for arm in node.arms:
+            patterns = [expand_one(p, state, self.ctx.vfs) for p in arm.patterns]
+            if subject.symbolic or any(p.symbolic for p in patterns):
+                bodies.append(arm.body)
+                continue
+            if any(pattern_match(p.text, subject.text) for p in patterns):
+                if not bodies:
+                    return self.run_list(arm.body, state)
+                bodies.append(arm.body)
+                break
+        else:
+            bodies.append([])
+        if not bodies:
+            return True
+        return self._branches(bodies, state)
+
+    # ------------------------------------------------------------------ loops
+    def _for(self, node: For, state: ShellState) -> Status:
+        if node.words is None:
+            values = [arg(v.text, v.symbolic) for v in state.positional]
+        else:
+            values = expand_args(node.words, state, self.ctx.vfs)
+        if len(values) > MAX_LOOP_ITERATIONS:
+            self.ctx.unmodelled_at(node, f"for loop over {len(values)} values: only the first "
+                                         f"{MAX_LOOP_ITERATIONS} were simulated")
+            values = values[:MAX_LOOP_ITERATIONS]
+        label = f"for {node.var} in {' '.join(v.text for v in values)}"
+        state.context.append(label)
+        status: Status = True
+        try:
+            for value in values:
+                state.set(node.var, to_value(value))
+                try:
+                    status = self.run_list(node.body, state)
+                except LoopControl as ctl:
+                    if ctl.kind == "break":
+                        break
+        finally:
+            state.context.pop()
+        return status
+
+    def _while(self, node: While, state: ShellState) -> Status:
+        self.run_list(node.condition, state)
+        state.context.append("while loop")
+        try:
+            return self._branches([node.body, []], state)
+        except LoopControl:
+            return None
+        finally:
+            state.context.pop()
+
+    # ------------------------------------------------------------------ functions
+    def _function_def(self, node: FunctionDef, state: ShellState) -> Status:
+        state.functions[node.name] = node
+        return True
+
+    def _call(self, fn: FunctionDef, args: list[Arg], node: Command, state: ShellState) -> Status:
+        if len(state.frames) >= MAX_CALL_DEPTH:
+            self.ctx.unmodelled_at(node, f"function calls nested deeper than {MAX_CALL_DEPTH}: not followed")
+            return None
+        saved_positional = state.positional
+        frame = Frame(fn.name, [to_value(a) for a in args])
+        state.frames.append(frame)
+        state.positional = frame.args
+        state.context.append(f"function {fn.name}")
+        status: Status = True
+        try:
+            status = self.run_list(fn.body, state)
+        except ReturnFromFunction:
+            status = True
+        finally:
+            state.context.pop()
+            state.frames.pop()
+            state.positional = saved_positional
+            for name, old in frame.saved.items():
+                if old is None:
+                    state.unset(name)
+                else:
+                    state.vars[name] = old
+        return status
+
+    # ------------------------------------------------------------------ unread
+    def _unread(self, node: Unread, state: ShellState) -> Status:
+        names = {n.split("/")[-1] for n in self.ctx.build_dirs()}
+        names |= {a.path.rsplit("/", 1)[-1] for a in self.ctx.archives.values()}
+        text = node.text
+        touches = bool(PACKAGING_WORDS.search(text)) or any(
+            re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", text) for n in names if n)
+        self.ctx.unmodelled_at(node, f"could not read this shell ({node.reason})", could_touch=touches)
+        return None
+
+    # ------------------------------------------------------------------ simple commands
+    def _count(self, node: Node) -> None:
+        self.ctx.commands += 1
+        if self.ctx.commands > MAX_COMMANDS:
+            self.ctx.limit_hit = True
+            self.ctx.unmodelled_at(node, f"more than {MAX_COMMANDS} commands in this job: the rest was not simulated")
+            raise ExitStep()
+
+    def _command(self, node: Command, state: ShellState) -> Status:
+        self._count(node)
+        vfs = self.ctx.vfs
+        try:
+            args = expand_args(node.words, state, vfs)
+            if args and args[0].text in ("local", "export", "declare", "typeset", "readonly"):
+                return self._declare(node, args, state)
+            if not args:
+                for a in node.assignments:
+                    self._assign(a, state)
+                return True
+            self._redirect_files(node, args, state)
+            fn = state.functions.get(args[0].text)
+            if fn is not None:
+                return self._call(fn, args[1:], node, state)
+            if args[0].text == "[" or args[0].text == "test":
+                words = [a for a in args[1:] if a.text != "]" or args[0].text == "test"]
+                return evaluate(words, vfs, state.cwd)
+            control = self._control(args, state)
+            if control is not None:
+                return control
+            inv = Invocation(self.ctx, state, node, args, self.ctx.span(node))
+            found = commands.lookup(args)
+            if found is not None:
+                handler, inv.args = found
+                return handler(inv)
+            self._unknown(inv)
+            return True
+        except VfsFull as exc:
+            self.ctx.limit_hit = True
+            self.ctx.unmodelled_at(node, f"{exc}: the rest of the job was not simulated")
+            raise ExitStep() from exc
+
+    def _control(self, args: list[Arg], state: ShellState) -> Status:
+        name = args[0].text
+        if name == "exit":
+            raise ExitStep()
+        if name == "return" and state.frames:
+            raise ReturnFromFunction()
+        if name in ("break", "continue"):
+            raise LoopControl(name)
+        if name == "shift":
+            n = int(args[1].text) if len(args) > 1 and args[1].text.isdigit() else 1
+            state.positional = state.positional[n:]
+            return True
+        if name == "unset":
+            for a in args[1:]:
+                if not a.text.startswith("-"):
+                    state.unset(a.text)
+            return True
+        return None
+
+    def _assign(self, a: Assignment, state: ShellState, scope: str | None = None) -> None:
+        scope = scope or a.scope
+        if a.value is None:
+            if scope == "local":
+                state.set(a.name, state.vars.get(a.name, Value("")), local=True)
+            if scope == "export":
+                state.exported.add(a.name)
+            return
+        value = to_value(expand_one(a.value, state, self.ctx.vfs))
+        if a.append:
+            old = state.vars.get(a.name, Value(""))
+            value = Value(old.text + value.text, old.symbolic or value.symbolic)
+        state.set(a.name, value, local=scope == "local")
+        if scope == "export":
+            state.exported.add(a.name)
+
+    def _declare(self, node: Command, args: list[Arg], state: ShellState) -> Status:
+        scope = {"local": "local", "export": "export"}.get(args[0].text, "declare")
+        assigned = {a.name for a in node.assignments}
+        for a in node.assignments:
+            self._assign(a, state, scope)
+        for word in args[1:]:
+            if word.text.startswith("-"):
+                continue
+            name, eq, value = word.text.partition("=")
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or name in assigned:
+                continue
+            if eq:
+                state.set(name, Value(value, word.symbolic), local=scope == "local")
+            elif scope == "local":
+                state.set(name, state.vars.get(name, Value("")), local=True)
+            if scope == "export":
+                state.exported.add(name)
+        return True
+
+    def _redirect_files(self, node: Command, args: list[Arg], state: ShellState) -> None:
+        """``> file`` creates the file before the command runs; ``>> $GITHUB_ENV`` feeds
+        later steps."""
+        for r in node.redirects:
+            if r.target is None or r.op not in (">", ">>", ">|", "&>", "&>>", "1>", "1>>"):
+                continue
+            target = expand_one(r.target, state, self.ctx.vfs)
+            if target.symbolic or target.text in ("/dev/null", "/dev/stderr", "/dev/stdout"):
+                continue
+            path = normalize(target.text, state.cwd)
+            special = self.ctx.special_files.get(path)
+            if special == "env":
+                self._github_env(node, args, r, state)
+                continue
+            if special:
+                continue
+            if not self.ctx.vfs.is_dir(path):
+                self.ctx.vfs.put(path, VFile(FileKind.GENERATED, origin=self.ctx.span(node)))
+
+    def _github_env(self, node: Command, args: list[Arg], redirect: Redirect, state: ShellState) -> None:
+        lines: list[Arg] = []
+        if redirect.heredoc is not None:
+            lines = [expand_one('"' + line.replace('"', '\\"') + '"', state, self.ctx.vfs)
+                     for line in redirect.heredoc.splitlines()]
+        elif args and args[0].text in ("echo", "printf"):
+            words = [a for a in args[1:] if not (args[0].text == "echo" and a.text in ("-e", "-n", "-E"))]
+            text = " ".join(a.text for a in words).replace("\\n", "\n")
+            symbolic = any(a.symbolic for a in words)
+            lines = [arg(t, symbolic) for t in text.splitlines()]
+        else:
+            for r in node.redirects:
+                if r.heredoc is not None:
+                    lines = [expand_one('"' + line.replace('"', '\\"') + '"', state, self.ctx.vfs)
+                             for line in r.heredoc.splitlines()]
+        for line in lines:
+            name, eq, value = line.text.partition("=")
+            if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                continue
+            self.ctx.github_env[name] = Value(value) if not line.symbolic else Value("${" + name + "}", True)
+
+    def _unknown(self, inv: Invocation) -> None:
+        name = inv.name.rsplit("/", 1)[-1]
+        if name in QUIET or name.startswith("echo"):
+            return
+        paths = []
+        for arg in inv.args[1:]:
+            if arg.symbolic or arg.text.startswith("-") and "=" not in arg.text:
+                continue
+            text = arg.text.split("=", 1)[1] if arg.text.startswith("-") else arg.text
+            if "/" in text or text == "." or inv.ctx.vfs.exists(inv.path(text)):
+                paths.append(inv.path(text))
+        for r in inv.node.redirects:
+            if r.target is not None and r.op.startswith((">", "&>", "1>")):
+                t = expand_one(r.target, inv.state, inv.ctx.vfs)
+                if not t.symbolic:
+                    paths.append(inv.path(t))
+        text = " ".join(a.text for a in inv.args)
+        self.ctx.unknown.append(UnknownCommand(inv.span, text, paths, self.ctx.commands))
