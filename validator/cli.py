@@ -161,7 +161,7 @@ def check_command(args: argparse.Namespace) -> int:
     from validator.repo import find_root
 
     root = (args.root or find_root(args.paths[0] if args.paths else Path.cwd())).resolve()
-    config = load_config(root, args.config)
+    config = load_config(root, args.config, known_codes=known)
     selection = Selection(select=args.select, ignore=args.ignore, extend_select=args.extend_select)
     if args.fix or args.diff:
         from validator.fixer import fix_command

@@ -77,18 +77,11 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def merge_selection(config: Config, selection: Selection | None) -> Config:
+    """Command-line selection on top of the file's (ruff's precedence: ``--select`` starts over)."""
     if selection is None:
         return config
-    import dataclasses
-
-    changes: dict[str, object] = {}
-    if selection.select is not None:
-        changes["select"] = list(selection.select)
-    if selection.ignore:
-        changes["ignore"] = [*config.ignore, *selection.ignore]
-    if selection.extend_select:
-        changes["extend_select"] = [*config.extend_select, *selection.extend_select]
-    return dataclasses.replace(config, **changes) if changes else config
+    return config.with_overrides(select=selection.select, ignore=selection.ignore or None,
+                                 extend_select=selection.extend_select or None)
 
 
 def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations: list[SimulationResult],

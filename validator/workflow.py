@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import TaggedScalar
 from ruamel.yaml.scalarbool import ScalarBoolean
 
-from validator.expressions import resolve_expression, substitute_expressions
 from validator.models import JobRun, ScriptMap, Span, Step, Unmodelled, Workflow
 from validator.repo import Repo
 from validator.yamlload import MAX_YAML_CHARS, LineIndex, YamlError, load_yaml, scalar_source
@@ -40,6 +40,9 @@ MAX_MATRIX_COMBINATIONS = 256
 
 #: a workflow file larger than this (bytes) is refused before it is read
 MAX_WORKFLOW_BYTES = MAX_YAML_CHARS
+
+#: product entries looked at before giving up (a huge matrix mostly excluded again)
+_MAX_MATRIX_SCAN = 100_000
 
 MATRIX_EXPRESSION = "matrix from an expression cannot be expanded"
 
@@ -90,10 +93,17 @@ def _yaml_files(directory: Path) -> list[Path]:
 # --------------------------------------------------------------------------- reading
 
 
-def read_workflow(path: Path, repo: Repo) -> Workflow:
-    """Read one workflow file; ``WorkflowError`` only when nothing can be read at all."""
+def read_workflow(path: Path, repo: Repo, text: str | None = None) -> Workflow:
+    """Read one workflow file; ``WorkflowError`` only when nothing can be read at all.
+
+    ``text`` stands in for the file's content (``--fix`` re-validates its edits without
+    writing them first).
+    """
     rel = _display_path(path, repo.root)
-    text = _read_text(path, rel)
+    if text is None:
+        text = _read_text(path, rel)
+    elif len(text) > MAX_WORKFLOW_BYTES:
+        raise WorkflowError(f"{rel}: file too large ({len(text)} characters, limit {MAX_WORKFLOW_BYTES})")
     try:
         document = load_yaml(text, rel)
     except YamlError as exc:
@@ -101,7 +111,7 @@ def read_workflow(path: Path, repo: Repo) -> Workflow:
     if document is None:
         raise WorkflowError(f"{rel}: the workflow is empty")
     if not isinstance(document, Mapping):
-        raise WorkflowError(f"{rel}:1:1: the top level is a {_kind(document)}, expected a mapping")
+        raise WorkflowError(f"{rel}:1:1: the top level is {_kind(document)}, expected a mapping")
     reader = _Reader(rel, text)
     try:
         jobs = reader.workflow(document)
@@ -142,15 +152,20 @@ def _read_text(path: Path, rel: str) -> str:
 
 
 def _kind(value: Any) -> str:
+    """``a mapping``, ``a list``, ``a string`` … for messages about wrong types."""
     if isinstance(value, Mapping):
-        return "mapping"
+        return "a mapping"
     if isinstance(value, (list, tuple)):
-        return "list"
+        return "a list"
     if value is None:
-        return "null"
+        return "empty"
     if isinstance(value, str):
-        return "string"
-    return type(value).__name__
+        return "a string"
+    if isinstance(value, (bool, ScalarBoolean)):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return f"a {type(value).__name__}"
 
 
 # --------------------------------------------------------------------------- values
@@ -158,6 +173,7 @@ def _kind(value: Any) -> str:
 
 def github_string(value: Any) -> str:
     """A YAML value as GitHub turns it into a string (``true``, ``3.1`` for ``3.10``, ``""`` for null)."""
+    value = _untag(value)
     if value is None:
         return ""
     if isinstance(value, (bool, ScalarBoolean)):
@@ -173,6 +189,13 @@ def github_string(value: Any) -> str:
     return str(value)
 
 
+def _untag(value: Any) -> Any:
+    """An explicitly tagged scalar (``!!str |``) as its plain value."""
+    if isinstance(value, TaggedScalar):
+        return str(value.value) if value.value is not None else None
+    return value
+
+
 def _number_string(number: float) -> str:
     if math.isnan(number):
         return "NaN"
@@ -185,6 +208,7 @@ def _number_string(number: float) -> str:
 
 def _plain(value: Any) -> Any:
     """Round-trip objects as plain JSON-able values."""
+    value = _untag(value)
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -260,12 +284,12 @@ class _Reader:
             self.problem(self.span_at(doc), "the workflow has no jobs", could_touch_package=False)
             return []
         if not isinstance(jobs, Mapping):
-            self.problem(self.span_of(doc, "jobs"), f"jobs is a {_kind(jobs)}, expected a mapping")
+            self.problem(self.span_of(doc, "jobs"), f"jobs is {_kind(jobs)}, expected a mapping")
             return []
         runs: list[JobRun] = []
         for job_id, job in jobs.items():
             if not isinstance(job, Mapping):
-                self.problem(self.span_of(jobs, str(job_id)), f"job {job_id} is a {_kind(job)}, expected a mapping")
+                self.problem(self.span_of(jobs, str(job_id)), f"job {job_id} is {_kind(job)}, expected a mapping")
                 continue
             runs.extend(self.job(str(job_id), job, self.span_of(jobs, str(job_id)), top))
         return runs
@@ -284,7 +308,7 @@ class _Reader:
 
     def mapping_at(self, level: Mapping[str, Any], keys: Sequence[str], what: str) -> Mapping[str, Any] | None:
         node: Any = level
-        for key in keys:
+        for depth, key in enumerate(keys):
             parent = node
             node = node.get(key)
             if node is None:
@@ -292,7 +316,7 @@ class _Reader:
             if not isinstance(node, Mapping):
                 self.problem(
                     self.span_of(parent, key),
-                    f"{what} {'.'.join(keys)} is a {_kind(node)}, expected a mapping",
+                    f"{what} {'.'.join(keys[: depth + 1])} is {_kind(node)}, expected a mapping",
                     could_touch_package=False,
                 )
                 return None
@@ -306,7 +330,7 @@ class _Reader:
             reason = (
                 f"{what} env from an expression cannot be read"
                 if _is_expression(env)
-                else f"{what} env is a {_kind(env)}, expected a mapping"
+                else f"{what} env is {_kind(env)}, expected a mapping"
             )
             self.problem(self.span_of(level, "env"), reason, could_touch_package=False)
             return {}
@@ -315,7 +339,7 @@ class _Reader:
             if isinstance(value, (Mapping, list)):
                 self.problem(
                     self.span_of(env, str(name)),
-                    f"{what} env {name} is a {_kind(value)}, expected a string",
+                    f"{what} env {name} is {_kind(value)}, expected a string",
                     could_touch_package=False,
                 )
                 continue
@@ -363,13 +387,13 @@ class _Reader:
         if steps is None:
             return []
         if not isinstance(steps, list):
-            self.problem(self.span_of(job, "steps"), f"job {job_id} steps is a {_kind(steps)}, expected a list")
+            self.problem(self.span_of(job, "steps"), f"job {job_id} steps is {_kind(steps)}, expected a list")
             return []
         out: list[Step] = []
         for i, step in enumerate(steps):
             if not isinstance(step, Mapping):
                 span = self.item_span(steps, i, self.span_of(job, "steps"))
-                self.problem(span, f"job {job_id} step {i + 1} is a {_kind(step)}, expected a mapping")
+                self.problem(span, f"job {job_id} step {i + 1} is {_kind(step)}, expected a mapping")
                 continue
             out.append(self.step(job_id, i, step, level))
         return out
@@ -396,18 +420,18 @@ class _Reader:
         if isinstance(with_, Mapping):
             step.with_ = {str(k): github_string(v) for k, v in with_.items()}
         elif with_ is not None:
-            self.problem(self.span_of(node, "with"), f"{what} with is a {_kind(with_)}, expected a mapping",
+            self.problem(self.span_of(node, "with"), f"{what} with is {_kind(with_)}, expected a mapping",
                          could_touch_package=False)
         if "run" in node:
             self.run(what, node, step)
         return step
 
     def run(self, what: str, node: Mapping[str, Any], step: Step) -> None:
-        value = node["run"]
+        value = _untag(node["run"])
         span = self.span_of(node, "run")
         step.run_line = span.line
         if not isinstance(value, str):
-            reason = "run is empty" if value is None else f"run is a {_kind(value)}, expected a string"
+            reason = "run is empty" if value is None else f"run is {_kind(value)}, expected a string"
             self.problem(span, f"{what}: {reason}", could_touch_package=value is not None)
             return
         step.run = str(value)
@@ -419,10 +443,10 @@ class _Reader:
             line, col = self.span_at(node).line, self.span_at(node).column
             offset = self.index.offset(line - 1, col - 1)
             return ScriptMap(self.path, [(0, offset, line, col)]), ""
-        key_line0, key_col0, line0, col0 = owner.lc.data["run"][:4]
+        _key_line0, key_col0, line0, col0 = owner.lc.data["run"][:4]
         offset = self.index.offset(line0, col0)
         flow = bool(getattr(owner, "fa", None) and owner.fa.flow_style())
-        for indent in _indent_candidates(self.text, self.index.offset(line0, 0), key_col0, key_line0 == line0):
+        for indent in _indent_candidates(self.text, self.index.offset(line0, 0), key_col0):
             source = scalar_source(self.text, offset, value, indent, flow=flow)
             if source is not None:
                 return ScriptMap(self.path, self.anchors(source.offsets, source.verbatim, offset)), source.style
@@ -455,7 +479,7 @@ class _Reader:
             return [{}]
         if not isinstance(strategy, Mapping):
             reason = MATRIX_EXPRESSION if _is_expression(strategy) else (
-                f"job {job_id} strategy is a {_kind(strategy)}, expected a mapping")
+                f"job {job_id} strategy is {_kind(strategy)}, expected a mapping")
             self.problem(self.span_of(job, "strategy"), reason)
             return [{}]
         matrix = strategy.get("matrix")
@@ -464,7 +488,7 @@ class _Reader:
         span = self.span_of(strategy, "matrix")
         if not isinstance(matrix, Mapping):
             reason = MATRIX_EXPRESSION if _is_expression(matrix) else (
-                f"job {job_id} matrix is a {_kind(matrix)}, expected a mapping")
+                f"job {job_id} matrix is {_kind(matrix)}, expected a mapping")
             self.problem(span, reason)
             return [{}]
         expansion = expand_matrix(matrix)
@@ -487,19 +511,18 @@ def _owner(mapping: Any, key: str) -> Any:
     return None
 
 
-def _indent_candidates(text: str, line_start: int, key_col: int, same_line: bool) -> list[int]:
+def _indent_candidates(text: str, line_start: int, key_col: int) -> list[int]:
     """Parent indentations to try when re-scanning a scalar.
 
     The key's column is right unless the value is an alias to a scalar written
     elsewhere; then the indentation of the line the scalar sits on is the best guess.
     """
-    candidates = [key_col] if same_line or key_col >= 0 else []
+    candidates = [key_col]
     i = line_start
     while i < len(text) and text[i] in " -":
         i += 1
-    for guess in (i - line_start, key_col):
-        if guess not in candidates:
-            candidates.append(guess)
+    if i - line_start not in candidates:
+        candidates.append(i - line_start)
     return candidates
 
 
@@ -550,7 +573,7 @@ def expand_matrix(matrix: Mapping[str, Any], limit: int = MAX_MATRIX_COMBINATION
         if _is_expression(values):
             problems.append((key, f"matrix.{key}: {MATRIX_EXPRESSION}"))
         elif not isinstance(values, list):
-            problems.append((key, f"matrix.{key} is a {_kind(values)}, expected a list"))
+            problems.append((key, f"matrix.{key} is {_kind(values)}, expected a list"))
         elif not values:
             problems.append((key, f"matrix.{key} is an empty list"))
         else:
@@ -560,24 +583,24 @@ def expand_matrix(matrix: Mapping[str, Any], limit: int = MAX_MATRIX_COMBINATION
 
     originals: list[dict[str, Any]] = []
     if vectors:
-        size = math.prod(len(v) for v in vectors.values())
         product: Iterable[tuple[Any, ...]] = itertools.product(*vectors.values())
-        for combo in product:
-            entry = dict(zip(vectors, combo))
+        for combo in itertools.islice(product, _MAX_MATRIX_SCAN):
+            entry = dict(zip(vectors, combo, strict=True))
             if not any(_matches(entry, ex) for ex in exclude):
                 originals.append(entry)
-            if len(originals) > limit or size > 100 * limit and len(originals) >= limit:
-                break
+                if len(originals) > limit:
+                    break
     combos = [dict(c) for c in originals]
+    added: list[dict[str, Any]] = []
     for inc in include:
         matched = False
-        for original, combo in zip(originals, combos):
+        for original, extended in zip(originals, combos, strict=True):
             if all(_same(original[k], v) for k, v in inc.items() if k in original):
-                combo.update(inc)
+                extended.update(inc)
                 matched = True
         if not matched:
-            combos.append(dict(inc))
-            originals.append({})
+            added.append(dict(inc))
+    combos += added
     if len(combos) > limit:
         problems.append(("", f"the matrix has more than {limit} combinations; only the first {limit} are read"))
         combos = combos[:limit]
@@ -597,14 +620,14 @@ def _entries(matrix: Mapping[str, Any], key: str, problems: list[tuple[str, str]
         problems.append((key, f"matrix.{key}: {MATRIX_EXPRESSION}"))
         return []
     if not isinstance(value, list):
-        problems.append((key, f"matrix.{key} is a {_kind(value)}, expected a list"))
+        problems.append((key, f"matrix.{key} is {_kind(value)}, expected a list"))
         return []
     entries = []
     for i, entry in enumerate(value):
         if isinstance(entry, Mapping):
             entries.append({str(k): v for k, v in entry.items()})
         else:
-            problems.append((key, f"matrix.{key} entry {i + 1} is a {_kind(entry)}, expected a mapping"))
+            problems.append((key, f"matrix.{key} entry {i + 1} is {_kind(entry)}, expected a mapping"))
     return entries
 
 
@@ -615,3 +638,301 @@ def _same(a: Any, b: Any) -> bool:
 def _matches(combo: Mapping[str, Any], pattern: Mapping[str, Any]) -> bool:
     """An ``exclude`` entry removes every combination that agrees with all of its keys."""
     return all(k in combo and _same(combo[k], v) for k, v in pattern.items())
+
+
+# --------------------------------------------------------------------------- expressions
+#
+# A deliberately small reader for GitHub expressions: literals, ``matrix.*``, ``env.*``,
+# ``||``/``&&``, parentheses and ``format()``.  Everything else (github.*, secrets.*,
+# steps.*.outputs, comparisons, other functions) is unknown, which callers keep symbolic.
+
+
+class _Unknown:
+    """A value that cannot be known without running the workflow."""
+
+
+_UNKNOWN = _Unknown()
+
+#: how deep ``env`` values that contain expressions are followed
+_MAX_ENV_DEPTH = 8
+
+
+def resolve_expression(expr: str, job: JobRun, step: Step | None) -> str | None:
+    """The string value of a ``${{ }}`` expression, or ``None`` when it is not statically known."""
+    value = _evaluate(_strip_braces(expr), job, step, 0)
+    return None if isinstance(value, _Unknown) else _to_string(value)
+
+
+def substitute_expressions(text: str, job: JobRun, step: Step | None) -> str:
+    """``text`` with every resolvable ``${{ }}`` replaced by its value; the others stay as written."""
+    return _substitute(text, job, step, 0)[0]
+
+
+def _substitute(text: str, job: JobRun, step: Step | None, depth: int) -> tuple[str, bool]:
+    """(substituted text, whether every expression in it was resolved)."""
+    out: list[str] = []
+    complete = True
+    pos = 0
+    for start, end in _expression_spans(text):
+        out.append(text[pos:start])
+        value = _evaluate(text[start + 3 : end - 2], job, step, depth)
+        if isinstance(value, _Unknown):
+            out.append(text[start:end])
+            complete = False
+        else:
+            out.append(_to_string(value))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out), complete
+
+
+def _expression_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each ``${{ … }}``, skipping ``}}`` inside quoted literals."""
+    spans = []
+    pos = text.find("${{")
+    while pos >= 0:
+        i, quoted = pos + 3, False
+        end = -1
+        while i < len(text):
+            ch = text[i]
+            if ch == "'":
+                quoted = not quoted
+            elif not quoted and text.startswith("}}", i):
+                end = i + 2
+                break
+            i += 1
+        if end < 0:
+            break
+        spans.append((pos, end))
+        pos = text.find("${{", end)
+    return spans
+
+
+def _strip_braces(expr: str) -> str:
+    expr = expr.strip()
+    if expr.startswith("${{") and expr.endswith("}}"):
+        expr = expr[3:-2]
+    return expr.strip()
+
+
+def _to_string(value: Any) -> str:
+    if isinstance(value, float):
+        return _number_string(value)
+    return github_string(value)
+
+
+def _truthy(value: Any) -> bool:
+    if value is None or value is False:
+        return False
+    if isinstance(value, float):
+        return value != 0 and not math.isnan(value)
+    if isinstance(value, str):
+        return value != ""
+    return True
+
+
+def _tokens(expr: str) -> list[tuple[str, Any]] | None:
+    """Tokens of an expression, or ``None`` when it uses syntax this reader does not know."""
+    out: list[tuple[str, Any]] = []
+    i, n = 0, len(expr)
+    while i < n:
+        ch = expr[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "'":
+            j, buf = i + 1, []
+            while True:
+                if j >= n:
+                    return None
+                if expr[j] == "'":
+                    if expr.startswith("''", j):
+                        buf.append("'")
+                        j += 2
+                        continue
+                    break
+                buf.append(expr[j])
+                j += 1
+            out.append(("str", "".join(buf)))
+            i = j + 1
+        elif expr.startswith(("||", "&&"), i):
+            out.append((expr[i : i + 2], None))
+            i += 2
+        elif ch in "().,[]":
+            out.append((ch, None))
+            i += 1
+        elif ch.isdigit() or (ch == "-" and i + 1 < n and expr[i + 1].isdigit()):
+            j = i + 1
+            while j < n and (expr[j].isalnum() or expr[j] in "._+-") and not expr.startswith("..", j):
+                j += 1
+            try:
+                number = float(int(expr[i:j], 0)) if expr[i:j].lower().startswith(("0x", "-0x")) else float(expr[i:j])
+            except ValueError:
+                return None
+            out.append(("num", number))
+            i = j
+        elif ch.isalpha() or ch == "_":
+            j = i + 1
+            while j < n and (expr[j].isalnum() or expr[j] in "_-"):
+                j += 1
+            out.append(("name", expr[i:j]))
+            i = j
+        else:
+            return None
+    return out
+
+
+class _Parser:
+    """Recursive descent over the supported subset; values are Python values or ``_UNKNOWN``."""
+
+    def __init__(self, tokens: list[tuple[str, Any]], job: JobRun, step: Step | None, depth: int) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.job = job
+        self.step = step
+        self.depth = depth
+
+    def peek(self) -> str:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else ""
+
+    def take(self, kind: str) -> Any:
+        if self.peek() != kind:
+            raise ValueError(kind)
+        value = self.tokens[self.i][1]
+        self.i += 1
+        return value
+
+    def parse(self) -> Any:
+        value = self.or_()
+        if self.i != len(self.tokens):
+            raise ValueError("trailing tokens")
+        return value
+
+    def or_(self) -> Any:
+        value = self.and_()
+        while self.peek() == "||":
+            self.take("||")
+            right = self.and_()
+            if isinstance(value, _Unknown):
+                continue
+            value = value if _truthy(value) else right
+        return value
+
+    def and_(self) -> Any:
+        value = self.primary()
+        while self.peek() == "&&":
+            self.take("&&")
+            right = self.primary()
+            if isinstance(value, _Unknown):
+                continue
+            value = right if _truthy(value) else value
+        return value
+
+    def primary(self) -> Any:
+        kind = self.peek()
+        if kind == "(":
+            self.take("(")
+            value = self.or_()
+            self.take(")")
+            return value
+        if kind in ("str", "num"):
+            return self.take(kind)
+        name = self.take("name")
+        if name in ("true", "false"):
+            return name == "true"
+        if name == "null":
+            return None
+        if self.peek() == "(":
+            return self.call(name)
+        path: list[Any] = [name]
+        while self.peek() in (".", "["):
+            if self.take_any() == ".":
+                path.append(self.take("name"))
+            else:
+                kind = self.peek()
+                if kind not in ("str", "num"):
+                    raise ValueError("index")
+                path.append(self.take(kind))
+                self.take("]")
+        return self.lookup(path)
+
+    def take_any(self) -> str:
+        kind = self.peek()
+        self.i += 1
+        return kind
+
+    def call(self, name: str) -> Any:
+        self.take("(")
+        args = []
+        if self.peek() != ")":
+            args.append(self.or_())
+            while self.peek() == ",":
+                self.take(",")
+                args.append(self.or_())
+        self.take(")")
+        if name.lower() != "format" or not args or any(isinstance(a, _Unknown) for a in args):
+            return _UNKNOWN
+        return _format(_to_string(args[0]), [_to_string(a) for a in args[1:]])
+
+    def lookup(self, path: list[Any]) -> Any:
+        context = path[0]
+        if context == "matrix" and len(path) >= 2:
+            value = self.job.matrix.get(str(path[1]))
+            if value is None:
+                return _UNKNOWN
+            if len(path) == 2:
+                return value
+            return _json_path(value, path[2:])
+        if context == "env" and len(path) == 2:
+            env = self.step.env if self.step is not None else self.job.env
+            value = env.get(str(path[1]))
+            if value is None or self.depth >= _MAX_ENV_DEPTH:
+                return _UNKNOWN
+            text, complete = _substitute(value, self.job, self.step, self.depth + 1)
+            return text if complete else _UNKNOWN
+        return _UNKNOWN
+
+
+def _evaluate(expr: str, job: JobRun, step: Step | None, depth: int) -> Any:
+    tokens = _tokens(expr.strip())
+    if not tokens:
+        return _UNKNOWN
+    try:
+        return _Parser(tokens, job, step, depth).parse()
+    except (ValueError, IndexError):
+        return _UNKNOWN
+
+
+def _json_path(value: str, path: list[Any]) -> Any:
+    """``matrix.target.arch`` where the matrix value is an object (kept as JSON)."""
+    try:
+        node: Any = json.loads(value)
+    except ValueError:
+        return _UNKNOWN
+    for part in path:
+        if isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+        elif isinstance(node, list) and isinstance(part, float) and part.is_integer() and 0 <= part < len(node):
+            node = node[int(part)]
+        else:
+            return _UNKNOWN
+    return node
+
+
+def _format(template: str, args: list[str]) -> Any:
+    out: list[str] = []
+    i = 0
+    while i < len(template):
+        if template.startswith("{{", i) or template.startswith("}}", i):
+            out.append(template[i])
+            i += 2
+        elif template[i] == "{":
+            close = template.find("}", i)
+            index = template[i + 1 : close] if close > 0 else ""
+            if not index.isdigit() or int(index) >= len(args):
+                return _UNKNOWN
+            out.append(args[int(index)])
+            i = close + 1
+        else:
+            out.append(template[i])
+            i += 1
+    return "".join(out)

@@ -171,7 +171,7 @@ def test_cli_layer_overrides_the_file() -> None:
 
 def test_cli_override_codes_are_checked() -> None:
     config = Config().with_overrides(ignore=["LPK-777"])
-    with pytest.raises(ConfigError, match="^--ignore: unknown rule code 'LPK-777'"):
+    with pytest.raises(ConfigError, match=r"^--ignore: unknown rule code 'LPK-777'"):
         config.check_codes(KNOWN)
 
 

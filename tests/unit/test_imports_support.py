@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from validator.imports import SourceCache, compute_closure
@@ -19,7 +20,7 @@ def write_repo(root: Path, files: dict[str, str]) -> Repo:
     return Repo.open(root)
 
 
-def package(layout: dict[str, str | None], pip: list[PipInstall] | None = None,
+def package(layout: Mapping[str, str | None], pip: list[PipInstall] | None = None,
             installed: list[str] | None = None) -> Package:
     """``layout`` maps archive paths to repository sources (None: a generated file)."""
     files: dict[str, PackageFile] = {}
@@ -46,10 +47,10 @@ def pip(*requirements: str, prefix: str = "", files: tuple[str, ...] = ()) -> Pi
     return PipInstall(prefix=prefix, requirements=list(requirements), requirement_files=list(files), span=SPAN)
 
 
-def closure_of(tmp_path: Path, repo_files: dict[str, str], layout: dict[str, str | None], handler: str,
-               **kwargs: object) -> ImportClosure:
+def closure_of(tmp_path: Path, repo_files: dict[str, str], layout: Mapping[str, str | None], handler: str,
+               pip: list[PipInstall] | None = None, installed: list[str] | None = None) -> ImportClosure:
     repo = write_repo(tmp_path, repo_files)
-    pkg = package(layout, **kwargs)  # type: ignore[arg-type]
+    pkg = package(layout, pip=pip, installed=installed)
     return compute_closure(pkg, handler, repo, SourceCache())
 
 

@@ -292,9 +292,9 @@ def _filename_matches(c: HandlerConfig, archive: str) -> bool:
     fn = c.filename or ""
     if fn.startswith("s3://") or not same_archive(fn, archive):
         return False
-    base = c.span.path.rsplit("/", 1)[0] if "/" in c.span.path else ""
-    candidates = {patterns.join(base, fn), patterns.norm_path(fn)}
-    return any(patterns.path_tail_matches(cand, archive) for cand in candidates)
+    # filename is already resolved against its declaring file; comparing tails also
+    # accepts a path the user wrote relative to the repository root
+    return patterns.path_tail_matches(fn, archive)
 
 
 def _dir_matches(code_uri: str, root_dir: str) -> bool:

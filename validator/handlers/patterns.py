@@ -163,9 +163,9 @@ def path_tail_matches(a: str, b: str) -> bool:
     pb = [p for p in norm_path(b).split("/") if p not in ("", ".", "..")]
     if not pa or not pb:
         return False
-    if not matches(pa[-1], pb[-1]):
+    if pa[-1] != pb[-1] and not matches(pa[-1], pb[-1]):
         return False
-    return all(intersects(x, y) for x, y in zip(reversed(pa), reversed(pb), strict=False))
+    return all(x == y or intersects(x, y) for x, y in zip(reversed(pa), reversed(pb), strict=False))
 
 
 # --------------------------------------------------------------------------- names
@@ -215,10 +215,17 @@ def names_equal(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return bool(a) and a == b
 
 
-def names_contain(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """One word sequence appears contiguously inside the other (``ingestion`` in
-    ``myapp ingestion``)."""
-    if not a or not b or a == b:
+#: words that name a deployment stage rather than a function
+_STAGES = frozenset({"dev", "development", "test", "testing", "qa", "uat", "stage", "staging", "stg",
+                     "preprod", "prod", "production", "live", "main", "sandbox", "demo"})
+
+
+def names_contain(whole: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """``part`` ends ``whole`` once stage words are dropped: a project or stage prefix
+    (``myapp-ingestion``, ``ingestion-prod``), not another function (``ingestion-analysis``)."""
+    if not whole or not part or whole == part:
         return False
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[i : i + len(short)] == short for i in range(len(long_) - len(short) + 1))
+    core = list(whole)
+    while core and core[-1] in _STAGES and tuple(core) != part:
+        core.pop()
+    return len(core) >= len(part) and tuple(core[len(core) - len(part):]) == part

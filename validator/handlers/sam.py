@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from ruamel.yaml.comments import TaggedScalar
+
 from validator.handlers import patterns, yamlsrc
 from validator.models import HandlerConfig, Span, Unmodelled
 from validator.repo import Repo
@@ -114,6 +116,9 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
         if handler is None:
             continue
         span = _span(rel, text, lines, holder, handler)
+        ref = holder["Handler"]
+        if isinstance(ref, TaggedScalar) and yamlsrc.tag_of(ref) == "!Ref" and str(ref.value) in params:
+            span = _span(rel, text, lines, doc["Parameters"][str(ref.value)], handler, key="Default")
         cfg = HandlerConfig(
             handler=handler,
             span=span,
@@ -131,9 +136,9 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
     return out
 
 
-def _span(rel: str, text: str, lines: list[str], holder: Any, handler: str) -> Span:
+def _span(rel: str, text: str, lines: list[str], holder: Any, handler: str, key: str = "Handler") -> Span:
     if hasattr(holder, "lc"):
-        return yamlsrc.value_span(rel, lines, holder, "Handler", handler)
+        return yamlsrc.value_span(rel, lines, holder, key, handler)
     # plain JSON: the n-th "Handler" key in document order is as good as it gets
     m = re.search(r'"Handler"\s*:\s*"' + re.escape(json.dumps(handler)[1:-1]) + '"', text)
     if m is None:

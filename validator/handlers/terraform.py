@@ -163,7 +163,8 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
             continue
         try:
             data = hcl2.loads(text)
-        except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+            hcl = HclText(text)
+        except Exception as exc:  # python-hcl2 raises lark errors of many kinds (and RecursionError)
             line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
             problems.append(_problem(
                 rel, int(line), int(col),
@@ -174,7 +175,7 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
         if is_vars:
             tfvars[directory].append(value(data))
             continue
-        dirs.setdefault(directory, TfModuleDir(directory)).files.append(TfFile(rel, data, HclText(text)))
+        dirs.setdefault(directory, TfModuleDir(directory)).files.append(TfFile(rel, data, hcl))
     for d in dirs.values():
         _build_scope(d, tfvars.get(d.dir, []))
     module_sources = _local_module_sources(dirs)
@@ -357,10 +358,12 @@ def _function_config(
         if obj:
             s3_key = _str(_resolve(obj.get("key"), scope, False)) or s3_key
             filename = filename or _str(_resolve(obj.get("source"), scope, False))
+    if filename and not filename.startswith(("s3://", "$")):
+        filename = patterns.join(d.dir, filename)
     env = _first_block(body, "environment").get("variables") if not module else body.get("environment_variables")
     env = _resolve(env, scope, False)
     environment = {k: s for k, v in env.items() if (s := _str(v)) is not None} if isinstance(env, dict) else {}
-    span = _handler_span(f, d, block, handler, raw_handler)
+    span = _handler_span(f, d, block, handler)
     return HandlerConfig(
         handler=handler,
         span=span,
@@ -380,16 +383,14 @@ def _function_config(
     )
 
 
-def _handler_span(f: TfFile, d: TfModuleDir, block: HclBlock | None, handler: str, raw: Any) -> Span:
+def _handler_span(f: TfFile, d: TfModuleDir, block: HclBlock | None, handler: str) -> Span:
     """The handler's value: the string literal when it is written in place, else the
     literal it was resolved from (a variable default, a locals map), else the reference."""
     attr: HclAttr | None = block.attrs.get("handler") if block else None
-    if attr is not None:
-        text = f.hcl.text
-        written = text[attr.start : attr.end]
-        if written.startswith('"') and written.endswith('"') and len(written) >= 2:
-            return _span(f, attr.start + 1, attr.end - 1)
-    if isinstance(raw, str) and raw != handler and not patterns.is_symbolic(handler):
+    written = f.hcl.text[attr.start : attr.end] if attr is not None else ""
+    if attr is not None and len(written) >= 2 and written[0] == written[-1] == '"' and "${" not in written:
+        return _span(f, attr.start + 1, attr.end - 1)
+    if not patterns.is_symbolic(handler):
         needle = f'"{handler}"'
         for other in [f, *[g for g in d.files if g is not f]]:
             pos = other.hcl.text.find(needle)

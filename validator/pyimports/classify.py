@@ -91,6 +91,7 @@ DEPENDENCIES: dict[str, tuple[str, ...]] = {
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _EGG = re.compile(r"#egg=([A-Za-z0-9._-]+)")
+_DIRECT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*@")
 _NESTED = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?=\S))(\S+)")
 _EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s+)(\S+)")
 _MAX_REQ_DEPTH = 8
@@ -117,6 +118,11 @@ def requirement_name(req: str) -> str | None:
     egg = _EGG.search(req)
     if egg:
         return egg.group(1)
+    direct = _DIRECT.match(req)
+    if direct:
+        return direct.group(1)
+    if req.endswith(".whl"):
+        return req.rsplit("/", 1)[-1].split("-", 1)[0]
     if "://" in req or req.startswith((".", "/", "~")) or req.endswith((".whl", ".tar.gz", ".zip")):
         return None
     m = _NAME.match(req)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from validator.models import ImportClosure, ImportSite, Package, ThirdPartyLeaf, UnresolvedImport
 from validator.pyimports.classify import RUNTIME, STDLIB, provided_by_names, root_pip_names
-from validator.pyimports.firstparty import RepoModules, parent_dir, search_bases
+from validator.pyimports.firstparty import parent_dir, search_bases
 from validator.pyimports.pathexpr import to_archive_dir
 from validator.pyimports.source import Guard, ParsedSource, RawImport, SourceCache
 from validator.pyimports.tree import ModuleLoc, PackageTree
@@ -86,7 +86,7 @@ class _Closure:
         self.tree = PackageTree(package)
         self.pip = frozenset(root_pip_names(package, repo))
         self.runtime = RUNTIME | cache.extra_runtime_modules
-        self.repo_modules = RepoModules(repo)
+        self.repo_modules = cache.repo_modules(repo)
         self.handler_module = handler_module
         self.handler_source: str | None = None
         self.roots: list[str] = [""]
@@ -315,9 +315,11 @@ def _alternatives(guard: Guard, raw: RawImport) -> tuple[str, ...]:
 
 def _chain(parents: dict[str, str | None], name: str) -> list[str]:
     chain: list[str] = []
+    seen: set[str] = set()
     current: str | None = name
-    while current is not None and current not in chain:
+    while current is not None and current not in seen:
         chain.append(current)
+        seen.add(current)
         current = parents.get(current)
     return list(reversed(chain))
 
@@ -378,6 +380,8 @@ def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
     for name, node in walk.results.items():
         if node.problem and node.problem not in closure.problems:
             closure.problems.append(node.problem)
+        if not node.unresolved and not node.leaves:
+            continue
         chain = _chain(walk.parents, name)
         for site, failure in node.unresolved:
             # one entry per failing module, importer and requested module: the same import

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from validator.pyimports.firstparty import RepoModules
 from validator.pyimports.pathexpr import PathValue, dotted, evaluate
 from validator.repo import Repo
 
@@ -394,6 +395,14 @@ class SourceCache:
         self.extra_runtime_modules = frozenset(m.strip() for m in extra_runtime_modules if m.strip())
         self._parsed: dict[tuple[str, str], ParsedSource | None] = {}
         self._problems: dict[tuple[str, str], str] = {}
+        self._repo_modules: dict[str, RepoModules] = {}
+
+    def repo_modules(self, repo: Repo) -> RepoModules:
+        """The repository's module index, built once per run rather than once per package."""
+        key = str(repo.root)
+        if key not in self._repo_modules:
+            self._repo_modules[key] = RepoModules(repo)
+        return self._repo_modules[key]
 
     def get(self, repo: Repo, path: str) -> ParsedSource | None:
         """The parsed file, or None when it cannot be read or parsed (see ``problem``)."""

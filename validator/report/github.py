@@ -43,7 +43,7 @@ def annotation(finding: Finding, names: dict[str, str]) -> str:
         ("title", _title(finding, names)),
     ]
     body = finding.message
-    if finding.package and finding.package not in body:
+    if finding.package and f"package {finding.package}" not in body:
         body += f" [package {finding.package}]"
     for rel in finding.related:
         body += f"\n{rel.path}:{rel.line}: {rel.message}"

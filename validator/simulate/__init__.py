@@ -1,10 +1,192 @@
-"""Packaging simulation: ``simulate(workflow, repo) -> SimulationResult``.  INTERFACE STUB."""
+"""Packaging simulation: ``simulate(workflow, repo) -> SimulationResult``.
+
+Each job run (one per matrix combination) gets a fresh virtual tree seeded with the
+repository at ``/w``; its steps run in order on that tree, each ``run:`` step in a
+new shell.  Nothing is executed: the shell IR is interpreted (``interpreter.py``,
+commands in ``commands/``) and every archive the job writes becomes a ``Package``
+(``packages.py``) with the provenance of each file.
+
+Where to look: step setup and job/workflow assembly are here; ``cp`` placement in
+``commands/copying.py``; archive paths in ``commands/zip.py``; ``pip -t`` in
+``commands/pip.py``; deploys in ``commands/aws.py``; conditions in ``conditions.py``.
+"""
 
 from __future__ import annotations
 
-from validator.models import SimulationResult, Workflow
+import contextlib
+import re
+
+from validator.models import DeployRef, JobRun, Package, SimulationResult, Step, Unmodelled, Workflow
 from validator.repo import Repo
+from validator.shell import parse_script
+from validator.simulate.context import JobContext
+from validator.simulate.expand import Value
+from validator.simulate.interpreter import ExitStep, Interpreter
+from validator.simulate.packages import (
+    is_lambda_code,
+    live_archives,
+    match_deploys,
+    opaque_reason,
+    package_name,
+    same_archive,
+    to_package,
+    unknown_writers,
+)
+from validator.simulate.state import ShellState
+from validator.simulate.vfs import HOME, RUNNER_TEMP, WORKSPACE, normalize, workspace_relative
+
+__all__ = ["simulate"]
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.S)
+FILE_COMMANDS = RUNNER_TEMP + "/_runner_file_commands"
+#: GitHub's default variables whose values are only known at run time
+SYMBOLIC_DEFAULTS = ("GITHUB_SHA", "GITHUB_REF", "GITHUB_REF_NAME", "GITHUB_HEAD_REF", "GITHUB_BASE_REF",
+                     "GITHUB_RUN_ID", "GITHUB_RUN_NUMBER", "GITHUB_RUN_ATTEMPT", "GITHUB_REPOSITORY",
+                     "GITHUB_REPOSITORY_OWNER", "GITHUB_ACTOR", "GITHUB_EVENT_NAME", "GITHUB_JOB",
+                     "GITHUB_EVENT_PATH", "RUNNER_ARCH", "RUNNER_NAME", "AWS_REGION", "AWS_DEFAULT_REGION")
+SHELLS = ("bash", "sh", "")
 
 
 def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
-    raise NotImplementedError
+    """Rebuild every archive the workflow's jobs write, and every deploy of one."""
+    result = SimulationResult()
+    contexts: list[JobContext] = []
+    for job in workflow.jobs:
+        ctx = JobContext(workflow, job, repo)
+        run_job(ctx)
+        contexts.append(ctx)
+        result.copies += ctx.copies
+        result.deploys += ctx.deploys
+        result.unmodelled += ctx.unmodelled
+    built: list[tuple[JobContext, Package, bool]] = []  # (job, package, deployed)
+    unresolved: list[tuple[JobContext, DeployRef]] = []
+    for ctx in contexts:
+        shipped = match_deploys(ctx)
+        for archive in live_archives(ctx):
+            pkg = to_package(ctx, archive)
+            built.append((ctx, pkg, archive.id in shipped))
+            result.unmodelled += [u for u in unknown_writers(ctx, archive) if u not in result.unmodelled]
+        unresolved += [(ctx, ref) for ref, _path in ctx.deploy_paths
+                       if not ref.resolved and ref.archive and ref.kind != "configuration"]
+    for ctx, ref in unresolved:
+        # an archive built in another job (artifact upload/download) is the same package
+        other = next((p for c, p, _d in built if c is not ctx and not p.opaque
+                      and same_archive(p.archive, ref.archive)), None)
+        if other is not None:
+            ref.resolved = True
+            continue
+        known = next((p for c, p, _d in built if c is ctx and p.opaque and p.archive == ref.archive), None)
+        if known is not None:
+            continue
+        pkg = Package(name=package_name(ref.archive), archive=ref.archive, span=ref.span, job=ctx.job.job_id,
+                      matrix=dict(ctx.job.matrix), workflow=workflow.path, opaque=True,
+                      opaque_reason=opaque_reason(ctx, ref))
+        built.append((ctx, pkg, True))
+    for _ctx, pkg, deployed in built:
+        if pkg.opaque and not deployed:
+            continue
+        if is_lambda_code(pkg) or deployed:
+            result.packages.append(pkg)
+    return result
+
+
+def run_job(ctx: JobContext) -> None:
+    interp = Interpreter(ctx)
+    for step in ctx.job.steps:
+        if ctx.limit_hit:
+            break
+        ctx.step = step
+        combo = ",".join(f"{k}={v}" for k, v in sorted(ctx.job.matrix.items()))
+        ctx.step_key = f"{ctx.workflow.path}:{ctx.job.job_id}:{step.index}:{combo}"
+        if step.uses:
+            uses_step(ctx, step)
+        elif step.run and (step.shell or "bash").split()[0].rsplit("/", 1)[-1] in SHELLS:
+            run_step(ctx, interp, step)
+
+
+def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
+    script = parse_script(step.run or "")
+    ctx.expressions = script.expressions
+    state = ShellState(cwd=WORKSPACE)
+    index = step.index
+    files = {"GITHUB_ENV": f"set_env_{index}", "GITHUB_OUTPUT": f"set_output_{index}",
+             "GITHUB_PATH": f"add_path_{index}", "GITHUB_STEP_SUMMARY": f"step_summary_{index}"}
+    ctx.vfs.mkdir(FILE_COMMANDS, parents=True)
+    ctx.special_files = {}
+    for name, file in files.items():
+        path = f"{FILE_COMMANDS}/{file}"
+        state.vars[name] = Value(path)
+        ctx.special_files[path] = "env" if name == "GITHUB_ENV" else name.lower()
+    for name in SYMBOLIC_DEFAULTS:
+        state.vars[name] = Value("${" + name + "}", True)
+    state.vars.update({"GITHUB_WORKSPACE": Value(WORKSPACE), "HOME": Value(HOME), "RUNNER_TEMP": Value(RUNNER_TEMP),
+                       "CI": Value("true"), "GITHUB_ACTIONS": Value("true"), "RUNNER_OS": Value("Linux")})
+    for name, raw in {**ctx.job.env, **step.env}.items():
+        state.vars[name] = resolve_text(ctx.job, step, str(raw))
+    state.vars.update(ctx.github_env)
+    for placeholder, expr in script.expressions.items():
+        state.vars[placeholder] = resolve(ctx.job, step, expr)
+    if step.working_directory:
+        wd = resolve_text(ctx.job, step, step.working_directory)
+        path = normalize(wd.text, WORKSPACE)
+        if not ctx.vfs.is_dir(path):
+            ctx.unmodelled.append(Unmodelled(ctx.span_of_step(), f"working-directory {workspace_relative(path)} "
+                                                                 "does not exist when this step runs"))
+            ctx.vfs.mkdir(path, parents=True)
+        state.cwd = path
+    state.vars["PWD"] = Value(state.cwd)
+    with contextlib.suppress(ExitStep):
+        interp.run_list(script.body, state)
+
+
+def resolve(job: JobRun, step: Step, expr: str) -> Value:
+    """A ``${{ expr }}`` value: resolved by the workflow reader, else kept as written."""
+    value: str | None = None
+    try:
+        from validator.workflow import resolve_expression
+
+        value = resolve_expression(expr, job, step)
+    except Exception:  # the reader may not know this expression form; stay symbolic
+        value = None
+    if value is None:
+        m = re.fullmatch(r"(matrix|env)\.([A-Za-z_][\w-]*)", expr.strip())
+        if m and m.group(1) == "matrix" and m.group(2) in job.matrix:
+            value = str(job.matrix[m.group(2)])
+        elif m and m.group(1) == "env" and m.group(2) in step.env and "${{" not in step.env[m.group(2)]:
+            value = step.env[m.group(2)]
+    if value is None:
+        return Value("${{ " + expr.strip() + " }}", True)
+    return Value(value)
+
+
+def resolve_text(job: JobRun, step: Step, text: str) -> Value:
+    """A YAML value that may contain ``${{ }}`` expressions."""
+    symbolic = False
+    parts: list[str] = []
+    last = 0
+    for m in EXPRESSION.finditer(text):
+        parts.append(text[last : m.start()])
+        value = resolve(job, step, m.group(1))
+        symbolic = symbolic or value.symbolic
+        parts.append(value.text)
+        last = m.end()
+    parts.append(text[last:])
+    return Value("".join(parts), symbolic)
+
+
+def uses_step(ctx: JobContext, step: Step) -> None:
+    """Actions: artifacts are noted; Lambda deploy actions with a zip input become deploys."""
+    uses = (step.uses or "").lower()
+    with_ = step.with_
+    if "download-artifact" in uses:
+        ctx.downloads.append(with_.get("name") or with_.get("path") or "all artifacts")
+        return
+    for key in ("zip_file", "zip-file", "zip_file_path", "package", "zip"):
+        value = with_.get(key)
+        if value and value.endswith(".zip"):
+            path = normalize(resolve_text(ctx.job, step, value).text, WORKSPACE)
+            ref = DeployRef(archive=workspace_relative(path), kind="zip-file", span=ctx.span_of_step(),
+                            function_name=with_.get("function_name") or with_.get("function-name"))
+            ctx.deploys.append(ref)
+            ctx.deploy_paths.append((ref, path))
+            return

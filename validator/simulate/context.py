@@ -51,6 +51,10 @@ class Archive:
     aliases: set[str] = field(default_factory=set)
     #: where it came from when not built by a modelled zip (download, unknown tool)
     opaque_reason: str = ""
+    #: directories the zip commands read (unknown commands writing there matter)
+    inputs: list[str] = field(default_factory=list)
+    #: command counter at the last zip into it (what ran before could have fed it)
+    order: int = 0
 
 
 @dataclass
@@ -74,6 +78,8 @@ class JobContext:
         self.archives: dict[int, Archive] = {}
         self.copies: list[CopyRecord] = []
         self.deploys: list[DeployRef] = []
+        #: each deploy with the virtual path of its archive (None for S3-key deploys)
+        self.deploy_paths: list[tuple[DeployRef, str | None]] = []
         self.unmodelled: list[Unmodelled] = []
         self.unknown: list[UnknownCommand] = []
         #: variables later steps inherit (``echo NAME=v >> $GITHUB_ENV``)
@@ -85,6 +91,8 @@ class JobContext:
         self.expressions: dict[str, str] = {}
         #: runner files with a meaning (``$GITHUB_ENV`` …): virtual path -> role
         self.special_files: dict[str, str] = {}
+        #: ``actions/download-artifact`` names/paths seen in this job
+        self.downloads: list[str] = []
         self._next_archive = 0
 
     # ------------------------------------------------------------------ positions
@@ -92,7 +100,12 @@ class JobContext:
         step = self.step
         if step is not None and step.script_map is not None:
             return step.script_map.span(node.start, node.end)
-        line = step.run_line or step.line if step is not None else self.job.line
+        return self.span_of_step()
+
+    def span_of_step(self) -> Span:
+        """The step's own line (for problems that belong to no command)."""
+        step = self.step
+        line = (step.run_line or step.line) if step is not None else self.job.line
         return Span(self.workflow.path, line, 1, line, 1)
 
     # ------------------------------------------------------------------ recording

@@ -22,7 +22,7 @@ import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import ClassVar, Protocol, Union
+from typing import ClassVar, Protocol
 
 __all__ = [
     "DirLister",
@@ -106,7 +106,7 @@ class _Mark(Enum):
     SOFT = "soft"  # field boundary from unquoted $@ / $*: like IFS whitespace
 
 
-_Item = Union[_Ch, _Mark]  # noqa: UP007 (a runtime alias: 3.10 needs Union here)
+_Item = _Ch | _Mark
 
 
 def _chars(text: str, *, dq: bool, symbolic: bool = False) -> list[_Item]:
@@ -147,7 +147,18 @@ def _as_pattern(items: Sequence[_Item]) -> str:
 
 
 def _skip_squote(s: str, i: int) -> int:
-    """Index of the ``'`` closing the one at ``i`` (len(s) when unterminated)."""
+    """Index of the ``'`` closing the one at ``i`` (len(s) when unterminated); in an
+    ANSI-C string ``$'…'`` a backslash escapes the quote."""
+    if i > 0 and s[i - 1] == "$" and (i < 2 or s[i - 2] != "\\"):
+        j = i + 1
+        while j < len(s):
+            if s[j] == "\\":
+                j += 2
+            elif s[j] == "'":
+                return j
+            else:
+                j += 1
+        return len(s)
     j = s.find("'", i + 1)
     return len(s) if j < 0 else j
 
@@ -220,8 +231,10 @@ def _skip_group(s: str, i: int) -> int:
 
 
 def _is_name(s: str) -> bool:
-    return bool(s) and (s[0].isascii() and (s[0].isalpha() or s[0] == "_")) and all(
-        ch.isascii() and (ch.isalnum() or ch == "_") for ch in s
+    return (
+        bool(s)
+        and (s[0].isascii() and (s[0].isalpha() or s[0] == "_"))
+        and all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in s)
     )
 
 
@@ -527,26 +540,38 @@ def _sequence(body: str) -> list[str] | None:
     return None
 
 
-def brace_expand(word: str, depth: int = 0) -> list[str]:
-    """Bash brace expansion of a raw word (quotes and ``${ }`` are left alone)."""
-    found = _brace_regions(word) if depth < _MAX_DEPTH and len(word) < 10_000 else None
+def brace_expand(word: str) -> list[str]:
+    """Bash brace expansion of a raw word (quotes and ``${ }`` are left alone); a word
+    that would expand into too many words stays as written."""
+    if len(word) > 10_000:
+        return [word]
+    return _brace_expand(word, 0) or [word]
+
+
+def _brace_expand(word: str, depth: int) -> list[str] | None:
+    """None when the expansion is too large or too deep."""
+    if depth > _MAX_DEPTH:
+        return None
+    found = _brace_regions(word)
     if found is None:
         return [word]
     open_i, close, commas = found
     pre, post = word[:open_i], word[close + 1 :]
-    body = word[open_i + 1 : close]
     if commas:
         bounds = [open_i, *commas, close]
         alts: list[str] = []
         for a, b in itertools.pairwise(bounds):
-            alts.extend(brace_expand(word[a + 1 : b], depth + 1))
+            sub = _brace_expand(word[a + 1 : b], depth + 1)
+            if sub is None:
+                return None
+            alts.extend(sub)
             if len(alts) > _MAX_BRACE_WORDS:
-                return [word]
+                return None
     else:
-        alts = _sequence(body) or [word[open_i : close + 1]]
-    tails = brace_expand(post, depth + 1)
-    if len(alts) * len(tails) > _MAX_BRACE_WORDS:
-        return [word]
+        alts = _sequence(word[open_i + 1 : close]) or []
+    tails = _brace_expand(post, depth + 1)
+    if tails is None or len(alts) * len(tails) > _MAX_BRACE_WORDS:
+        return None
     return [pre + a + t for a in alts for t in tails]
 
 
@@ -951,8 +976,16 @@ class _Expander:
         return self._all_positional(name, dq, picked)
 
     def _operand(self, text: str, dq: bool) -> list[_Item]:
+        """The word of ``${X:-word}``: in an unquoted expansion its unquoted literal text
+        is split like any expansion result."""
         sub = _Expander(self.vars, self.fs, self.cwd, self.depth + 1)
-        return sub.parse(text, "o" if dq else "u")
+        items = sub.parse(text, "o" if dq else "u")
+        if dq:
+            return items
+        return [
+            _Ch(it.c, split=True) if isinstance(it, _Ch) and not (it.quoted or it.symbolic) else it
+            for it in items
+        ]
 
     def _pattern_operand(self, text: str, dq: bool) -> tuple[str, bool]:
         """An operand used as a pattern: (escaped pattern, symbolic?)."""
@@ -1174,7 +1207,8 @@ class _Expander:
             expansions = {"": home.text if home and not home.symbolic else HOME, "+": self.cwd}
             if prefix in expansions:
                 rest = "" if end < 0 else word[end:]
-                return [*_lit(expansions[prefix], quoted=True), *self.parse(rest, mode)]
+                home_chars: list[_Item] = [_Ch(c) for c in expansions[prefix]]
+                return [*home_chars, *self.parse(rest, mode)]
         return self.parse(word, mode)
 
     def fields(self, words: Sequence[str], *, nullglob: bool) -> list[Field]:

@@ -48,14 +48,15 @@ from validator.simulate.words import Arg, arg, expand_args, expand_one, pattern_
 Status = bool | None
 
 #: commands that never change the file tree (their redirections are still honoured)
-QUIET = frozenset(
-    "echo printf ls cat grep egrep fgrep head tail wc sort uniq tr cut awk sed du tree stat file pwd date "
-    "env printenv which type sleep jq yq diff cmp md5sum sha256sum sha1sum basename dirname realpath "
-    "readlink true false : test [ [[ whoami id uname hostname nproc free df ps echo_info log info "
-    "python --version node npm-version git-rev-parse column xxd hexdump od base64 tput "
-    "terraform sam docker gh aws curl wget pip-audit pytest mypy ruff flake8 pylint black isort "
-    "tox coverage pre-commit shellcheck actionlint".split()
-)
+QUIET = frozenset({
+    "echo", "printf", "ls", "cat", "grep", "egrep", "fgrep", "head", "tail", "wc", "sort", "uniq", "tr",
+    "cut", "awk", "sed", "du", "tree", "stat", "file", "pwd", "date", "env", "printenv", "which", "type",
+    "sleep", "jq", "yq", "diff", "cmp", "md5sum", "sha256sum", "sha1sum", "basename", "dirname",
+    "realpath", "readlink", "whoami", "id", "uname", "hostname", "nproc", "free", "df", "ps", "column",
+    "xxd", "hexdump", "od", "base64", "tput", "terraform", "sam", "docker", "gh", "pip-audit", "pytest",
+    "mypy", "ruff", "flake8", "pylint", "black", "isort", "tox", "coverage", "pre-commit", "shellcheck",
+    "actionlint", "find", "chmod", "chown", "git", "unzip-l", "zipinfo", "python-version",
+})
 
 #: words that make an unread statement or an unknown command worth an LPK-000
 PACKAGING_WORDS = re.compile(r"\b(zip|cp|mv|rsync|mkdir|rm|pip3?|install|tar|unzip|ln)\b|\.zip\b")
@@ -144,7 +145,7 @@ class Interpreter:
 
     def _and_or(self, node: AndOr, state: ShellState) -> Status:
         status = self.run_node(node.items[0], state)
-        for op, item in zip(node.ops, node.items[1:]):
+        for op, item in zip(node.ops, node.items[1:], strict=False):
             runs = status is True if op == "&&" else status is False
             if status is None:
                 status = self._branches([[item], []], state)
@@ -360,6 +361,9 @@ class Interpreter:
                 state.exported.add(a.name)
             return
         value = to_value(expand_one(a.value, state, self.ctx.vfs))
+        if value.symbolic and "/" not in value.text:
+            # an unknown value (``SHA=${GITHUB_SHA::7}``) renders by its own name: ``ingestion-${SHA}``
+            value = Value("${" + a.name + "}", True)
         if a.append:
             old = state.vars.get(a.name, Value(""))
             value = Value(old.text + value.text, old.symbolic or value.symbolic)
@@ -431,10 +435,10 @@ class Interpreter:
         if name in QUIET or name.startswith("echo"):
             return
         paths = []
-        for arg in inv.args[1:]:
-            if arg.symbolic or arg.text.startswith("-") and "=" not in arg.text:
+        for word in inv.args[1:]:
+            if word.symbolic or (word.text.startswith("-") and "=" not in word.text):
                 continue
-            text = arg.text.split("=", 1)[1] if arg.text.startswith("-") else arg.text
+            text = word.text.split("=", 1)[1] if word.text.startswith("-") else word.text
             if "/" in text or text == "." or inv.ctx.vfs.exists(inv.path(text)):
                 paths.append(inv.path(text))
         for r in inv.node.redirects:

@@ -34,6 +34,8 @@ class VFile:
     source: str | None = None  # repository-relative file this is a copy of
     origin: Span | None = None  # the command that put it here
     copy: CopyRecord | None = None  # the cp/mv/rsync that put it here
+    #: every copy on the way from the repository to here (``cp a build/`` then ``cp -r build pkg``)
+    history: tuple[CopyRecord, ...] = ()
     archive: int | None = None  # id of the archive this file is (for ``*.zip`` outputs)
 
 
@@ -180,9 +182,8 @@ class VFS:
         if path in self.files:
             return False
         parent = posixpath.dirname(path)
-        if parent not in self.dirs:
-            if not parents or not self.mkdir(parent, parents=True, origin=origin):
-                return False
+        if parent not in self.dirs and (not parents or not self.mkdir(parent, parents=True, origin=origin)):
+            return False
         self._check_size()
         self.dirs[path] = VDir(origin=origin)
         self._children.setdefault(path, set())

@@ -15,17 +15,25 @@ from validator.simulate.words import Arg
 @dataclass
 class Parsed:
     flags: set[str] = field(default_factory=set)  # "r", "f", "--recursive" …
-    values: dict[str, list[str]] = field(default_factory=dict)  # option -> values
+    values: dict[str, list[Arg]] = field(default_factory=dict)  # option -> values
     operands: list[Arg] = field(default_factory=list)
 
     def has(self, *names: str) -> bool:
         return any(n in self.flags for n in names)
 
-    def value(self, *names: str) -> str | None:
+    def value(self, *names: str) -> Arg | None:
+        """The last value given for any of ``names``."""
         for n in names:
             if self.values.get(n):
                 return self.values[n][-1]
         return None
+
+    def text(self, *names: str) -> str | None:
+        v = self.value(*names)
+        return None if v is None else v.text
+
+    def all(self, *names: str) -> list[Arg]:
+        return [v for n in names for v in self.values.get(n, [])]
 
 
 def parse(args: list[Arg], short_with_value: str = "", long_with_value: frozenset[str] = frozenset(),
@@ -38,7 +46,7 @@ def parse(args: list[Arg], short_with_value: str = "", long_with_value: frozense
         a = args[i]
         t = a.text
         i += 1
-        if only_operands or t == "-" or not t.startswith("-") or a.symbolic and not t.startswith("-"):
+        if only_operands or t == "-" or not t.startswith("-"):
             out.operands.append(a)
             if not permute:
                 only_operands = True
@@ -47,20 +55,21 @@ def parse(args: list[Arg], short_with_value: str = "", long_with_value: frozense
             only_operands = True
             continue
         if t.startswith("--"):
-            name, eq, value = t.partition("=")
+            name, eq, rest = t.partition("=")
             if eq:
-                out.values.setdefault(name, []).append(value)
+                out.values.setdefault(name, []).append(Arg(rest, a.symbolic, a.quoted))
             elif name in long_with_value and i < len(args):
-                out.values.setdefault(name, []).append(args[i].text)
+                out.values.setdefault(name, []).append(args[i])
                 i += 1
             else:
                 out.flags.add(name)
             continue
         for k, ch in enumerate(t[1:]):
             if ch in short_with_value:
-                value = t[k + 2 :]
-                if not value and i < len(args):
-                    value = args[i].text
+                rest = t[k + 2 :]
+                value = Arg(rest, a.symbolic, a.quoted)
+                if not rest and i < len(args):
+                    value = args[i]
                     i += 1
                 out.values.setdefault("-" + ch, []).append(value)
                 break

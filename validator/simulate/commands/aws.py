@@ -1,0 +1,95 @@
+"""``aws`` CLI calls where an archive leaves the build: S3 uploads and Lambda deploys.
+
+Each becomes a ``DeployRef``; after the job, deploys are matched against the
+archives the simulation built (``simulate.packages``).  Downloads (``aws s3 cp
+s3://… x.zip``) put an archive whose content is unknown into the tree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from validator.models import DeployRef, FileKind
+from validator.simulate.commands.options import parse
+from validator.simulate.context import Invocation
+from validator.simulate.vfs import VFile, workspace_relative
+from validator.simulate.words import Arg
+
+LONG_WITH_VALUE = frozenset({
+    "--function-name", "--zip-file", "--s3-bucket", "--s3-key", "--s3-object-version", "--handler",
+    "--runtime", "--role", "--code", "--bucket", "--key", "--body", "--region", "--profile", "--layer-name",
+    "--content", "--description", "--timeout", "--memory-size", "--environment", "--architectures",
+    "--compatible-runtimes", "--layers", "--publish", "--acl", "--sse", "--storage-class", "--tags",
+    "--output", "--query", "--endpoint-url", "--content-type", "--cache-control", "--metadata",
+    "--kms-key-id", "--vpc-config", "--tracing-config", "--package-type", "--image-uri",
+})
+
+
+def run(inv: Invocation) -> bool | None:
+    words = [a.text for a in inv.args[1:] if not a.text.startswith("-")]
+    if len(words) < 2:
+        return True
+    service, action = words[0], words[1]
+    p = parse(inv.args[1:], long_with_value=LONG_WITH_VALUE)
+    if service == "s3" and action in ("cp", "mv"):
+        return s3_copy(inv, p.operands[2:])
+    if service == "s3api" and action == "put-object":
+        body, key = p.value("--body"), p.text("--key")
+        if body is not None:
+            add(inv, body, "s3", s3_key=key)
+        return True
+    if service != "lambda":
+        return True
+    fn = p.text("--function-name")
+    handler = p.text("--handler")
+    zip_file = p.value("--zip-file")
+    s3_key = p.text("--s3-key") or code_key(p.text("--code") or p.text("--content"))
+    kind = {"update-function-code": "zip-file", "create-function": "create-function",
+            "publish-layer-version": "layer", "update-function-configuration": "configuration"}.get(action)
+    if kind is None:
+        return True
+    if kind == "zip-file" and zip_file is None and s3_key is not None:
+        kind = "s3-key"
+    if zip_file is not None:
+        text = re.sub(r"^fileb?://", "", zip_file.text)
+        add(inv, Arg(text, zip_file.symbolic, zip_file.quoted), kind, s3_key=s3_key, function=fn, handler=handler)
+    else:
+        ref = DeployRef(archive="", kind=kind, span=inv.span, s3_key=s3_key, function_name=fn, handler=handler)
+        inv.ctx.deploys.append(ref)
+        inv.ctx.deploy_paths.append((ref, None))
+    return True
+
+
+def s3_copy(inv: Invocation, operands: list[Arg]) -> bool | None:
+    if len(operands) < 2:
+        return True
+    src, dst = operands[0], operands[1]
+    if not src.text.startswith("s3://") and dst.text.startswith("s3://"):
+        key = dst.text[5:].partition("/")[2]
+        if not key or key.endswith("/"):
+            key += src.text.rsplit("/", 1)[-1]
+        add(inv, src, "s3", s3_key=key)
+    elif src.text.startswith("s3://") and not dst.text.startswith("s3://") and dst.text.endswith(".zip"):
+        path = inv.path(dst)
+        archive = inv.ctx.new_archive(path, inv.span)
+        archive.opaque_reason = f"downloaded from {src.text}"
+        inv.ctx.vfs.mkdir(path.rsplit("/", 1)[0] or "/", parents=True)
+        inv.ctx.vfs.put(path, VFile(FileKind.GENERATED, origin=inv.span, archive=archive.id))
+    return True
+
+
+def code_key(code: str | None) -> str | None:
+    """``S3Bucket=b,S3Key=k`` (shorthand) or JSON ``{"S3Key": "k"}`` -> ``k``."""
+    if not code:
+        return None
+    m = re.search(r"S3Key[\"']?\s*[=:]\s*[\"']?([^,\"'}\s]+)", code)
+    return m.group(1) if m else None
+
+
+def add(inv: Invocation, archive: Arg, kind: str, s3_key: str | None = None, function: str | None = None,
+        handler: str | None = None) -> None:
+    path = inv.path(archive)
+    ref = DeployRef(archive=workspace_relative(path), kind=kind, span=inv.span, s3_key=s3_key,
+                    function_name=function, handler=handler)
+    inv.ctx.deploys.append(ref)
+    inv.ctx.deploy_paths.append((ref, path))

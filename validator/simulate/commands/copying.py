@@ -1,0 +1,149 @@
+"""GNU ``cp``/``mv`` placement rules, shared by ``cp.py`` and ``mv.py``.
+
+``cp -r A B``: when B is an existing directory the copy is ``B/basename(A)``,
+otherwise B becomes the copy; ``A/.`` copies A's contents; several sources need an
+existing directory target.  A command that would fail in CI is recorded on its
+``CopyRecord`` (``failed``) and the simulation goes on with what would still happen.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import replace
+
+from validator.models import CopyRecord
+from validator.simulate.context import Invocation
+from validator.simulate.vfs import CopyHook, VFile, is_under, workspace_relative
+from validator.simulate.words import Arg, has_glob
+
+
+def fail(record: CopyRecord, kind: str, detail: str, suggestion: str | None = None) -> None:
+    """Keep the first failure kind; add every detail."""
+    if record.failed is None:
+        record.failed = kind
+        record.suggestion = suggestion
+    record.failure_detail = f"{record.failure_detail}; {detail}" if record.failure_detail else detail
+
+
+def copy_hook(inv: Invocation, record: CopyRecord) -> CopyHook:
+    """How a copied file is recorded at its destination: same kind and repository source,
+    new origin (this command) and copy record."""
+
+    def hook(vfile: VFile) -> VFile:
+        return replace(vfile, origin=inv.span, copy=record, history=(*vfile.history, record))
+
+    return hook
+
+
+def source_exists(inv: Invocation, src: Arg, record: CopyRecord) -> bool:
+    """True when the source is in the tree; otherwise records why (missing, or unknown)."""
+    path = inv.path(src)
+    if inv.ctx.vfs.exists(path):
+        return True
+    if src.symbolic:
+        inv.unmodelled(f"cannot resolve {inv.name} source {src.text!r}: it depends on a value "
+                       "not known statically")
+        record.sources = [s for s in record.sources if s != path]
+        return False
+    shown = workspace_relative(path)
+    detail = f"the pattern {shown} matches nothing" if has_glob(src.text) else f"{shown} does not exist"
+    fail(record, "missing-source", detail, inv.ctx.suggest(path))
+    return False
+
+
+def is_contents(src: Arg) -> bool:
+    """``dir/.`` (or ``.``) names the directory's contents."""
+    t = src.text.rstrip("/")
+    return t == "." or t.endswith("/.")
+
+
+def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Arg, *,
+             target_is_dir: bool, no_target_dir: bool, recursive: bool, remove: bool,
+             no_clobber: bool = False, parents: bool = False) -> bool:
+    """Place each source the way GNU cp/mv do; returns the command's success."""
+    vfs = inv.ctx.vfs
+    tpath = inv.path(target)
+    if target.symbolic and not vfs.exists(tpath) and not vfs.is_dir(posixpath.dirname(tpath)):
+        inv.unmodelled(f"cannot resolve {inv.name} target {target.text!r}: it depends on a value "
+                       "not known statically")
+        return True
+    many = len(sources) > 1 or target_is_dir
+    if many and not vfs.is_dir(tpath):
+        if not vfs.exists(tpath) and not vfs.is_dir(posixpath.dirname(tpath)):
+            fail(record, "missing-target-dir",
+                 f"target directory {workspace_relative(tpath)} was never created")
+        else:
+            fail(record, "not-a-directory",
+                 f"target {workspace_relative(tpath)} is not a directory (several sources)")
+        for src in sources:
+            source_exists(inv, src, record)
+        return False
+    ok = True
+    hook = copy_hook(inv, record)
+    for src in sources:
+        if not source_exists(inv, src, record):
+            ok = False
+            continue
+        spath = inv.path(src)
+        if parents:
+            dest = inv.path(posixpath.join(tpath, src.text.lstrip("/")))
+            vfs.mkdir(posixpath.dirname(dest), parents=True, origin=inv.span)
+        elif many:
+            dest = tpath if is_contents(src) else posixpath.join(tpath, posixpath.basename(spath))
+        elif no_target_dir or (is_contents(src) and not vfs.is_file(tpath)):
+            dest = tpath
+        elif vfs.is_dir(tpath):
+            dest = posixpath.join(tpath, posixpath.basename(spath))
+        else:
+            dest = tpath
+        parent = posixpath.dirname(dest)
+        if not vfs.is_dir(parent):
+            fail(record, "missing-target-dir", f"directory {workspace_relative(parent)} was never created")
+            ok = False
+            continue
+        if vfs.is_dir(spath):
+            if not recursive:
+                fail(record, "omitting-directory",
+                     f"{workspace_relative(spath)} is a directory and {inv.name} has no -r")
+                ok = False
+                continue
+            if vfs.is_file(dest):
+                fail(record, "not-a-directory",
+                     f"cannot overwrite non-directory {workspace_relative(dest)} with a directory")
+                ok = False
+                continue
+            if is_under(dest, spath) and dest != spath:
+                fail(record, "into-itself", f"cannot copy {workspace_relative(spath)} into itself")
+                ok = False
+                continue
+            for old, new in vfs.copy_tree(spath, dest, hook, no_clobber=no_clobber):
+                note_placed(inv, record, old, new)
+            if remove and not inv.state.uncertain and dest != spath:
+                vfs.remove(spath)
+        else:
+            if target.text.endswith("/") and not many and not vfs.is_dir(tpath):
+                fail(record, "missing-target-dir", f"directory {workspace_relative(tpath)} was never created")
+                ok = False
+                continue
+            if vfs.is_dir(dest):
+                fail(record, "not-a-directory",
+                     f"cannot overwrite directory {workspace_relative(dest)} with a file")
+                ok = False
+                continue
+            if (no_clobber and vfs.is_file(dest)) or dest == spath:
+                continue
+            vfs.put(dest, hook(vfs.files[spath]))
+            note_placed(inv, record, spath, dest)
+            if remove and not inv.state.uncertain:
+                vfs.remove(spath)
+    return ok
+
+
+def note_placed(inv: Invocation, record: CopyRecord, old: str, new: str) -> None:
+    vfile = inv.ctx.vfs.files.get(new)
+    if vfile is None:
+        return
+    if vfile.source is not None:
+        record.placed[vfile.source] = new
+    if vfile.archive is not None and vfile.archive in inv.ctx.archives:
+        inv.ctx.archives[vfile.archive].aliases.add(new)

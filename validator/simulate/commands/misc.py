@@ -1,0 +1,157 @@
+"""Shell builtins and small file commands: ``cd``, ``pushd``/``popd``, ``touch``, ``tee``,
+``ln``, ``set``, ``source``, ``read``, ``install``, ``true``/``false``.
+
+``echo … > file`` needs nothing here: the interpreter creates redirection targets.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from validator.models import CopyRecord, FileKind
+from validator.simulate.commands.copying import transfer
+from validator.simulate.commands.options import parse
+from validator.simulate.context import Invocation
+from validator.simulate.expand import Value
+from validator.simulate.vfs import HOME, VFile, workspace_relative
+from validator.simulate.words import arg
+
+
+def change_dir(inv: Invocation, target: str) -> bool | None:
+    """Move the shell to ``target`` if it exists in the tree; record why not otherwise."""
+    state = inv.state
+    path = inv.path(target)
+    if not inv.ctx.vfs.is_dir(path):
+        symbolic = any(a.symbolic for a in inv.args[1:])
+        if symbolic:
+            inv.unmodelled(f"cannot resolve cd target {target!r}: later relative paths are uncertain")
+        else:
+            inv.unmodelled(f"cd {workspace_relative(path)} fails: the directory does not exist at this point")
+        return False
+    state.oldpwd = state.cwd
+    state.cwd = path
+    state.vars["PWD"] = Value(path)
+    return True
+
+
+def cd(inv: Invocation) -> bool | None:
+    operands = [a for a in inv.args[1:] if a.text not in ("-L", "-P", "-e", "--")]
+    if not operands:
+        return change_dir(inv, HOME)
+    if operands[0].text == "-":
+        return change_dir(inv, inv.state.oldpwd or inv.state.cwd)
+    return change_dir(inv, operands[0].text)
+
+
+def pushd(inv: Invocation) -> bool | None:
+    operands = [a for a in inv.args[1:] if not a.text.startswith(("-", "+"))]
+    if not operands:
+        return True
+    before = inv.state.cwd
+    ok = change_dir(inv, operands[0].text)
+    if ok:
+        inv.state.dir_stack.append(before)
+    return ok
+
+
+def popd(inv: Invocation) -> bool | None:
+    if not inv.state.dir_stack:
+        return False
+    inv.state.oldpwd = inv.state.cwd
+    inv.state.cwd = inv.state.dir_stack.pop()
+    return True
+
+
+def touch(inv: Invocation) -> bool | None:
+    p = parse(inv.args[1:], short_with_value="dtr")
+    for operand in p.operands:
+        path = inv.path(operand)
+        if not inv.ctx.vfs.exists(path):
+            inv.ctx.vfs.put(path, VFile(FileKind.GENERATED, origin=inv.span))
+    return True
+
+
+def tee(inv: Invocation) -> bool | None:
+    for operand in parse(inv.args[1:]).operands:
+        path = inv.path(operand)
+        if not operand.symbolic and not inv.ctx.vfs.is_dir(path):
+            inv.ctx.vfs.put(path, VFile(FileKind.GENERATED, origin=inv.span))
+    return True
+
+
+def ln(inv: Invocation) -> bool | None:
+    """A link is treated like a copy of its target (zip stores the target's content)."""
+    p = parse(inv.args[1:], short_with_value="tS")
+    if len(p.operands) < 2:
+        return True
+    sources, target = p.operands[:-1], p.operands[-1]
+    record = CopyRecord(command="ln", span=inv.span, sources=[], target=inv.path(target), recursive=True)
+    resolved = []
+    for src in sources:
+        # a relative symlink target is relative to the link's directory
+        base = target.text if inv.ctx.vfs.is_dir(inv.path(target)) else posixpath.dirname(target.text) or "."
+        text = src.text if src.text.startswith("/") or not p.has("s", "--symbolic") else \
+            posixpath.join(base, src.text)
+        if inv.ctx.vfs.exists(inv.path(text)):
+            resolved.append(arg(text, src.symbolic))
+    if not resolved:
+        return True
+    record.sources = [inv.path(s) for s in resolved]
+    inv.record_copy(record)
+    return transfer(inv, record, resolved, target, target_is_dir=False, no_target_dir=False,
+                    recursive=True, remove=False)
+
+
+def install(inv: Invocation) -> bool | None:
+    """``install -D SRC DEST`` / ``install -d DIR``: a copy that can create directories."""
+    p = parse(inv.args[1:], short_with_value="mogtS")
+    if p.has("d", "--directory"):
+        for operand in p.operands:
+            inv.ctx.vfs.mkdir(inv.path(operand), parents=True, origin=inv.span)
+        return True
+    if len(p.operands) < 2:
+        return True
+    sources, target = p.operands[:-1], p.operands[-1]
+    if p.has("D"):
+        inv.ctx.vfs.mkdir(posixpath.dirname(inv.path(target)), parents=True, origin=inv.span)
+    record = inv.record_copy(CopyRecord(command="install", span=inv.span,
+                                        sources=[inv.path(s) for s in sources],
+                                        target=inv.path(target), recursive=False))
+    return transfer(inv, record, sources, target, target_is_dir=False, no_target_dir=False,
+                    recursive=False, remove=False)
+
+
+def set_builtin(inv: Invocation) -> bool | None:
+    """Only ``set -- a b`` matters (positional arguments); options are irrelevant."""
+    words = [a.text for a in inv.args[1:]]
+    if "--" in words:
+        rest = inv.args[1 + words.index("--") + 1 :]
+        inv.state.positional = [Value(a.text, a.symbolic) for a in rest]
+    return True
+
+
+def source(inv: Invocation) -> bool | None:
+    """Sourced files are not followed (virtualenv activation and the like are harmless)."""
+    if len(inv.args) < 2:
+        return True
+    target = inv.args[1].text
+    if target.endswith(("/activate", "activate.sh")) or "env" in posixpath.basename(target):
+        return True
+    inv.unmodelled(f"sourced file {target} is not followed", could_touch=False)
+    return True
+
+
+def read(inv: Invocation) -> bool | None:
+    """``read`` binds its variables to values only known at run time."""
+    p = parse(inv.args[1:], short_with_value="adnNpt")
+    for operand in p.operands:
+        inv.state.vars[operand.text] = Value("${" + operand.text + "}", True)
+    return None
+
+
+def succeed(inv: Invocation) -> bool | None:
+    return True
+
+
+def fail(inv: Invocation) -> bool | None:
+    return False
