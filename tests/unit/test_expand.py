@@ -173,7 +173,7 @@ KNOWN_CASES: list[tuple[str, list[str]]] = [
     ("${UNSET_X:-d f}", ["d", "f"]),
     ('"${UNSET_X:-d f}"', ["d f"]),
     ("${UNSET_X:-'q r'}", ["q r"]),
-    ('"${UNSET_X:-\'q r\'}"', ["'q r'"]),
+    ("\"${UNSET_X:-'q r'}\"", ["'q r'"]),
     ('${UNSET_X:-"$A $A"}', ["abc abc"]),
     ('"${UNSET_X:-"$A $A"}"', ["abc abc"]),
     ("${UNSET_X:-$A}", ["abc"]),
@@ -413,9 +413,7 @@ def test_nullglob_matches_bash(tmp_path: Path) -> None:
 def test_custom_ifs_matches_bash(tmp_path: Path) -> None:
     words = ["$V", '"$V"', "$*", '"$*"']
     real = _bash_fields(words, tmp_path, extra="IFS=': '; V=' :a : b::c:'")
-    vars = FakeVars(
-        {"IFS": Value(": "), "V": Value(" :a : b::c:")}, [Value(p) for p in POSITIONAL]
-    )
+    vars = FakeVars({"IFS": Value(": "), "V": Value(" :a : b::c:")}, [Value(p) for p in POSITIONAL])
     ours = [texts(expand_words([w], vars, RealFS(), str(tmp_path))) for w in words]
     assert ours == real
 
@@ -682,7 +680,7 @@ def test_plain_words_are_identity(word: str) -> None:
 
 
 SHELLISH = st.lists(
-    st.sampled_from(list("ab/.*?[]{},$'\"\\`~():-=#%^@!&| \t\n01") + ["${", "$(", "$((", "{1..2}", "$A"]),
+    st.sampled_from([*"ab/.*?[]{},$'\"\\`~():-=#%^@!&| \t\n01", "${", "$(", "$((", "{1..2}", "$A"]),
     max_size=30,
 ).map("".join)
 

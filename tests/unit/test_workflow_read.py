@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from validator.models import Workflow
 from validator.repo import Repo
 from validator.workflow import WorkflowError, discover_workflows, read_workflow
 
@@ -55,7 +56,7 @@ jobs:
 """
 
 
-def _read(tmp_path: Path, text: str, name: str = "wf.yml") -> object:
+def _read(tmp_path: Path, text: str, name: str = "wf.yml") -> Workflow:
     path = tmp_path / name
     path.write_bytes(text.encode())
     return read_workflow(path, Repo(root=tmp_path))
@@ -63,7 +64,7 @@ def _read(tmp_path: Path, text: str, name: str = "wf.yml") -> object:
 
 def test_levels_merge(tmp_path: Path) -> None:
     wf = _read(tmp_path, WORKFLOW)
-    build, test = wf.jobs  # type: ignore[attr-defined]
+    build, test = wf.jobs
     assert build.job_id == "build" and build.line == 13
     assert build.env == {"OUT": "dist", "DEBUG": "true", "NAME": "ingestion"}
     assert build.needs == ["test"] and build.runs_on == "self-hosted, linux"
@@ -78,12 +79,12 @@ def test_levels_merge(tmp_path: Path) -> None:
     assert other.working_directory == "other" and other.shell == "sh"
     assert [s.index for s in build.steps] == [0, 1, 2]
     assert test.steps == [] and test.env == {"OUT": "packages", "DEBUG": "true"}
-    assert wf.problems == []  # type: ignore[attr-defined]
+    assert wf.problems == []
 
 
 def test_workflow_defaults_without_job_defaults(tmp_path: Path) -> None:
     wf = _read(tmp_path, "defaults:\n  run:\n    working-directory: app\njobs:\n  a:\n    steps:\n      - run: ls\n")
-    assert wf.jobs[0].steps[0].working_directory == "app"  # type: ignore[attr-defined]
+    assert wf.jobs[0].steps[0].working_directory == "app"
 
 
 def test_path_is_repository_relative_and_text_exact(tmp_path: Path) -> None:
@@ -128,7 +129,7 @@ jobs:
       - *zip
 """,
     )
-    merged, aliased = wf.jobs[0].steps  # type: ignore[attr-defined]
+    merged, aliased = wf.jobs[0].steps
     assert merged.name == "merged" and merged.run == "zip -r a.zip .\n" and merged.shell == "bash"
     assert merged.script_map.position(0) == (5, 5)
     assert aliased.run == "zip -r a.zip .\n"
@@ -139,8 +140,8 @@ def test_reusable_workflow_jobs(tmp_path: Path) -> None:
         tmp_path,
         "jobs:\n  local:\n    uses: ./.github/workflows/build.yml\n  remote:\n    uses: org/r/.github/workflows/b.yml@v1\n",
     )
-    assert [j.job_id for j in wf.jobs] == ["local", "remote"]  # type: ignore[attr-defined]
-    (problem,) = wf.problems  # type: ignore[attr-defined]
+    assert [j.job_id for j in wf.jobs] == ["local", "remote"]
+    (problem,) = wf.problems
     assert "org/r" in problem.reason and not problem.could_touch_package and problem.span.line == 5
 
 
@@ -164,16 +165,16 @@ def test_reusable_workflow_jobs(tmp_path: Path) -> None:
 )
 def test_wrong_types_are_problems(tmp_path: Path, text: str, fragment: str) -> None:
     wf = _read(tmp_path, text)
-    reasons = [p.reason for p in wf.problems]  # type: ignore[attr-defined]
+    reasons = [p.reason for p in wf.problems]
     assert any(fragment in r for r in reasons), reasons
-    assert all(p.span.line >= 1 for p in wf.problems)  # type: ignore[attr-defined]
+    assert all(p.span.line >= 1 for p in wf.problems)
 
 
 def test_wrong_step_keeps_the_others(tmp_path: Path) -> None:
     wf = _read(tmp_path, "jobs:\n  a:\n    steps:\n      - 5\n      - run: ls\n      -\n")
-    (job,) = wf.jobs  # type: ignore[attr-defined]
+    (job,) = wf.jobs
     assert [s.run for s in job.steps] == ["ls"] and job.steps[0].index == 1
-    assert [p.span.line for p in wf.problems] == [4, 6]  # type: ignore[attr-defined]
+    assert [p.span.line for p in wf.problems] == [4, 6]
 
 
 # --------------------------------------------------------------------------- bad input

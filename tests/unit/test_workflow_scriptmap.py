@@ -147,7 +147,7 @@ def test_unmappable_scalar_falls_back_to_the_value_start() -> None:
 
 # --------------------------------------------------------------------------- property
 
-_CHARS = st.sampled_from(list("abcxyz019 _-./*$#:'\"\\{}[]|>&!%@,?`=~\t") + ["${{ matrix.x }}", "é", "  "])
+_CHARS = st.sampled_from([*"abcxyz019 _-./*$#:'\"\\{}[]|>&!%@,?`=~\t", "${{ matrix.x }}", "é", "  "])
 _LINE = st.lists(_CHARS, max_size=12).map("".join)
 _SCRIPT = st.lists(_LINE, min_size=1, max_size=5).map("\n".join).flatmap(
     lambda body: st.sampled_from([body, body + "\n", body + "\n\n", "\n" + body])

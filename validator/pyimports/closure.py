@@ -182,7 +182,7 @@ class _Closure:
         """``from a.b import c``: ``c`` may be a submodule (followed) or a plain name."""
         if not base.search or base.opaque:
             return
-        init = self._parsed(base.file) if base.file else None
+        init = self.parsed_module(base.file) if base.file else None
         for n in check.raw.names:
             if n == "*":
                 continue
@@ -201,7 +201,7 @@ class _Closure:
             if repo_path is not None or base.kind == "namespace":
                 check.failures.append(_Failure(full, MISSING, repo_path))
 
-    def _parsed(self, archive_path: str | None) -> ParsedSource | None:
+    def parsed_module(self, archive_path: str | None) -> ParsedSource | None:
         source = self.tree.content_source(archive_path) if archive_path else None
         return self.cache.get(self.repo, source) if source else None
 
@@ -350,7 +350,7 @@ def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCac
     loc = start[-1][1]
     closure.handler_file = loc.file
     state.handler_source = state.tree.content_source(loc.file) if loc.file else None
-    handler_parsed = state._parsed(loc.file)
+    handler_parsed = state.parsed_module(loc.file)
     closure.handler_function_found = _function_found(handler_parsed, loc, function)
 
     front: list[str] = []

@@ -69,7 +69,7 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
         return True
     many = len(sources) > 1 or target_is_dir
     if many and not vfs.is_dir(tpath):
-        if not vfs.exists(tpath) and not vfs.is_dir(posixpath.dirname(tpath)):
+        if not vfs.exists(tpath):
             fail(record, "missing-target-dir",
                  f"target directory {workspace_relative(tpath)} was never created")
         else:

@@ -1,0 +1,273 @@
+"""Differential tests: the packaging simulation against a real bash run of each fixture.
+
+For every fixture with a ``real-build.json``, ``real-build`` (a tool kept beside the
+repository checkout, in ``shared/tools/``) runs the workflow's ``run:`` steps with bash and
+zip and tries each handler the way the Lambda runtime imports it. The engine's view of
+the same repository must agree with it:
+
+(a) for each archive bash built, the engine has a package whose archive path matches
+    (symbolic parts such as ``${SHA}`` or ``${{ … }}`` are wildcards) and whose file set
+    equals the archive's members (directory entries left out);
+(b) the real verdict is "OK" for every handler of the archive exactly when the engine
+    reports no error-severity finding for that package.
+
+``real-build.json`` format::
+
+    {"handlers":     {"ARCHIVE": "HANDLER" | ["HANDLER", …]},   # archives that must be built
+     "not_built":    {"ARCHIVE": "PACKAGE"},     # a failing step stops it: engine must report an error
+     "failed_steps": 0,                          # how many (job, matrix) runs bash aborts
+     "layers":       {"ARCHIVE": "why"},         # compare files only, no handler
+     "skip_compare": {"ARCHIVE": "why"},         # neither files nor verdict can agree by design
+     "skip_verdict": {"ARCHIVE": "why"},         # files are compared, the verdict cannot agree
+     "skip": "why"}                              # the whole fixture opts out
+
+ARCHIVE paths are relative to the repository root as real-build reports them
+(GITHUB_SHA is ``abcdef1234567``, every non-matrix ``${{ … }}`` becomes ``x``).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CASES = sorted(p.parent for p in FIXTURES.glob("*/expected.txt"))
+
+
+def _real_build() -> Path | None:
+    here = Path(__file__).resolve()
+    candidates = [
+        here.parents[1].parent / "shared/tools/real-build",  # beside the checkout (…/main → …/shared)
+        here.parents[2].parent / "shared/tools/real-build",
+        Path("/work/shared/tools/real-build"),
+    ]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+REAL_BUILD = _real_build()
+
+
+def _require_tools() -> Path:
+    if REAL_BUILD is None:
+        pytest.skip("shared/tools/real-build not found beside the checkout")
+    for tool in ("bash", "zip"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+    try:
+        import ruamel.yaml  # noqa: F401
+    except ImportError:
+        pytest.skip("real-build needs ruamel.yaml")
+    return REAL_BUILD
+
+
+def _handlers(spec) -> list[str]:
+    return [spec] if isinstance(spec, str) else list(spec)
+
+
+def run_real_build(repo: Path, config: dict) -> dict:
+    tool = _require_tools()
+    args = [sys.executable, str(tool), str(repo)]
+    for archive, spec in config.get("handlers", {}).items():
+        for handler in _handlers(spec):
+            args += ["--handler", f"{archive}={handler}"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0:
+        pytest.fail(f"real-build failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+# --------------------------------------------------------------------------- matching
+
+_SYMBOLIC = re.compile(r"\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _substitute_matrix(text: str, matrix: dict) -> str:
+    for key, value in (matrix or {}).items():
+        text = re.sub(r"\$\{\{\s*matrix\." + re.escape(str(key)) + r"\s*\}\}", str(value), text)
+    return text
+
+
+def archive_pattern(archive: str, matrix: dict | None = None) -> tuple[re.Pattern[str], int]:
+    """A regex for a symbolic archive path, and how many literal characters it has."""
+    text = _substitute_matrix(archive.strip().strip("\"'"), matrix or {})
+    if text.startswith("./"):
+        text = text[2:]
+    parts, literal, pos = [], 0, 0
+    for m in _SYMBOLIC.finditer(text):
+        chunk = text[pos : m.start()]
+        parts.append(re.escape(chunk))
+        literal += len(chunk)
+        parts.append(r"[^/]*")
+        pos = m.end()
+    parts.append(re.escape(text[pos:]))
+    literal += len(text) - pos
+    return re.compile("".join(parts)), literal
+
+
+def find_package(real_archive: str, packages: list) -> object | None:
+    """The engine package built as ``real_archive`` (best literal match; exact path before suffix)."""
+    scored = []
+    for pkg in packages:
+        archive = posixpath.normpath(pkg.archive) if "${{" not in pkg.archive else pkg.archive
+        pattern, literal = archive_pattern(archive, getattr(pkg, "matrix", None))
+        if pattern.fullmatch(real_archive):
+            scored.append((2, literal, pkg))
+        elif any(pattern.fullmatch(real_archive[i + 1 :]) for i, ch in enumerate(real_archive) if ch == "/"):
+            scored.append((1, literal, pkg))  # archive written relative to a working directory
+    if not scored:
+        return None
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    best = [s for s in scored if s[:2] == scored[0][:2]]
+    if len(best) > 1:  # same specificity: prefer the package named in the archive file name
+        stem = posixpath.basename(real_archive)
+        named = [s for s in best if s[2].name and s[2].name in stem]
+        best = named or best
+    return best[0][2]
+
+
+def package_file_set(pkg, real_members: set[str]) -> tuple[set[str], set[str]]:
+    """(ours, real) reduced to what the simulation can know exactly.
+
+    Files ``pip install -t`` put in (content unknown to a static analysis) are left out
+    on both sides; a symbolic path in our package matches real members as a wildcard.
+    """
+    from validator.models import FileKind
+
+    ours: set[str] = set()
+    installed_prefixes: list[str] = []
+    symbolic: list[re.Pattern[str]] = []
+    for path, f in pkg.files.items():
+        if path.endswith("/"):
+            continue
+        if f.kind is FileKind.INSTALLED:
+            installed_prefixes.append(path.rstrip("/"))
+        elif f.kind is FileKind.SYMBOLIC and _SYMBOLIC.search(path):
+            symbolic.append(archive_pattern(path)[0])
+        else:
+            ours.add(path)
+    for pip in getattr(pkg, "pip_installs", []):
+        for req in pip.requirements:
+            name = re.split(r"[=<>~!\[;@ ]", req, maxsplit=1)[0].lower().replace("-", "_")
+            if name and not name.startswith("-"):
+                installed_prefixes.append(posixpath.join(pip.prefix, name) if pip.prefix else name)
+    real = set()
+    for member in real_members:
+        if any(member == p or member.startswith(p + "/") for p in installed_prefixes):
+            continue
+        matched = [p for p in symbolic if p.fullmatch(member)]
+        if matched:
+            ours.add(member)
+        real.add(member)
+    return ours, real
+
+
+# --------------------------------------------------------------------------- the test
+
+
+def _analyze(root: Path):
+    try:
+        from validator.engine import analyze
+    except ImportError as exc:
+        pytest.fail(f"validator.engine.analyze is not importable: {exc}")
+    return analyze(root=root)
+
+
+@pytest.mark.parametrize("case_dir", CASES, ids=[c.name for c in CASES])
+def test_simulation_matches_real_build(case_dir: Path) -> None:
+    config_file = case_dir / "real-build.json"
+    if not config_file.is_file():
+        pytest.skip("no real-build.json for this fixture")
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    if config.get("skip"):
+        pytest.skip(config["skip"])
+    repo = case_dir / "repo"
+    real = run_real_build(repo, config)
+
+    problems: list[str] = []
+
+    failed = real.get("failed_steps", [])
+    if len(failed) != int(config.get("failed_steps", 0)):
+        problems.append(
+            f"bash aborted {len(failed)} job run(s), real-build.json expects {config.get('failed_steps', 0)}: "
+            + "; ".join(f"{s['job']} {s['matrix'] or ''} step {s['step']}: {s['stderr']}" for s in failed)
+        )
+
+    handlers = config.get("handlers", {})
+    layers = config.get("layers", {})
+    skip_compare = config.get("skip_compare", {})
+    skip_verdict = config.get("skip_verdict", {})
+    built = real.get("archives", {})
+    for archive in sorted(set(handlers) - set(built)):
+        problems.append(f"{archive}: real-build.json lists it but bash did not build it")
+    for archive in sorted(set(built) - set(handlers) - set(layers) - set(skip_compare)):
+        problems.append(f"{archive}: built by bash but not listed in real-build.json")
+
+    result = _analyze(repo)
+    packages = [r.package for r in result.packages]
+    errors_by_package: dict[str, list[str]] = {}
+    for f in result.findings:
+        if getattr(f.severity, "value", f.severity) == "error":
+            errors_by_package.setdefault(f.package or "-", []).append(f"{f.span}: {f.code} {f.message}")
+
+    for archive, members in sorted(built.items()):
+        if archive in skip_compare:
+            continue
+        pkg = find_package(archive, packages)
+        if pkg is None:
+            problems.append(
+                f"{archive}: no engine package matches (engine archives: {sorted(p.archive for p in packages)})"
+            )
+            continue
+        real_files = {m for m in members if not m.endswith("/")}
+        ours, real_set = package_file_set(pkg, real_files)
+        if ours != real_set:
+            only_ours = sorted(ours - real_set)
+            only_real = sorted(real_set - ours)
+            problems.append(
+                f"{archive} (engine package {pkg.name!r}, {pkg.archive}): file sets differ\n"
+                f"      only in the simulation: {only_ours}\n      only in the real archive: {only_real}"
+            )
+        if archive in layers or archive in skip_verdict or archive not in handlers:
+            continue
+        verdicts = {h: real["handlers"].get(f"{archive}={h}", "missing") for h in _handlers(handlers[archive])}
+        real_ok = all(v == "OK" for v in verdicts.values())
+        our_errors = errors_by_package.get(pkg.name, [])
+        if real_ok and our_errors:
+            problems.append(f"{archive}: imports fine for real, but the engine reports errors: {our_errors}")
+        if not real_ok and not our_errors:
+            problems.append(f"{archive}: fails for real ({verdicts}), but the engine reports no error for {pkg.name!r}")
+
+    for archive, name in sorted(config.get("not_built", {}).items()):
+        if archive in built:
+            problems.append(f"{archive}: expected a failing step to stop it, but bash built it")
+        if not errors_by_package.get(name):
+            problems.append(f"{archive}: never built for real, but the engine reports no error for {name!r}")
+
+    if problems:
+        pytest.fail(f"{case_dir.name}: simulation and real build disagree:\n  - " + "\n  - ".join(problems), pytrace=False)
+
+
+def test_archive_matching() -> None:
+    class P:
+        def __init__(self, name, archive, matrix=None):
+            self.name, self.archive, self.matrix = name, archive, matrix or {}
+
+    pkgs = [
+        P("ingestion", "packages/ingestion-${SHA}.zip"),
+        P("analysis", "packages/analysis-${GITHUB_SHA::7}.zip"),
+        P("billing", "dist/${{ matrix.function }}.zip", {"function": "billing"}),
+        P("invoices", "dist/${{ matrix.function }}.zip", {"function": "invoices"}),
+        P("api", "build/api.zip"),
+    ]
+    assert find_package("packages/ingestion-abcdef1.zip", pkgs).name == "ingestion"
+    assert find_package("packages/analysis-abcdef1.zip", pkgs).name == "analysis"
+    assert find_package("dist/invoices.zip", pkgs).name == "invoices"
+    assert find_package("backend/build/api.zip", pkgs).name == "api"
+    assert find_package("dist/other.zip", pkgs) is None

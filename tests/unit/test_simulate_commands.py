@@ -1,0 +1,69 @@
+"""mkdir, rm, mv, rsync, cd/pushd/popd, touch/echo redirections, ln."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_simulate_support import files, package, run
+
+SRC = ["app/handler.py", "app/util.py", "app/tests/test_x.py", "lib/db.py"]
+
+
+def test_mkdir_without_p_needs_parent(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "mkdir build/pkg\ncp app/handler.py build/pkg/\n")
+    assert r.copies[0].failed == "missing-target-dir"
+    r = run(tmp_path / "b", SRC, "mkdir -p build/pkg\ncp app/handler.py build/pkg/\n"
+                                 "cd build/pkg && zip -r ../../api.zip .")
+    assert files(r, "api") == ["handler.py"]
+
+
+def test_rm_removes_and_ignores_unknown_paths(tmp_path: Path) -> None:
+    script = ("mkdir build\ncp -r app/* build/\nrm -rf build/tests\nrm -rf $UNSET/\nrm -rf /\n"
+              "cd build && zip -r ../app.zip .")
+    r = run(tmp_path, SRC, script)
+    # ``rm -rf /`` empties the virtual tree only; the zip then has nothing to add
+    assert r.packages == []
+    r = run(tmp_path / "b", SRC, "mkdir build\ncp -r app/* build/\nrm -rf build/tests $UNSET/\n"
+                                 "cd build && zip -r ../app.zip .")
+    assert files(r, "app") == ["handler.py", "util.py"]
+    assert (tmp_path / "b" / "app" / "handler.py").exists()
+
+
+def test_mv_moves_and_nests_into_existing_dir(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "mkdir -p build/pkg\ncp -r app build/\nmv build/app build/pkg\n"
+                           "mv build/pkg/app/handler.py build/pkg/main.py\ncd build && zip -r ../app.zip .")
+    assert files(r, "app") == ["pkg/app/tests/test_x.py", "pkg/app/util.py", "pkg/main.py"]
+    assert [c.command for c in r.copies] == ["cp", "mv", "mv"]
+
+
+def test_rsync_trailing_slash_rule_and_exclude(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "mkdir build\nrsync -a --exclude 'tests/' --exclude='*.pyc' app/ build/\n"
+                           "rsync -av lib build/\ncd build && zip -r ../app.zip .")
+    assert files(r, "app") == ["handler.py", "lib/db.py", "util.py"]
+
+
+def test_cd_dash_dotdot_and_missing(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "mkdir -p build/x\ncd build/x\ncd ..\ncp ../lib/db.py .\ncd /\ncd -\n"
+                           "cd nowhere\nzip -r ../api.zip .")
+    assert files(r, "api") == ["db.py"]
+    assert any("nowhere" in u.reason for u in r.unmodelled)
+
+
+def test_pushd_popd(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "mkdir build\npushd build\ncp ../app/handler.py .\npopd\n"
+                           "zip -j app.zip build/handler.py")
+    assert files(r, "app") == ["handler.py"]
+
+
+def test_touch_and_echo_create_generated_files(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "mkdir build\ntouch build/__init__.py\necho 'x = 1' > build/version.py\n"
+                           "printf x >> build/extra.py\ncd build && zip -r ../app.zip .")
+    pkg = package(r, "app")
+    assert sorted(pkg.files) == ["__init__.py", "extra.py", "version.py"]
+    assert {f.kind.value for f in pkg.files.values()} == {"generated"}
+
+
+def test_ln_s_is_a_copy(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "mkdir build\nln -s ../lib build/lib\ncp app/handler.py build/\n"
+                           "cd build && zip -r ../app.zip .")
+    assert files(r, "app") == ["handler.py", "lib/db.py"]
