@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,7 +112,7 @@ def archive_pattern(archive: str, matrix: dict | None = None) -> tuple[re.Patter
     return re.compile("".join(parts)), literal
 
 
-def find_package(real_archive: str, packages: list) -> object | None:
+def find_package(real_archive: str, packages: list) -> Any:
     """The engine package built as ``real_archive`` (best literal match; exact path before suffix)."""
     scored = []
     for pkg in packages:
@@ -236,13 +237,17 @@ def test_simulation_matches_real_build(case_dir: Path) -> None:
             )
         if archive in layers or archive in skip_verdict or archive not in handlers:
             continue
-        verdicts = {h: real["handlers"].get(f"{archive}={h}", "missing") for h in _handlers(handlers[archive])}
+        verdicts = {
+            h: real["handlers"].get(f"{archive}={h}", "missing") for h in _handlers(handlers[archive])
+        }
         real_ok = all(v == "OK" for v in verdicts.values())
         our_errors = errors_by_package.get(pkg.name, [])
         if real_ok and our_errors:
             problems.append(f"{archive}: imports fine for real, but the engine reports errors: {our_errors}")
         if not real_ok and not our_errors:
-            problems.append(f"{archive}: fails for real ({verdicts}), but the engine reports no error for {pkg.name!r}")
+            problems.append(
+                f"{archive}: fails for real ({verdicts}), but the engine reports no error for {pkg.name!r}"
+            )
 
     for archive, name in sorted(config.get("not_built", {}).items()):
         if archive in built:
@@ -251,7 +256,10 @@ def test_simulation_matches_real_build(case_dir: Path) -> None:
             problems.append(f"{archive}: never built for real, but the engine reports no error for {name!r}")
 
     if problems:
-        pytest.fail(f"{case_dir.name}: simulation and real build disagree:\n  - " + "\n  - ".join(problems), pytrace=False)
+        pytest.fail(
+            f"{case_dir.name}: simulation and real build disagree:\n  - " + "\n  - ".join(problems),
+            pytrace=False,
+        )
 
 
 def test_archive_matching() -> None:

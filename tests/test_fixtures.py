@@ -56,16 +56,19 @@ def parse_expected(text: str, source: str = "expected.txt") -> list[Entry]:
             raise ValueError(f"{source}:{n}: cannot parse {raw!r} (want 'PATH:LINE:COL: CODE PACKAGE')")
         col = m.group("col")
         entries.append(
-            Entry(m.group("path"), int(m.group("line")), int(col) if col else None, m.group("code"), m.group("pkg"))
+            Entry(
+                m.group("path"),
+                int(m.group("line")),
+                int(col) if col else None,
+                m.group("code"),
+                m.group("pkg"),
+            )
         )
     return entries
 
 
 def actual_entries(result) -> list[Entry]:
-    return [
-        Entry(f.span.path, f.span.line, f.span.column, f.code, f.package or "-")
-        for f in result.findings
-    ]
+    return [Entry(f.span.path, f.span.line, f.span.column, f.code, f.package or "-") for f in result.findings]
 
 
 def compare(expected: list[Entry], actual: list[Entry]) -> tuple[list[Entry], list[Entry]]:
@@ -78,7 +81,14 @@ def compare(expected: list[Entry], actual: list[Entry]) -> tuple[list[Entry], li
         else:
             missing.append(e)
     for e in (e for e in expected if e.column is None):
-        hit = next((a for a in sorted(remaining, key=Entry.sort_key) if remaining[a] > 0 and a.without_column() == e), None)
+        hit = next(
+            (
+                a
+                for a in sorted(remaining, key=Entry.sort_key)
+                if remaining[a] > 0 and a.without_column() == e
+            ),
+            None,
+        )
         if hit is None:
             missing.append(e)
         else:
@@ -90,13 +100,19 @@ def compare(expected: list[Entry], actual: list[Entry]) -> tuple[list[Entry], li
 def render_diff(case: str, expected: list[Entry], actual: list[Entry], missing, unexpected, result) -> str:
     out = [f"findings of fixture {case!r} differ from expected.txt", ""]
     out.append("expected:")
-    out += [f"    {e}" for e in sorted(expected, key=Entry.sort_key)] or ["    (nothing: the case must stay quiet)"]
+    out += [f"    {e}" for e in sorted(expected, key=Entry.sort_key)] or [
+        "    (nothing: the case must stay quiet)"
+    ]
     out.append("actual:")
     out += [f"    {a}" for a in sorted(actual, key=Entry.sort_key)] or ["    (nothing)"]
     out.append("diff (- missing, + unexpected):")
     out += [f"  - {e}" for e in missing]
     out += [f"  + {a}" for a in unexpected]
-    messages = [f for f in result.findings if Entry(f.span.path, f.span.line, f.span.column, f.code, f.package or "-") in unexpected]
+    messages = [
+        f
+        for f in result.findings
+        if Entry(f.span.path, f.span.line, f.span.column, f.code, f.package or "-") in unexpected
+    ]
     if messages:
         out.append("messages of the unexpected findings:")
         out += [f"    {f.span}: {f.code} {f.package or '-'}: {f.message}" for f in messages]
@@ -149,7 +165,9 @@ def test_fixture_layout() -> None:
             lines = target.read_text(encoding="utf-8").splitlines()
             if e.line > len(lines):
                 problems.append(f"{case.name}: {e}: the file has {len(lines)} lines")
-            elif e.column is not None and (e.column > len(lines[e.line - 1]) or lines[e.line - 1][e.column - 1].isspace()):
+            elif e.column is not None and (
+                e.column > len(lines[e.line - 1]) or lines[e.line - 1][e.column - 1].isspace()
+            ):
                 problems.append(f"{case.name}: {e}: column does not point at a command")
     assert not problems, "\n".join(problems)
 

@@ -357,7 +357,8 @@ def _bash_fields(words: list[str], tmp: Path, *, extra: str = "") -> list[list[s
         lines.append("printf '\\1'")
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/home/runner", "LC_ALL": "C"}
     result = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", "\n".join(lines)],
+        ["bash", "--norc", "--noprofile", "-s"],
+        input="\n".join(lines).encode(),
         cwd=tmp,
         env=env,
         capture_output=True,

@@ -122,7 +122,7 @@ def test_loop_context_and_step_key(tmp_path: Path) -> None:
 
 def test_copies_attached_to_package(tmp_path: Path) -> None:
     r = run(tmp_path, LAMBDA, zipped("mkdir build\ncp -r src/lambdas/ingestion/* build/\ncp src/nope.py build/"))
-    pkg = [p for p in r.packages if p.name == "ingestion"][0]
+    pkg = next(p for p in r.packages if p.name == "ingestion")
     assert [c.failed for c in pkg.copies] == [None, "missing-source"]
     assert pkg.files["handler.py"].source == "src/lambdas/ingestion/handler.py"
     assert pkg.files["handler.py"].origin is not None and pkg.files["handler.py"].origin.line == 11

@@ -167,7 +167,7 @@ def _dump(script: str, style: type, mapping: int, sequence: int, offset: int) ->
     return out.getvalue()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     script=_SCRIPT,
     style=st.sampled_from(_STYLES),
@@ -193,7 +193,7 @@ _WORD = st.text(alphabet="abcxyz019_-./*$=@%", min_size=1, max_size=8).filter(la
 _PLAIN_LINE = st.lists(_WORD, min_size=1, max_size=4).map(" ".join)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     lines=st.lists(st.tuples(_PLAIN_LINE, st.integers(0, 2), st.integers(0, 3)), min_size=1, max_size=5),
     quote=st.sampled_from(["", "'", '"']),

@@ -22,7 +22,7 @@ import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import ClassVar, Protocol
+from typing import ClassVar, NamedTuple, Protocol
 
 __all__ = [
     "DirLister",
@@ -90,9 +90,9 @@ def render_unknown(name: str) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Ch:
-    """One character after expansion, with the facts splitting and globbing need."""
+class _Ch(NamedTuple):
+    """One character after expansion, with the facts splitting and globbing need (a
+    NamedTuple: words are expanded character by character, so creation must be cheap)."""
 
     c: str
     quoted: bool = False  # literal for globbing, never split
@@ -324,6 +324,7 @@ def _compile(pattern: str) -> list[_Tok]:
     toks: list[_Tok] = []
     i = 0
     n = len(pattern)
+    last_close = pattern.rfind("]")  # a "[" after it cannot close: skip the scan
     while i < n:
         c = pattern[i]
         if c == "\\":
@@ -337,7 +338,7 @@ def _compile(pattern: str) -> list[_Tok]:
             toks.append(_ANY)
             i += 1
         elif c == "[":
-            parsed = _parse_bracket(pattern, i)
+            parsed = _parse_bracket(pattern, i) if i + 1 < last_close else None
             if parsed is None:
                 toks.append(("lit", "["))
                 i += 1
@@ -404,13 +405,48 @@ def _match_ends(toks: Sequence[_Tok], text: str, start: int, slash: bool) -> lis
     return ends
 
 
+def _full_match(toks: Sequence[_Tok], text: str) -> bool:
+    """Whole-string match where ``*`` may match anything: greedy with backtracking to the
+    last star only, which is exact for glob patterns and O(len(text) * len(toks))."""
+    m = len(toks)
+    ti = pi = 0
+    star_p, star_t = -1, 0
+    while ti < len(text):
+        if pi < m and toks[pi] == _STAR:
+            star_p, star_t = pi, ti
+            pi += 1
+        elif pi < m and _tok_matches(toks[pi], text[ti], True):
+            pi += 1
+            ti += 1
+        elif star_p >= 0:
+            star_t += 1
+            ti, pi = star_t, star_p + 1
+        else:
+            return False
+    while pi < m and toks[pi] == _STAR:
+        pi += 1
+    return pi == m
+
+
 def pattern_match(pattern: str, text: str, *, slash: bool = True) -> bool:
     """Whole-string bash pattern match (``case``, ``${X#pat}``, ``zip -x``); with
     ``slash=False`` no wildcard matches ``/`` (like fnmatch's FNM_PATHNAME)."""
     toks = _compile(pattern)
     if _is_literal(toks):
         return "".join(t[1] for t in toks) == text
-    return len(text) in _match_ends(toks, text, 0, slash)
+    if slash:
+        return _full_match(toks, text)
+    # wildcards cannot match "/", so the pattern's literal slashes align with the text's
+    segments: list[list[_Tok]] = [[]]
+    for tok in toks:
+        if tok == ("lit", "/"):
+            segments.append([])
+        else:
+            segments[-1].append(tok)
+    parts = text.split("/")
+    return len(parts) == len(segments) and all(
+        _full_match(seg, part) for seg, part in zip(segments, parts, strict=True)
+    )
 
 
 def glob_match(pattern: str, name: str) -> bool:
@@ -543,7 +579,7 @@ def _sequence(body: str) -> list[str] | None:
 def brace_expand(word: str) -> list[str]:
     """Bash brace expansion of a raw word (quotes and ``${ }`` are left alone); a word
     that would expand into too many words stays as written."""
-    if len(word) > 10_000:
+    if len(word) > 10_000 or word.count("{") > 256:
         return [word]
     return _brace_expand(word, 0) or [word]
 
@@ -853,6 +889,11 @@ class _Expander:
             if s[i + 2 : i + 3] == "(" and s[close - 1] == ")" and _skip_group(s, i + 2) == close - 1:
                 return self._arith(s[i + 3 : close - 1], s[i : close + 1], dq), close + 1
             return self._command(s[i + 2 : close], dq), close + 1
+        if nxt == "[":  # deprecated $[ expr ] arithmetic
+            close = s.find("]", i + 2)
+            if close < 0:
+                return _lit(s[i:], quoted=dq), n
+            return self._arith(s[i + 2 : close], s[i : close + 1], dq), close + 1
         if nxt == "{":
             close = _skip_group(s, i + 1)
             if close >= n:
@@ -1201,7 +1242,8 @@ class _Expander:
     def word_items(self, word: str, mode: str = "u") -> list[_Item]:
         """Tilde expansion, then parameter/command/arithmetic expansion of one raw word."""
         if word.startswith("~"):
-            end = word.find("/")
+            ends = [k for k in (word.find("/"), word.find(":")) if k >= 0]
+            end = min(ends) if ends else -1
             prefix = word[1:] if end < 0 else word[1:end]
             home = self._lookup("HOME")
             expansions = {"": home.text if home and not home.symbolic else HOME, "+": self.cwd}

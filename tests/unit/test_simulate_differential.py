@@ -1,0 +1,120 @@
+"""The simulated package trees must equal what bash + Info-ZIP really build.
+
+Each case writes a small repository with a workflow, runs it for real with
+``shared/tools/real-build`` (in a temporary copy, with stubs for pip/aws), and
+compares every archive's member list with the simulated package's files.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_simulate_support import job, make_repo
+
+import validator
+from validator.models import Workflow
+from validator.simulate import simulate
+
+TOOL_CANDIDATES = [Path(validator.__file__).parents[2] / "shared/tools/real-build",
+                   Path("/work/shared/tools/real-build")]
+TOOL = next((p for p in TOOL_CANDIDATES if p.is_file()), None)
+
+pytestmark = pytest.mark.skipif(
+    TOOL is None or shutil.which("zip") is None or shutil.which("bash") is None,
+    reason="needs bash, zip and shared/tools/real-build")
+
+REPO = ["src/lambdas/ingestion/handler.py", "src/lambdas/ingestion/alerting.py",
+        "src/lambdas/ingestion/.hidden.py", "src/lambdas/ingestion/tests/test_h.py",
+        "src/lambdas/ingestion/cache.pyc", "src/lambdas/analysis/handler.py",
+        "src/lambdas/shared/__init__.py", "src/lambdas/shared/util.py", "src/lib/db.py", "README.md"]
+
+CASES = {
+    "flat-glob-and-nested": """
+mkdir -p build/ingestion
+cp -r src/lambdas/ingestion/* build/ingestion/
+mkdir -p build/ingestion/src/lambdas
+cp -r src/lambdas/shared build/ingestion/src/lambdas/
+cp -r src/lambdas/shared build/ingestion/src/lambdas/
+cd build/ingestion && zip -r ../../ingestion.zip . -x '*.pyc' 'tests/*'
+""",
+    "dot-contents-and-parent-zip": """
+mkdir build
+cp -r src/lambdas/ingestion/. build/
+cp -R src/lib build/lib
+zip -rq analysis.zip build -x '*/tests/*'
+zip -j flat.zip src/lambdas/ingestion/handler.py src/lib/db.py
+""",
+    "function-loop-subshell": """
+package() {
+  local name=$1
+  local out=dist/$name
+  mkdir -p "$out"
+  cp -r "src/lambdas/$name"/*.py "$out/"
+  cp -r src/lambdas/shared "$out/"
+  (cd "$out" && zip -qr "../$name.zip" .)
+}
+for fn in ingestion analysis; do
+  package "$fn"
+done
+""",
+    "rsync": """
+mkdir stage
+rsync -a --exclude 'tests/' --exclude '*.pyc' src/lambdas/ingestion/ stage/
+rsync -a src/lib stage/
+cd stage && zip -r ../synced.zip .
+""",
+    "mv-update-zipfile": """
+mkdir stage
+cp -r src/lambdas/ingestion/* stage/
+cp -r src/lib stage/
+mv stage/lib stage/vendor
+cd stage
+zip -r ../staged.zip .
+rm -rf vendor
+zip -r ../staged.zip .
+zip -r -FS ../synced.zip .
+cd ..
+[ -d stage/vendor ] || cp -r src/lambdas/shared stage/
+python3 -m zipfile -c pyzip.zip stage src/lib/db.py
+""",
+    "if-case-pushd": """
+mkdir -p out/pkg
+if [ -f src/lambdas/analysis/handler.py ]; then
+  cp src/lambdas/analysis/handler.py out/pkg/
+else
+  cp src/lambdas/ingestion/handler.py out/pkg/
+fi
+case "analysis" in
+  ana*) touch out/pkg/__init__.py ;;
+  *) touch out/pkg/wrong.py ;;
+esac
+pushd out
+zip -r ../cased.zip pkg
+popd
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_simulation_matches_real_build(tmp_path: Path, name: str) -> None:
+    if "rsync" in CASES[name] and shutil.which("rsync") is None:
+        pytest.skip("rsync is not installed")
+    script = CASES[name].lstrip("\n")
+    yaml = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n" + \
+        "".join(f"          {line}\n" for line in script.splitlines())
+    repo = make_repo(tmp_path, {**{f: "" for f in REPO}, ".github/workflows/deploy.yml": yaml})
+    assert TOOL is not None
+    proc = subprocess.run([sys.executable, str(TOOL), str(tmp_path)], capture_output=True, text=True,
+                          timeout=120, check=True)
+    real = json.loads(proc.stdout)
+    assert real["failed_steps"] == []
+    expected = {path: sorted(m for m in members if not m.endswith("/"))
+                for path, members in real["archives"].items()}
+    result = simulate(Workflow(".github/workflows/deploy.yml", yaml, [job(script)]), repo)
+    simulated = {p.archive: sorted(f for f in p.files if not f.endswith("/")) for p in result.packages}
+    assert simulated == expected

@@ -1,0 +1,78 @@
+"""Steps and jobs: GITHUB_ENV, env, unknown commands, unread shell, limits, safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_simulate_support import files, job, package, run, step
+
+from validator.shell.ir import Command, Script, Unread, Word
+
+SRC = ["app/handler.py", "app/lib/x.py"]
+
+
+def test_github_env_feeds_later_steps(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, job('echo "OUT=dist" >> $GITHUB_ENV\necho "SHA=${GITHUB_SHA::7}" >> "$GITHUB_ENV"',
+                               "mkdir -p $OUT\ncd app && zip -r ../$OUT/api-$SHA.zip ."))
+    assert package(r, "api").archive == "dist/api-${SHA}.zip"
+
+
+def test_step_env_with_expression(tmp_path: Path) -> None:
+    s = step("mkdir -p $BUILD\ncp -r app/* $BUILD/\ncd $BUILD && zip -r ../$NAME.zip .",
+             env={"BUILD": "build", "NAME": "svc-${{ github.sha }}"})
+    r = run(tmp_path, SRC, job(s))
+    assert package(r, "svc").archive == "svc-${{ github.sha }}.zip"
+    assert files(r, "svc") == ["handler.py", "lib/x.py"]
+
+
+def test_files_persist_across_steps_but_cwd_does_not(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, job("mkdir build && cd build", "cp -r app/* build/", "cd build && zip -r ../api.zip ."))
+    assert files(r, "api") == ["handler.py", "lib/x.py"]
+
+
+def test_unknown_command_writing_into_zipped_dir(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "mkdir build\ncp -r app/* build/\nnpm run build -- --out-dir=build/static\n"
+                           "tar -xzf vendor.tgz -C build\nsomething_harmless --flag\n"
+                           "cd build && zip -r ../api.zip .")
+    reasons = [u.reason for u in r.unmodelled]
+    assert any("npm run build" in x for x in reasons)
+    assert any("tar -xzf" in x for x in reasons)
+    assert not any("something_harmless" in x for x in reasons)
+
+
+def test_unread_statements(tmp_path: Path, monkeypatch: object) -> None:
+    import validator.simulate as sim
+
+    text = "cp -r $(weird || stuff) build\n(( i++ ))\n"
+    fake = Script(text, [Unread(0, 30, text[:30], "bashlex failed"), Unread(31, 40, "(( i++ ))", "arithmetic"),
+                         Command(41, 44, words=[Word(41, 44, "true")])])
+    monkeypatch.setattr(sim, "parse_script", lambda _t: fake)  # type: ignore[attr-defined]
+    r = run(tmp_path, SRC, text)
+    touching = [(u.could_touch_package, u.span.line) for u in r.unmodelled]
+    assert touching == [(True, 10), (False, 11)]
+
+
+def test_safety_paths_never_leave_the_virtual_tree(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    repo = tmp_path / "repo"
+    r = run(repo, SRC, f"cd /\ncd ../../..\nrm -rf {tmp_path}\nrm -rf $UNSET/\ncp -r / /tmp/x\n"
+                       f"touch {outside}\nmv /w /gone")
+    assert outside.read_text() == "keep"
+    assert (repo / "app" / "handler.py").exists()
+    assert r.packages == []
+
+
+def test_command_cap(tmp_path: Path, monkeypatch: object) -> None:
+    import validator.simulate.interpreter as interp
+
+    monkeypatch.setattr(interp, "MAX_COMMANDS", 50)  # type: ignore[attr-defined]
+    r = run(tmp_path, SRC, "f() { touch a; f; }\nf\nfor i in {1..90}; do touch b$i; done")
+    assert any("nested deeper" in u.reason or "commands" in u.reason for u in r.unmodelled)
+
+
+def test_uses_steps_and_non_bash_shells_are_skipped(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, job(step(uses="actions/checkout@v4"),
+                               step("import zipfile", shell="python"),
+                               step("zip -r api.zip app")))
+    assert files(r, "api") == ["app/handler.py", "app/lib/x.py"]
