@@ -47,6 +47,7 @@ from collections.abc import Iterator
 
 from validator.context import RuleContext
 from validator.explain import failed_copies_for, find_misplacement
+from validator.fixes import builders
 from validator.models import Finding, Related, Severity, UnresolvedImport
 
 CODE = "LPK-001"
@@ -72,7 +73,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if closure is None or failed_copies_for(pkg, ctx.copies):
             continue
         groups: dict[tuple[str, str], list[UnresolvedImport]] = {}
-        for item in closure.unresolved:
+        for item in report.unresolved():
             if item.reason in ("", "missing") and find_misplacement(pkg, item.module, item.repo_path):
                 continue  # LPK-003 (or LPK-002) names the copy that put it elsewhere
             groups.setdefault((item.module, item.reason), []).append(item)
@@ -87,5 +88,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 hint = f"copy {items[0].repo_path} into the package as {target}"
             elif items[0].reason == "relative-import-in-top-level-module":
                 hint = "use an absolute import, or make the handler a module inside a package"
-            yield Finding(CODE, _message(pkg.name, module, items), pkg.span, Severity.ERROR,
-                          package=pkg.name, related=related, hint=hint)
+            finding = Finding(CODE, _message(pkg.name, module, items), pkg.span, Severity.ERROR,
+                              package=pkg.name, related=related, hint=hint)
+            if items[0].repo_path and items[0].reason in ("", "missing"):
+                builders.missing_module(ctx, report, items).attach(finding)
+            yield finding

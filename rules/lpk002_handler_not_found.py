@@ -40,6 +40,7 @@ from collections.abc import Iterator
 
 from validator.context import RuleContext
 from validator.explain import failed_copies_for, find_handler_elsewhere, handler_module_path
+from validator.fixes import builders, zip_prefix
 from validator.models import Finding, Related, Severity, Span
 from validator.snippets import quote_span
 
@@ -78,7 +79,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if elsewhere is not None and elsewhere.origin in _flat_copy_spans(report):
                 continue  # LPK-003 reports this copy and names the handler too
             span = elsewhere.origin if elsewhere is not None and elsewhere.origin is not None else pkg.span
-            if elsewhere is not None:
+            prefix = zip_prefix(pkg, elsewhere.path, wanted) if elsewhere is not None else None
+            if prefix is not None:
+                what = quote_span(ctx.root, pkg.span) or "the zip"
+                message = (f"package {pkg.name}: handler {link.handler} needs {wanted} at the ZIP root, but "
+                           f"`{what}` stores every file under {prefix}")
+                hint = f"zip from inside the folder: cd {prefix.rstrip('/')} && zip -r <archive> ."
+                span = pkg.span
+            elif elsewhere is not None:
                 what = quote_span(ctx.root, span) or "this command"
                 message = (f"package {pkg.name}: handler {link.handler} needs {wanted} at the ZIP root's "
                            f"relative path, but `{what}` puts it at {elsewhere.path}")
@@ -87,7 +95,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 message = f"package {pkg.name}: handler {link.handler} needs {wanted}, which is not in the package"
                 hint = "copy the handler module into the package at that path, or correct the handler string"
             message += f" (handler {link.explanation})" if link.explanation else ""
-            yield Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
+            finding = Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
+            if elsewhere is not None:
+                builders.handler_elsewhere(ctx, report, elsewhere).attach(finding)
+            yield finding
         elif closure.handler_function_found is False:
             fn = link.handler.rpartition(".")[2]
             span = link.config.span if link.config else pkg.span

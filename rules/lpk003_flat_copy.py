@@ -53,7 +53,9 @@ from validator.explain import (
     find_handler_elsewhere,
     handler_module_path,
     misplaced_imports,
+    zip_prefix,
 )
+from validator.fixes import builders
 from validator.models import Finding, PackageReport, Related, Severity, Span, UnresolvedImport
 from validator.snippets import quote_span
 
@@ -69,10 +71,19 @@ def flat_copies(report: PackageReport) -> dict[Span, list[tuple[UnresolvedImport
     groups: dict[Span, list[tuple[UnresolvedImport, Misplacement]]] = {}
     if report.closure is None:
         return groups
-    for item, where in misplaced_imports(report.package, report.closure.unresolved):
+    for item, where in misplaced_imports(report.package, report.unresolved()):
         if where.placed_by is not None:
             groups.setdefault(where.placed_by, []).append((item, where))
     return groups
+
+
+def _zip_explains_handler(report: PackageReport) -> bool:
+    link, closure = report.link, report.closure
+    if link is None or link.inferred or closure is None or closure.handler_file is not None:
+        return False
+    elsewhere = find_handler_elsewhere(report.package, link.handler)
+    wanted = handler_module_path(link.handler)
+    return bool(elsewhere and wanted and zip_prefix(report.package, elsewhere.path, wanted))
 
 
 def _describe(where: Misplacement) -> str:
@@ -86,6 +97,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if report.closure is None or failed_copies_for(pkg, ctx.copies):
             continue
         for span, items in flat_copies(report).items():
+            if span == pkg.span and _zip_explains_handler(report):
+                continue  # LPK-002 reports the zip's wrong root, which explains these too
             cmd = quote_span(ctx.root, span) or "this copy"
             modules = sorted({item.module for item, _ in items})
             places = sorted({_describe(where) for _, where in items})
@@ -113,4 +126,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"keep this copy for the root handler and also copy the files to {nested} inside the package"
                 if root_handler else f"copy the files to {nested} inside the package instead"
             )
-            yield Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
+            finding = Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
+            yield builders.flat_copy(ctx, report, items).attach(finding)

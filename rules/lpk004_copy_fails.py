@@ -40,6 +40,7 @@ from collections.abc import Iterator
 
 from validator.context import RuleContext
 from validator.explain import WORKSPACE, failed_copies_for
+from validator.fixes import builders
 from validator.models import CopyRecord, Finding, Related, Severity
 from validator.snippets import quote_span
 
@@ -98,5 +99,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             hint = None
             if copy.failed == "missing-target-dir":
                 hint = f"create the folder first: mkdir -p {rel(copy.target).rstrip('/')}"
-            yield Finding(CODE, message(ctx, copy, package), copy.span, Severity.ERROR, package=package,
-                          related=related, hint=hint)
+            finding = Finding(CODE, message(ctx, copy, package), copy.span, Severity.ERROR, package=package,
+                              related=related, hint=hint)
+            if copy.failed == "missing-target-dir":
+                builders.missing_target(ctx, copy).attach(finding)
+            elif copy.failed == "missing-source":
+                finding.fix_declined = "only you know which path was meant"
+            yield finding

@@ -15,7 +15,16 @@ from validator.config import Config, load_config, rule_enabled
 from validator.context import RuleContext
 from validator.handlers import collect_handler_configs, link_handlers
 from validator.imports import SourceCache, compute_closure
-from validator.models import AnalysisResult, Finding, PackageReport, SimulationResult, Workflow
+from validator.explain import find_handler_elsewhere
+from validator.models import (
+    AnalysisResult,
+    Finding,
+    ImportClosure,
+    Package,
+    PackageReport,
+    SimulationResult,
+    Workflow,
+)
 from validator.repo import Repo, find_root
 from validator.simulate import simulate
 from validator.suppress import apply_suppressions, parse_suppressions
@@ -91,16 +100,27 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     deploys = [d for sim in simulations for d in sim.deploys]
     configs, problems = collect_handler_configs(repo)
     explicit = {name: mapping.handler for name, mapping in config.packages.items() if mapping.handler}
-    links = link_handlers(packages, configs, deploys, explicit)
+    links = link_handlers(packages, configs, deploys, explicit, repo=repo)
     cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
     reports = []
     for package, link in zip(packages, links):
-        closure = None
+        closure = fallback = None
         if link is not None and not package.opaque:
             closure = compute_closure(package, link.handler, repo, cache)
-        reports.append(PackageReport(package, link, closure))
+            if closure.handler_file is None:
+                fallback = fallback_closure(package, link.handler, repo, cache)
+        reports.append(PackageReport(package, link, closure, fallback))
     return RuleContext(root=root, repo=repo, workflows=workflows, simulations=simulations, packages=reports,
                        handler_configs=configs, config_problems=problems)
+
+
+def fallback_closure(package: Package, handler: str, repo: Repo, cache: SourceCache) -> ImportClosure | None:
+    """The closure from where the handler's file really is in the package, if it is there."""
+    elsewhere = find_handler_elsewhere(package, handler)
+    if elsewhere is None:
+        return None
+    module = elsewhere.path[: -len(".py")].replace("/", ".")
+    return compute_closure(package, f"{module}.{handler.rpartition('.')[2]}", repo, cache)
 
 
 def run_rules(context: RuleContext, config: Config) -> list[Finding]:

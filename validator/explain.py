@@ -73,8 +73,27 @@ def find_misplacement(package: Package, module: str, repo_path: str | None) -> M
         rel = best.source[len(repo_path.rstrip("/")) + 1:] if best.source else ""
         actual_root = best.path[: -len(rel) - 1] if rel and best.path.endswith(rel) else posixpath.dirname(best.path)
         expected = as_dir
+    if zip_prefix(package, best.path, expected if best.source != repo_path else expected) is not None:
+        return Misplacement(repo_path, expected, actual_root or ".", package.span, None)
     copy = next((c for c in package.copies if best.origin is not None and c.span == best.origin), None)
     return Misplacement(repo_path, expected, actual_root or ".", best.origin, copy)
+
+
+def zip_prefix(package: Package, actual: str, expected: str) -> str | None:
+    """The folder prefix the ``zip`` stored every file under (``packages/x-build/`` for
+    ``zip -r x.zip packages/x-build``), when it alone separates ``actual`` from ``expected``.
+
+    Then the archive root is wrong, not the copy: the copy put the file where it belongs
+    inside the build folder."""
+    expected = expected.rstrip("/")
+    if not actual.endswith("/" + expected) and not (actual + "/").endswith("/" + expected + "/"):
+        return None
+    prefix = actual[: len(actual) - len(expected)]
+    if not prefix.endswith("/"):
+        return None
+    if all(path.startswith(prefix) for path in package.files):
+        return prefix
+    return None
 
 
 def same_job(copy: CopyRecord, package: Package) -> bool:

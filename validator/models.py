@@ -257,6 +257,9 @@ class HandlerLink:
     explanation: str  # human words: "s3_key packages/ingestion.zip in infrastructure/main.tf:40"
     config: HandlerConfig | None = None
     inferred: bool = False  # chosen from the tree; LPK-002 must not fire on it
+    #: other functions deployed from the same archive with other handlers (one serverless
+    #: artifact, one zip for several Terraform functions); each deserves the same checks
+    also: list[HandlerConfig] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- imports
@@ -412,6 +415,18 @@ class PackageReport:
     package: Package
     link: HandlerLink | None = None
     closure: ImportClosure | None = None
+    #: when the handler string misses its module but the module's file is in the package
+    #: at another path: the closure computed from where it really is, so the imports that
+    #: the same misplacement breaks are still seen
+    fallback: ImportClosure | None = None
+
+    def unresolved(self) -> list[UnresolvedImport]:
+        """Unresolved imports of the closure and of the fallback closure."""
+        found = list(self.closure.unresolved) if self.closure else []
+        if self.fallback is not None:
+            known = {(u.module, u.site.path, u.site.module) for u in found}
+            found += [u for u in self.fallback.unresolved if (u.module, u.site.path, u.site.module) not in known]
+        return found
 
 
 @dataclass

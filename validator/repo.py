@@ -120,12 +120,13 @@ def safe_join(root: Path, rel: str) -> Path:
 
 
 def find_root(start: Path) -> Path:
-    """The repository root above ``start``: the nearest folder with ``.git``, else the one
-    that holds ``.github/``, else ``start`` itself (a file's folder)."""
+    """The repository root above ``start``: the nearest folder that has ``.git`` or holds
+    ``.github/workflows`` (so a repository nested in another checkout is its own root),
+    else ``start`` itself (a file's folder)."""
     start = start.resolve()
     here = start if start.is_dir() else start.parent
     for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
+        if (candidate / ".git").exists() or (candidate / ".github" / "workflows").is_dir():
             return candidate
     for candidate in (here, *here.parents):
         if (candidate / ".github").is_dir():

@@ -17,6 +17,7 @@ from validator.simulate.expand import (
     Field,
     Value,
     brace_expand,
+    expand_pattern,
     expand_single,
     expand_words,
     glob_match,
@@ -249,6 +250,9 @@ KNOWN_CASES: list[tuple[str, list[str]]] = [
     ("$(echo $A)", ["abc"]),
     ("$(echo *.py)", ["a.py", "b.py"]),
     ("$(true)", []),
+    ("$(echo a; echo b)", ["a", "b"]),
+    ("$(cd src && echo *)", ["lambdas", "lib", "shared"]),
+    ("$(cd src/lib; basename $(pwd))", ["lib"]),
     ("x$(echo)y", ["xy"]),
     # arithmetic
     ("$((1+2*3))", ["7"]),
@@ -264,6 +268,7 @@ KNOWN_CASES: list[tuple[str, list[str]]] = [
     ("$((1 << 4 | 1))", ["17"]),
     ("$((2#101))", ["5"]),
     ("$(( ${#A} + 1 ))", ["4"]),
+    ("$[N+1]", ["6"]),
     # brace expansion
     ("{a,b,c}", ["a", "b", "c"]),
     ("src/{lib,shared}", ["src/lib", "src/shared"]),
@@ -288,6 +293,7 @@ KNOWN_CASES: list[tuple[str, list[str]]] = [
     # tilde
     ("~", ["/home/runner"]),
     ("~/x", ["/home/runner/x"]),
+    ("~:x", ["/home/runner:x"]),
     ("'~'", ["~"]),
     ("x~", ["x~"]),
     ("\\~", ["~"]),
@@ -394,7 +400,14 @@ def test_known_cases_match_real_bash(tmp_path: Path) -> None:
 
 @bash_required
 def test_pwd_and_realpath_match_bash(tmp_path: Path) -> None:
-    words = ["$(pwd)", "$(realpath src/../a.py)", "$(readlink -f ./src/lib/)", "~+"]
+    words = [
+        "$(pwd)",
+        "$(realpath src/../a.py)",
+        "$(readlink -f ./src/lib/)",
+        "~+",
+        "$(cd src/lib && pwd)",
+        '$(cd "$P"/.. ; pwd)/x',
+    ]
     real = _bash_fields(words, tmp_path)
     vars, _ = fake_env()
     ours = [texts(expand_words([w], vars, RealFS(), str(tmp_path))) for w in words]
@@ -417,6 +430,69 @@ def test_custom_ifs_matches_bash(tmp_path: Path) -> None:
     vars = FakeVars({"IFS": Value(": "), "V": Value(" :a : b::c:")}, [Value(p) for p in POSITIONAL])
     ours = [texts(expand_words([w], vars, RealFS(), str(tmp_path))) for w in words]
     assert ours == real
+
+
+FRAGMENTS = [
+    "a", "/", ".", "*", "?", "[ab]", "[!a]", "{a,b}", "{1..2}", "$A", "${A}", "$S", '"$S"', "'x y'", "\\*",
+    '"*"', "$E", '"$E"', "${F%.*}", "${F##*/}", "${A:1}", "${A/b/X}", "$(echo q)", "$1", '"$@"', "$@", "src",
+    "lib", "py", "${UNSET_Q:-d}", "$((1+N))", "${A^^}", "{x,y{1,2}}", "~", ":", "=", "-", "${#A}", "$G", "'*'",
+    "$SP", '"$SP"', '"a\\$b"', "'\\'", '"${A:-"x y"}"', "${UNSET_Q:-'p q'}", "${F//[.-]/_}", "${F%%[0-9]*}",
+    "${A#?}", "${A%?}", '$(printf "%s," a b)', '"$(echo "a  b")"', "${S:1:3}", '"${S:1:3}"', "$*", '"$*"',
+    "${@:2}", '"${@:2}"', '"x"', "'", '"', "\\", "{", "}", ",", "..", "{a..c}", "{,x}", "${A/#a/}",
+    "${A/%c/[&]}", "$'\\x41 '", '$"q"', "$(( N % 3 ))", "${N}0", "${#S}", "${!REF}", "`echo r`",
+    "$(basename src/a.py .py)", "$(dirname $P)", "${A:+z z}", "*/", "[[:alpha:]]", "$(cd src && echo l*)",
+]  # fmt: skip
+
+
+def _random_words(seed: int, count: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    words: list[str] = []
+    while len(words) < count:
+        word = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 4)))
+        # bash quirks not modelled: a trailing bare "$" disables splitting; "x//" globs
+        if not word.endswith(("$", "/")):
+            words.append(word)
+    return words
+
+
+@bash_required
+def test_random_words_match_real_bash(tmp_path: Path) -> None:
+    """Differential test: random concatenations of fragments, each word evaluated by bash
+    in its own subshell (so a syntax or expansion error only skips that word)."""
+    words = _random_words(20240601, 600)
+    _bash_fields([], tmp_path)  # create the tree
+    lines = ["set -- " + " ".join(shlex.quote(p) for p in POSITIONAL)]
+    lines += [f"{name}={shlex.quote(value)}" for name, value in KNOWN.items()]
+    for word in words:
+        command = "printf '%s\\0' MARK " + word
+        lines.append(f"( eval {shlex.quote(command)} ) 2>/dev/null || printf '\\2'")
+        lines.append("printf '\\1'")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/home/runner", "LC_ALL": "C"}
+    result = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-s"],
+        input="\n".join(lines).encode(),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    chunks = result.stdout.decode("utf-8", "replace").split("\1")[: len(words)]
+    vars = FakeVars({k: Value(v) for k, v in KNOWN.items()}, [Value(p) for p in POSITIONAL])
+    compared, mismatches = 0, []
+    for word, chunk in zip(words, chunks, strict=True):
+        if "\2" in chunk or not chunk.startswith("MARK\0"):
+            continue  # bash rejected the word
+        fields = expand_words([word], vars, RealFS(), str(tmp_path))
+        if any(f.symbolic for f in fields):
+            continue  # e.g. "$A" followed by "lib" reads the unset "$Alib"
+        compared += 1
+        if texts(fields) != chunk.split("\0")[1:-1]:
+            mismatches.append((word, texts(fields), chunk.split("\0")[1:-1]))
+    assert compared > 400
+    assert mismatches == []
 
 
 # ---------------------------------------------------------------------------------------
@@ -454,6 +530,10 @@ SYMBOLIC_CASES: list[tuple[str, list[tuple[str, bool]]]] = [
     ("`date +%s`", [("$(date +%s)", True)]),
     ("$(cat VERSION)", [("$(cat VERSION)", True)]),
     ("$(a || b)", [("$(a || b)", True)]),
+    ('$(cd "$(dirname "$0")" && pwd)', [('$(cd "$(dirname "$0")" && pwd)', True)]),
+    ("$(cd $SHA && pwd)", [("$(cd $SHA && pwd)", True)]),
+    ("$(X=1 pwd)", [("$(X=1 pwd)", True)]),
+    ("$(pwd > f)", [("$(pwd > f)", True)]),
     ("$(ls | head -1)", [("$(ls | head -1)", True)]),
     ("$(echo $SHA)", [("${SHA}", True)]),
     ("$(echo build-$(git rev-parse HEAD))", [("build-$(git rev-parse HEAD)", True)]),
@@ -577,6 +657,26 @@ def test_expand_single_without_fs() -> None:
 )
 def test_has_glob(word: str, expected: bool) -> None:
     assert has_glob(word) is expected
+
+
+@pytest.mark.parametrize(
+    ("word", "text", "matches", "symbolic"),
+    [
+        ("*.py", "a.py", True, False),
+        ("'*'.py", "a.py", False, False),
+        ("'*'.py", "*.py", True, False),
+        ("$G", "x.py", True, False),
+        ('"$G"', "x.py", False, False),
+        ("${FN}-*", "ingestion-x", True, False),
+        ("$SHA*", "abc", False, True),
+        ("\\[x]", "[x]", True, False),
+    ],
+)
+def test_expand_pattern(word: str, text: str, matches: bool, symbolic: bool) -> None:
+    vars = FakeVars({"G": Value("*.py"), "FN": Value("ingestion"), "SHA": Value("${SHA}", True)})
+    pattern, sym = expand_pattern(word, vars)
+    assert sym is symbolic
+    assert pattern_match(pattern, text) is matches
 
 
 def test_render_unknown() -> None:

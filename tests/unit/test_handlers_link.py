@@ -270,3 +270,14 @@ def test_end_to_end_with_terraform_files(tmp_path: Path) -> None:
     assert ing.handler == "handler.lambda_handler" and ing.how == "s3-key"
     assert "infrastructure/terraform/main.tf:3" in ing.explanation
     assert dash.handler == "src.lambdas.dashboard.handler.lambda_handler"
+
+
+def test_one_artifact_for_several_functions_is_not_ambiguous() -> None:
+    """A serverless ``package.artifact`` shared by two functions: check one, list the other."""
+    def sls(name: str, handler: str, line: int) -> HandlerConfig:
+        return HandlerConfig(handler, span(line, "serverless.yml"), "serverless", name,
+                             filename="dist/service.zip", code_uri="")
+    api, worker = sls("api", "src/handlers/api.main", 16), sls("worker", "src/handlers/worker.process", 22)
+    (link,) = link_handlers([package("service", "dist/service.zip")], [api, worker], [])
+    assert link is not None and not link.inferred
+    assert (link.handler, link.how, link.config, link.also) == ("src/handlers/api.main", "filename", api, [worker])

@@ -287,3 +287,29 @@ def test_heredocs_comments_and_nested_braces_do_not_confuse_positions(tmp_path: 
 def test_github_directory_is_not_scanned(tmp_path: Path) -> None:
     repo = make_repo(tmp_path, {".github/x.tf": 'resource "aws_lambda_function" "x" {\n  handler = "a.b"\n}\n'})
     assert collect_handler_configs(repo) == ([], [])
+
+
+def test_for_each_over_toset_of_a_local_list(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"infra/tf/lambdas.tf": '''
+        locals {
+          projections = ["orders", "inventory"]
+        }
+        resource "aws_lambda_function" "projection" {
+          for_each      = toset(local.projections)
+          function_name = "shop-${each.key}"
+          handler       = "src.lambdas.${each.key}.handler.lambda_handler"
+          filename      = "${path.module}/../../dist/${each.key}.zip"
+        }
+        resource "aws_lambda_function" "inline" {
+          for_each = toset(["a", "b"])
+          handler  = "${each.value}.handler"
+        }
+    '''})
+    got = by_resource(collect_handler_configs(repo)[0])
+    assert set(got) == {'projection["orders"]', 'projection["inventory"]', 'inline["a"]', 'inline["b"]'}
+    orders = got['projection["orders"]']
+    assert orders.handler == "src.lambdas.orders.handler.lambda_handler"
+    assert orders.filename == "dist/orders.zip"
+    assert orders.function_name == "shop-orders"
+    assert orders.span.line == 7
+    assert got['inline["b"]'].handler == "b.handler"

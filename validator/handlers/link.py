@@ -100,30 +100,48 @@ def link_handlers(
     for level in levels:
         for i in list(todo):
             p = packages[i]
-            picked = _pick(level(p), state.notes.setdefault(i, []))
-            if picked is None:
+            got = _pick(level(p), state.notes.setdefault(i, []))
+            if got is None:
                 continue
-            results[i] = _finish(p, picked, repo, state.notes[i])
-            state.claim(picked.config, p)
+            picked, also = got
+            link = _finish(p, picked, repo, state.notes[i])
+            if link is not None:
+                link.also = [c.config for c in also]
+            results[i] = link
+            for c in (picked, *also):
+                state.claim(c.config, p)
             todo.remove(i)
     for i in todo:
         results[i] = _inferred(packages[i], repo, state.notes.get(i, []))
     return results
 
 
-def _pick(cands: list[Candidate], notes: list[str]) -> Candidate | None:
-    """The strongest candidate, or None when the strongest ones disagree on the handler."""
+def _pick(cands: list[Candidate], notes: list[str]) -> tuple[Candidate, list[Candidate]] | None:
+    """The strongest candidate (and the other functions that share its archive), or None
+    when the strongest ones disagree on the handler."""
     if not cands:
         return None
     best = max(c.strength for c in cands)
-    top = [c for c in cands if c.strength == best]
-    handlers = {c.config.handler for c in top}
-    if len(handlers) > 1:
-        listed = "; ".join(f"{c.config.handler} from {describe(c.config)}" for c in _unique(top))
-        notes.append(f"several handlers match equally ({listed})")
-        return None
+    top = _unique([c for c in cands if c.strength == best])
     concrete = [c for c in top if not patterns.is_symbolic(c.config.handler)]
-    return (concrete or top)[0]
+    first = (concrete or top)[0]
+    if len({c.config.handler for c in top}) == 1:
+        return first, []
+    if _same_artifact(top):
+        return first, [c for c in top if c is not first and c.config.handler != first.config.handler]
+    listed = "; ".join(f"{c.config.handler} from {describe(c.config)}" for c in top)
+    notes.append(f"several handlers match equally ({listed})")
+    return None
+
+
+def _same_artifact(cands: list[Candidate]) -> bool:
+    """Several functions declared to run one and the same archive (a serverless
+    ``package.artifact``, one zip behind several Terraform functions): not ambiguity."""
+    if any(c.how not in ("filename", "s3-key", "code-uri") for c in cands):
+        return False
+    artifacts = {(c.how, c.config.filename if c.how == "filename" else c.config.s3_key if c.how == "s3-key"
+                  else c.config.code_uri) for c in cands}
+    return len(artifacts) == 1
 
 
 def _unique(cands: list[Candidate]) -> list[Candidate]:

@@ -26,6 +26,7 @@ _WHOLE_REF = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
 _PATH_REF = re.compile(r"\$\{\s*path\.(module|root|cwd)\s*\}")
 _ARCHIVE_REF = re.compile(r"data\.archive_file\.([A-Za-z_][A-Za-z0-9_-]*)\.")
 _S3_OBJECT_REF = re.compile(r"(aws_s3_object|aws_s3_bucket_object)\.([A-Za-z_][A-Za-z0-9_-]*)\.")
+_CONVERSION = re.compile(r"\$\{\s*(?:toset|tomap|tolist)\((.*)\)\s*\}", re.S)
 _EACH = re.compile(r"\$\{\s*each\.(key|value)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\"[^\"]*\"\])*)\s*\}")
 
 LAMBDA_TYPES = ("aws_lambda_function",)
@@ -252,18 +253,22 @@ def _configs_in(d: TfModuleDir) -> list[HandlerConfig]:
 
 
 def _for_each_items(body: dict[str, Any], scope: dict[str, Any]) -> list[tuple[str, Any]] | None:
+    """The instances of a ``for_each`` resource, when the collection is written literally
+    or in a variable default / local (``toset(local.names)``, ``local.lambdas``)."""
     fe = body.get("for_each")
     if fe is None:
         return None
+    if isinstance(fe, str):
+        m = _CONVERSION.fullmatch(fe)
+        if m:  # toset(local.x) / toset(["a", "b"]): the conversion changes nothing here
+            inner = m.group(1).strip()
+            names = re.findall(r'"([^"]+)"', inner)
+            fe = [*names] if inner.startswith("[") else "${" + inner + "}"
     fe = _resolve(fe, scope, full=False)
     if isinstance(fe, dict):
         return list(fe.items())
     if isinstance(fe, list):
         return [(s, s) for s in _str_list(fe)]
-    if isinstance(fe, str):  # toset(["a", "b"]) written inline
-        names = re.findall(r'"([^"]+)"', fe)
-        if names and fe.startswith("${toset("):
-            return [(n, n) for n in names]
     return []
 
 

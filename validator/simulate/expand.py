@@ -29,6 +29,8 @@ __all__ = [
     "Field",
     "Value",
     "Vars",
+    "brace_expand",
+    "expand_pattern",
     "expand_single",
     "expand_words",
     "glob_match",
@@ -1109,7 +1111,7 @@ class _Expander:
             if not ends:
                 return _chars(t, dq=dq)
             return _chars(t[(max(ends) if longest else min(ends)) :], dq=dq)
-        rev = _reverse_tokens(toks)
+        rev = toks[::-1]
         ends = _match_ends(rev, t[::-1], 0, True)
         if not ends:
             return _chars(t, dq=dq)
@@ -1159,7 +1161,7 @@ class _Expander:
             ends = _match_ends(toks, t, 0, True)
             return _chars(rep(t[: max(ends)]) + t[max(ends) :] if ends else t, dq=dq)
         if mode == "%":
-            ends = _match_ends(_reverse_tokens(toks), t[::-1], 0, True)
+            ends = _match_ends(toks[::-1], t[::-1], 0, True)
             cut = len(t) - max(ends) if ends else len(t)
             return _chars(t[:cut] + rep(t[cut:]) if ends else t, dq=dq)
         if not t:
@@ -1223,12 +1225,7 @@ class _Expander:
         raw = "$(" + body + ")"
         if self.depth >= _MAX_DEPTH:
             return _chars(raw, dq=dq, symbolic=True)
-        words = _command_words(body)
-        if words is None or not words:
-            return _chars(raw, dq=dq, symbolic=True)
-        sub = _Expander(self.vars, self.fs, self.cwd, self.depth + 1)
-        fields = sub.fields(words, nullglob=False)
-        result = _run_pure(fields, self.cwd)
+        result = self._run_list(body)
         if result is None:
             return _chars(raw, dq=dq, symbolic=True)
         text, symbolic = result
@@ -1236,6 +1233,31 @@ class _Expander:
         if symbolic and "$" not in text:
             symbolic = False
         return _chars(text, dq=dq, symbolic=symbolic)
+
+    def _run_list(self, body: str) -> tuple[str, bool] | None:
+        """Output of ``a; b && c`` made of pure commands and ``cd`` (``$(cd "$d" && pwd)``
+        is a common idiom); None when any part is not modelled."""
+        commands = _command_list(body)
+        if not commands:
+            return None
+        cwd = self.cwd
+        out: list[str] = []
+        symbolic = False
+        for words in commands:
+            sub = _Expander(self.vars, self.fs, cwd, self.depth + 1)
+            fields = sub.fields(words, nullglob=False)
+            if fields and fields[0].text == "cd" and not fields[0].symbolic:
+                target = fields[1:] or [Field(HOME, False, False)]
+                if len(target) != 1 or target[0].symbolic or target[0].text.startswith("-"):
+                    return None
+                cwd = _join(cwd, target[0].text)
+                continue
+            result = _run_pure(fields, cwd)
+            if result is None:
+                return None
+            out.append(result[0])
+            symbolic = symbolic or result[1]
+        return "".join(out), symbolic
 
     # -- fields -----------------------------------------------------------------------
 
@@ -1370,10 +1392,6 @@ def _join(base: str, name: str) -> str:
     return "/" + path.lstrip("/") if path.startswith("/") else path
 
 
-def _reverse_tokens(toks: list[_Tok]) -> list[_Tok]:
-    return list(reversed(toks))
-
-
 def _split_unquoted(s: str, sep: str) -> tuple[str, str | None]:
     """Split at the first ``sep`` that is not quoted, escaped or nested."""
     n = len(s)
@@ -1471,22 +1489,35 @@ def _ansi_c(s: str, *, echo: bool = False) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def _command_words(body: str) -> list[str] | None:
-    """Raw words of a simple command; None when the body is anything more (pipes, lists,
-    redirections, assignments, subshells)."""
-    words: list[str] = []
+def _command_list(body: str) -> list[list[str]] | None:
+    """Raw words of each simple command in ``a; b && c``; None when the body holds
+    anything else (pipes, ``||``, redirections, assignments, subshells, comments)."""
+    commands: list[list[str]] = [[]]
     n = len(body)
     i = 0
     start = -1
+
+    def end_word(at: int) -> None:
+        nonlocal start
+        if start >= 0:
+            commands[-1].append(body[start:at])
+            start = -1
+
     while i < n:
         c = body[i]
-        if c in " \t" or (c == "\n" and start < 0 and not words):
-            if start >= 0:
-                words.append(body[start:i])
-                start = -1
+        if c in " \t":
+            end_word(i)
             i += 1
             continue
-        if c in "|&;<>()\n" or (c == "#" and start < 0):
+        if c in ";\n" or body.startswith("&&", i):
+            end_word(i)
+            if commands[-1]:
+                commands.append([])
+            elif c != "\n":
+                return None
+            i += 2 if c == "&" else 1
+            continue
+        if c in "|&<>()" or (c == "#" and start < 0):
             return None
         if start < 0:
             start = i
@@ -1502,11 +1533,13 @@ def _command_words(body: str) -> list[str] | None:
             i = _skip_group(body, i + 1) + 1
         else:
             i += 1
-    if start >= 0:
-        words.append(body[start:])
-    if words and "=" in words[0] and _is_name(words[0].split("=", 1)[0]):
-        return None
-    return words
+    end_word(n)
+    if not commands[-1]:
+        commands.pop()
+    for words in commands:
+        if "=" in words[0] and _is_name(words[0].split("=", 1)[0]):
+            return None
+    return commands
 
 
 def _run_pure(fields: list[Field], cwd: str) -> tuple[str, bool] | None:
@@ -1749,6 +1782,16 @@ def expand_single(word: str, vars: Vars, fs: DirLister | None = None, cwd: str =
             symbolic = symbolic or it.symbolic
             quoted = quoted or it.quoted
     return Field("".join(chars), symbolic, quoted)
+
+
+def expand_pattern(word: str, vars: Vars, fs: DirLister | None = None, cwd: str = "/") -> tuple[str, bool]:
+    """A ``case`` / ``[[ == ]]`` pattern word as (pattern for ``pattern_match``, symbolic):
+    its quoted characters are escaped so that they match literally."""
+    try:
+        items = _Expander(vars, fs, cwd).word_items(word)
+    except (RecursionError, ValueError, IndexError, KeyError, TypeError, OverflowError):
+        return word, True
+    return _as_pattern(items), _is_symbolic(items)
 
 
 def has_glob(word: str) -> bool:

@@ -60,7 +60,8 @@ def is_contents(src: Arg) -> bool:
 def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Arg, *,
              target_is_dir: bool, no_target_dir: bool, recursive: bool, remove: bool,
              no_clobber: bool = False, parents: bool = False) -> bool:
-    """Place each source the way GNU cp/mv do; returns the command's success."""
+    """Place each source the way GNU cp/mv do.  Failures are recorded on ``record`` and the
+    command counts as done (status True), so ``cp … && zip …`` is still followed."""
     vfs = inv.ctx.vfs
     tpath = inv.path(target)
     if target.symbolic and not vfs.exists(tpath) and not vfs.is_dir(posixpath.dirname(tpath)):
@@ -69,20 +70,19 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
         return True
     many = len(sources) > 1 or target_is_dir
     if many and not vfs.is_dir(tpath):
-        if not vfs.exists(tpath):
-            fail(record, "missing-target-dir",
-                 f"target directory {workspace_relative(tpath)} was never created")
-        else:
+        if vfs.exists(tpath):
             fail(record, "not-a-directory",
                  f"target {workspace_relative(tpath)} is not a directory (several sources)")
-        for src in sources:
-            source_exists(inv, src, record)
-        return False
-    ok = True
+            for src in sources:
+                source_exists(inv, src, record)
+            return True
+        # reported, then simulated as intended so later steps see the files where the
+        # author meant them (one root cause, one finding)
+        fail(record, "missing-target-dir", f"target directory {workspace_relative(tpath)} was never created")
+        vfs.mkdir(tpath, parents=True, origin=inv.span)
     hook = copy_hook(inv, record)
     for src in sources:
         if not source_exists(inv, src, record):
-            ok = False
             continue
         spath = inv.path(src)
         if parents:
@@ -99,22 +99,18 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
         parent = posixpath.dirname(dest)
         if not vfs.is_dir(parent):
             fail(record, "missing-target-dir", f"directory {workspace_relative(parent)} was never created")
-            ok = False
-            continue
+            vfs.mkdir(parent, parents=True, origin=inv.span)
         if vfs.is_dir(spath):
             if not recursive:
                 fail(record, "omitting-directory",
                      f"{workspace_relative(spath)} is a directory and {inv.name} has no -r")
-                ok = False
                 continue
             if vfs.is_file(dest):
                 fail(record, "not-a-directory",
                      f"cannot overwrite non-directory {workspace_relative(dest)} with a directory")
-                ok = False
                 continue
             if is_under(dest, spath) and dest != spath:
                 fail(record, "into-itself", f"cannot copy {workspace_relative(spath)} into itself")
-                ok = False
                 continue
             for old, new in vfs.copy_tree(spath, dest, hook, no_clobber=no_clobber):
                 note_placed(inv, record, old, new)
@@ -123,12 +119,11 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
         else:
             if target.text.endswith("/") and not many and not vfs.is_dir(tpath):
                 fail(record, "missing-target-dir", f"directory {workspace_relative(tpath)} was never created")
-                ok = False
-                continue
+                vfs.mkdir(tpath, parents=True, origin=inv.span)
+                dest = posixpath.join(tpath, posixpath.basename(spath))
             if vfs.is_dir(dest):
                 fail(record, "not-a-directory",
                      f"cannot overwrite directory {workspace_relative(dest)} with a file")
-                ok = False
                 continue
             if (no_clobber and vfs.is_file(dest)) or dest == spath:
                 continue
@@ -136,7 +131,7 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
             note_placed(inv, record, spath, dest)
             if remove and not inv.state.uncertain:
                 vfs.remove(spath)
-    return ok
+    return True
 
 
 def note_placed(inv: Invocation, record: CopyRecord, old: str, new: str) -> None:
