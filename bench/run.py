@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import make_repo  # noqa: E402
+from generate import make_repo
 
 
 def tool(name: str) -> str | None:

@@ -74,7 +74,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         groups: dict[tuple[str, str], list[UnresolvedImport]] = {}
         for item in report.unresolved():
-            if item.reason in ("", "missing") and find_misplacement(pkg, item.module, item.repo_path):
+            if item.reason in ("", "missing") and find_misplacement(pkg, item):
                 continue  # LPK-003 (or LPK-002) names the copy that put it elsewhere
             groups.setdefault((item.module, item.reason), []).append(item)
         for (module, _reason), items in sorted(groups.items()):

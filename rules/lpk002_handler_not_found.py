@@ -39,8 +39,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validator.context import RuleContext
-from validator.explain import failed_copies_for, find_handler_elsewhere, handler_module_path
-from validator.fixes import builders, zip_prefix
+from validator.explain import failed_copies_for, find_handler_elsewhere, handler_module_path, zip_prefix
+from validator.fixes import builders
 from validator.models import Finding, Related, Severity, Span
 from validator.snippets import quote_span
 

@@ -44,6 +44,7 @@ A flat copy of a folder that no absolute import names is fine (a Lambda with no
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 
 from validator.context import RuleContext
@@ -52,6 +53,7 @@ from validator.explain import (
     failed_copies_for,
     find_handler_elsewhere,
     handler_module_path,
+    imported_module,
     misplaced_imports,
     zip_prefix,
 )
@@ -86,9 +88,20 @@ def _zip_explains_handler(report: PackageReport) -> bool:
     return bool(elsewhere and wanted and zip_prefix(report.package, elsewhere.path, wanted))
 
 
-def _describe(where: Misplacement) -> str:
-    actual = "the ZIP root" if where.actual in ("", ".") else where.actual
-    return f"{where.repo_path} lands at {actual}"
+def _describe(items: list[tuple[UnresolvedImport, Misplacement]]) -> str:
+    """``src/lambdas/x/ lands at the ZIP root, imported as src.lambdas.x`` for each folder."""
+    places: dict[tuple[str, str], set[str]] = {}
+    for item, where in items:
+        source = where.repo_path if not where.repo_path.endswith(".py") else posixpath.dirname(where.repo_path)
+        actual = where.actual if not where.repo_path.endswith(".py") else posixpath.dirname(where.actual)
+        expected = where.expected if not where.repo_path.endswith(".py") else posixpath.dirname(where.expected)
+        places.setdefault((source, actual), set()).add(expected)
+    parts = []
+    for (source, actual), expected in sorted(places.items()):
+        where_to = "the ZIP root" if actual in ("", ".") else f"{actual}/"
+        needs = ", ".join(sorted(f"{e}/" if e else "the ZIP root" for e in expected))
+        parts.append(f"{source}/ lands at {where_to} but its imports need it at {needs}")
+    return "; ".join(parts)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -100,13 +113,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if span == pkg.span and _zip_explains_handler(report):
                 continue  # LPK-002 reports the zip's wrong root, which explains these too
             cmd = quote_span(ctx.root, span) or "this copy"
-            modules = sorted({item.module for item, _ in items})
-            places = sorted({_describe(where) for _, where in items})
-            expected = sorted({where.expected for _, where in items})
-            message = (
-                f"package {pkg.name}: `{cmd}` copies flat: {'; '.join(places)}, but the code imports "
-                f"{', '.join(modules)} (expected at {', '.join(expected)})"
-            )
+            modules = sorted({imported_module(item) for item, _ in items})
+            expected = sorted({posixpath.dirname(w.expected) if w.repo_path.endswith(".py") else w.expected
+                               for _, w in items})
+            message = (f"package {pkg.name}: `{cmd}`: {_describe(items)} "
+                       f"(the code imports {', '.join(modules)})")
             handler = report.link.handler if report.link else None
             wanted = handler_module_path(handler) if handler else None
             if handler and report.closure.handler_file is None and wanted:
@@ -114,14 +125,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 if elsewhere is not None and elsewhere.origin == span:
                     message += f"; the handler {handler} is not found either ({wanted} is at {elsewhere.path})"
             related = [
-                Related(item.site.path, item.site.line, f"imports {item.module}")
+                Related(item.site.path, item.site.line, f"imports {item.site.module}")
                 for item, _ in sorted(items, key=lambda i: (i[0].site.path, i[0].site.line))
             ]
             if report.link and report.link.config is not None:
                 cfg = report.link.config
                 related.append(Related(cfg.span.path, cfg.span.line, f"handler = {cfg.handler}"))
             root_handler = bool(wanted) and "/" not in (wanted or "")
-            nested = ", ".join(expected)
+            nested = ", ".join(f"{e}/" for e in expected)
             hint = (
                 f"keep this copy for the root handler and also copy the files to {nested} inside the package"
                 if root_handler else f"copy the files to {nested} inside the package instead"

@@ -88,7 +88,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for copy in ctx.copies:
         if not copy.failed:
             continue
-        for package in sorted(set(owners.get(id(copy), []))) or [None]:
+        names: list[str | None] = [*sorted(set(owners.get(id(copy), [])))] or [None]
+        for package in names:
             key = (copy.span, package, copy.failed)
             if key in seen:
                 continue

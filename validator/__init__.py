@@ -4,6 +4,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from validator.api import DockerImportValidator, ValidationResult  # noqa: E402
+from validator.api import DockerImportValidator, ValidationResult
 
 __all__ = ["DockerImportValidator", "ValidationResult", "__version__"]

@@ -13,8 +13,12 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from validator import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
@@ -204,7 +208,7 @@ def render(result: object, args: argparse.Namespace) -> str:
     return render_text_output(result, args)
 
 
-def make_console(args: argparse.Namespace, file: object = None):  # type: ignore[no-untyped-def]
+def make_console(args: argparse.Namespace, file: IO[str] | None = None) -> Console:
     from rich.console import Console
 
     to_file = args.output_file is not None
@@ -229,7 +233,7 @@ def render_text_output(result: object, args: argparse.Namespace) -> str:
     return buffer.getvalue()
 
 
-def _terminal_console(buffer: object):  # type: ignore[no-untyped-def]
+def _terminal_console(buffer: IO[str]) -> Console:
     import shutil
 
     from rich.console import Console

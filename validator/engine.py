@@ -13,9 +13,9 @@ from pathlib import Path
 from rules import Rule, all_rules
 from validator.config import Config, load_config, rule_enabled
 from validator.context import RuleContext
+from validator.explain import find_handler_elsewhere
 from validator.handlers import collect_handler_configs, link_handlers
 from validator.imports import SourceCache, compute_closure
-from validator.explain import find_handler_elsewhere
 from validator.models import (
     AnalysisResult,
     Finding,
@@ -103,7 +103,7 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     links = link_handlers(packages, configs, deploys, explicit, repo=repo)
     cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
     reports = []
-    for package, link in zip(packages, links):
+    for package, link in zip(packages, links, strict=True):
         closure = fallback = None
         if link is not None and not package.opaque:
             closure = compute_closure(package, link.handler, repo, cache)

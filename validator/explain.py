@@ -43,40 +43,63 @@ def files_from(package: Package, repo_path: str) -> list[PackageFile]:
     ]
 
 
-def find_misplacement(package: Package, module: str, repo_path: str | None) -> Misplacement | None:
-    """Where the package holds ``repo_path`` instead of at ``module``'s import path, if it does."""
+def imported_module(item: UnresolvedImport) -> str:
+    """The dotted module ``item.repo_path`` stands for: the longest start of the requested
+    module whose path ends the repository path (``src.lambdas.x.alerting`` for
+    ``src/lambdas/x/alerting.py``, ``utils`` for ``src/lambdas/x/utils.py``)."""
+    if not item.repo_path:
+        return item.module
+    base = item.repo_path[:-3] if item.repo_path.endswith(".py") else item.repo_path.rstrip("/")
+    base = base.removesuffix("/__init__")
+    parts = base.split("/")
+    wanted = item.site.module.split(".")
+    for k in range(len(wanted), 0, -1):
+        if parts[-k:] == wanted[:k]:
+            return ".".join(wanted[:k])
+    return item.module
+
+
+def expected_path(item: UnresolvedImport) -> str:
+    """The archive path the import looks for: a module file, or a folder (no trailing ``/``)."""
+    base = imported_module(item).replace(".", "/")
+    repo_path = item.repo_path or ""
+    if repo_path.endswith("/__init__.py"):
+        return f"{base}/__init__.py"
+    if repo_path.endswith(".py"):
+        return f"{base}.py"
+    return base
+
+
+def find_misplacement(package: Package, item: UnresolvedImport) -> Misplacement | None:
+    """Where the package holds the code an unresolved import means, when it holds it at
+    another path than the import names; None when it does not hold it at all."""
+    repo_path = item.repo_path
     if not repo_path:
         return None
-    placed = files_from(package, repo_path)
+    placed = sorted(files_from(package, repo_path), key=lambda f: (f.path.count("/"), f.path))
     if not placed:
         return None
-    as_file, _as_init, as_dir = module_paths(module)
-    best: PackageFile | None = None
-    expected = as_file
-    for pfile in sorted(placed, key=lambda f: f.path):
-        assert pfile.source is not None
-        if pfile.source == repo_path:  # the module is a file
-            expected = as_file if repo_path.endswith(".py") else posixpath.join(as_dir, posixpath.basename(repo_path))
-            if pfile.path != expected:
-                best = pfile
-                break
-        else:  # the module is a folder: compare the file's place below it
-            rel = pfile.source[len(repo_path.rstrip("/")) + 1:]
-            expected = f"{as_dir}/{rel}"
-            if pfile.path != expected:
-                best = pfile
-                break
-    if best is None:
-        return None
-    actual_root = best.path
-    if best.source != repo_path:  # report the folder, not one file in it
-        rel = best.source[len(repo_path.rstrip("/")) + 1:] if best.source else ""
-        actual_root = best.path[: -len(rel) - 1] if rel and best.path.endswith(rel) else posixpath.dirname(best.path)
-        expected = as_dir
-    if zip_prefix(package, best.path, expected if best.source != repo_path else expected) is not None:
-        return Misplacement(repo_path, expected, actual_root or ".", package.span, None)
+    expected = expected_path(item)
+    is_file = any(f.source == repo_path for f in placed)
+    if is_file:
+        if any(f.path == expected for f in placed):
+            return None
+        best, actual = placed[0], placed[0].path
+        expected_file = expected
+    else:
+        root = repo_path.rstrip("/")
+        wrong = [f for f in placed if f.path != f"{expected}/{f.source[len(root) + 1:]}"]  # type: ignore[index]
+        if not wrong:
+            return None
+        best = wrong[0]
+        rel = best.source[len(root) + 1:] if best.source else ""
+        actual = best.path[: -len(rel) - 1] if rel and best.path.endswith("/" + rel) else (
+            "" if best.path == rel else posixpath.dirname(best.path))
+        expected_file = f"{expected}/{rel}"
+    if zip_prefix(package, best.path, expected_file):
+        return Misplacement(repo_path, expected, actual or ".", package.span, None)
     copy = next((c for c in package.copies if best.origin is not None and c.span == best.origin), None)
-    return Misplacement(repo_path, expected, actual_root or ".", best.origin, copy)
+    return Misplacement(repo_path, expected, actual or ".", best.origin, copy)
 
 
 def zip_prefix(package: Package, actual: str, expected: str) -> str | None:
@@ -135,7 +158,7 @@ def misplaced_imports(package: Package, unresolved: list[UnresolvedImport]) -> l
     for item in unresolved:
         if item.reason and item.reason != "missing":
             continue
-        where = find_misplacement(package, item.module, item.repo_path)
+        where = find_misplacement(package, item)
         if where is not None:
             found.append((item, where))
     return found

@@ -45,7 +45,7 @@ def _related(console: Console, root: Path, finding: Finding) -> None:
         head.append(f" {rel.message}")
         console.print(head, soft_wrap=True)
         lines = file_lines(root, rel.path)
-        if 0 < rel.line <= len(lines) and rel.line > 1 or (rel.line == 1 and lines and lines[0].strip()):
+        if (0 < rel.line <= len(lines) and rel.line > 1) or (rel.line == 1 and lines and lines[0].strip()):
             text = lines[rel.line - 1].strip() if 0 < rel.line <= len(lines) else ""
             if text:
                 body = Text(f"    {rel.line} | ", style="blue")
