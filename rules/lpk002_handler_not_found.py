@@ -42,7 +42,6 @@ from validator.context import RuleContext
 from validator.explain import failed_copies_for, find_handler_elsewhere, handler_module_path, zip_prefix
 from validator.fixes import builders
 from validator.models import Finding, Related, Severity, Span
-from validator.snippets import quote_span
 
 CODE = "LPK-002"
 NAME = "handler-not-found"
@@ -81,13 +80,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             span = elsewhere.origin if elsewhere is not None and elsewhere.origin is not None else pkg.span
             prefix = zip_prefix(pkg, elsewhere.path, wanted) if elsewhere is not None else None
             if prefix is not None:
-                what = quote_span(ctx.root, pkg.span) or "the zip"
+                what = ctx.quote(pkg.span) or "the zip"
                 message = (f"package {pkg.name}: handler {link.handler} needs {wanted} at the ZIP root, but "
                            f"`{what}` stores every file under {prefix}")
                 hint = f"zip from inside the folder: cd {prefix.rstrip('/')} && zip -r <archive> ."
                 span = pkg.span
             elif elsewhere is not None:
-                what = quote_span(ctx.root, span) or "this command"
+                what = ctx.quote(span) or "this command"
                 message = (f"package {pkg.name}: handler {link.handler} needs {wanted} at the ZIP root's "
                            f"relative path, but `{what}` puts it at {elsewhere.path}")
                 hint = f"store the handler module as {wanted} inside the package, or change the handler to match"

@@ -59,7 +59,6 @@ from validator.explain import (
 )
 from validator.fixes import builders
 from validator.models import Finding, PackageReport, Related, Severity, Span, UnresolvedImport
-from validator.snippets import quote_span
 
 CODE = "LPK-003"
 NAME = "flat-copy"
@@ -91,15 +90,16 @@ def _zip_explains_handler(report: PackageReport) -> bool:
 def _describe(items: list[tuple[UnresolvedImport, Misplacement]]) -> str:
     """``src/lambdas/x/ lands at the ZIP root, imported as src.lambdas.x`` for each folder."""
     places: dict[tuple[str, str], set[str]] = {}
-    for item, where in items:
-        source = where.repo_path if not where.repo_path.endswith(".py") else posixpath.dirname(where.repo_path)
-        actual = where.actual if not where.repo_path.endswith(".py") else posixpath.dirname(where.actual)
-        expected = where.expected if not where.repo_path.endswith(".py") else posixpath.dirname(where.expected)
-        places.setdefault((source, actual), set()).add(expected)
+    for _item, where in items:
+        is_file = where.repo_path.endswith(".py")
+        source = posixpath.dirname(where.repo_path) if is_file else where.repo_path
+        actual = posixpath.dirname(where.actual) if is_file else where.actual
+        wanted = posixpath.dirname(where.expected) if is_file else where.expected
+        places.setdefault((source, actual), set()).add(wanted)
     parts = []
-    for (source, actual), expected in sorted(places.items()):
+    for (source, actual), wanted_dirs in sorted(places.items()):
         where_to = "the ZIP root" if actual in ("", ".") else f"{actual}/"
-        needs = ", ".join(sorted(f"{e}/" if e else "the ZIP root" for e in expected))
+        needs = ", ".join(sorted(f"{e}/" if e else "the ZIP root" for e in wanted_dirs))
         parts.append(f"{source}/ lands at {where_to} but its imports need it at {needs}")
     return "; ".join(parts)
 
@@ -112,7 +112,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for span, items in flat_copies(report).items():
             if span == pkg.span and _zip_explains_handler(report):
                 continue  # LPK-002 reports the zip's wrong root, which explains these too
-            cmd = quote_span(ctx.root, span) or "this copy"
+            cmd = ctx.quote(span) or "this copy"
             modules = sorted({imported_module(item) for item, _ in items})
             expected = sorted({posixpath.dirname(w.expected) if w.repo_path.endswith(".py") else w.expected
                                for _, w in items})

@@ -42,7 +42,6 @@ from validator.context import RuleContext
 from validator.explain import WORKSPACE, failed_copies_for
 from validator.fixes import builders
 from validator.models import CopyRecord, Finding, Related, Severity
-from validator.snippets import quote_span
 
 CODE = "LPK-004"
 NAME = "copy-fails"
@@ -69,7 +68,7 @@ def rel(path: str) -> str:
 
 
 def message(ctx: RuleContext, copy: CopyRecord, package: str | None) -> str:
-    cmd = quote_span(ctx.root, copy.span) or copy.command
+    cmd = ctx.quote(copy.span) or copy.command
     why = _REASONS.get(copy.failed or "", copy.failed or "it fails")
     detail = f" ({copy.failure_detail})" if copy.failure_detail else ""
     where = f" for package {package}" if package else ""

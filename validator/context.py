@@ -12,10 +12,12 @@ from validator.models import (
     HandlerConfig,
     PackageReport,
     SimulationResult,
+    Span,
     Unmodelled,
     Workflow,
 )
 from validator.repo import Repo
+from validator.snippets import quote_lines, quote_span
 
 
 @dataclass
@@ -34,6 +36,14 @@ class RuleContext:
     raw_findings: list[Finding] = field(default_factory=list)
     #: suppression comments that matched nothing, with the reason (set before the late phase)
     unused_suppressions: list[tuple[Any, str]] = field(default_factory=list)
+
+    def quote(self, span: Span) -> str:
+        """The command a span covers, quoted from the text analysed (which ``--fix`` may
+        have edited in memory), else from the file on disk."""
+        for wf in self.workflows:
+            if wf.path == span.path:
+                return quote_lines(wf.text.splitlines(), span)
+        return quote_span(self.root, span)
 
     @property
     def copies(self) -> list[CopyRecord]:

@@ -25,8 +25,12 @@ def file_lines(root: Path, rel: str) -> tuple[str, ...]:
 
 
 def quote_span(root: Path, span: Span, limit: int = MAX_QUOTE) -> str:
+    """The text a span covers in the file on disk (see ``quote_lines``)."""
+    return quote_lines(file_lines(root, span.path), span, limit)
+
+
+def quote_lines(lines: tuple[str, ...] | list[str], span: Span, limit: int = MAX_QUOTE) -> str:
     """The text a span covers, on one line: a multi-line command keeps its first line and ``…``."""
-    lines = file_lines(root, span.path)
     if not 0 < span.line <= len(lines):
         return ""
     line = lines[span.line - 1]

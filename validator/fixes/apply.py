@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from validator.models import Applicability, Edit, Finding, Fix, Workflow
 from validator.yamlload import YamlError, load_yaml
 
 MAX_PASSES = 10
+#: quotations of the workflow in messages (they move with the edits)
+QUOTED = re.compile(r"`[^`]*`")
 
 
 class FixError(Exception):
@@ -33,7 +36,7 @@ class FixError(Exception):
 
 def finding_key(f: Finding) -> tuple[str, str, str | None, str]:
     """Identity of a finding across edits (line numbers move, the message stays)."""
-    return (f.code, f.span.path, f.package, f.message)
+    return (f.code, f.span.path, f.package, QUOTED.sub("``", f.message))
 
 
 def wanted(f: Finding, unsafe: bool) -> bool:
@@ -45,8 +48,11 @@ def overlaps(a: Edit, b: Edit) -> bool:
         return False
     if a.start == a.end and b.start == b.end:
         return False  # two insertions at one point both apply, in order
-    return a.start < b.end and b.start < a.end or (a.start == a.end and b.start < a.start < b.end) or (
-        b.start == b.end and a.start < b.start < a.end)
+    if a.start == a.end:
+        return b.start < a.start < b.end
+    if b.start == b.end:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
 
 
 def combine(fixes: list[Fix]) -> tuple[list[Edit], list[Fix], list[Fix]]:
@@ -97,7 +103,7 @@ def run_paths(before: Any, after: Any, path: tuple[Any, ...] = ()) -> list[tuple
         return found
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
         found = []
-        for i, (b, a) in enumerate(zip(before, after)):
+        for i, (b, a) in enumerate(zip(before, after, strict=True)):
             sub = run_paths(b, a, (*path, i))
             if sub is None:
                 return None
@@ -256,7 +262,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
 def check_writable(path: Path) -> None:
     if not path.exists():
         raise FixError(f"cannot write {path}: it no longer exists")
-    if not os.access(path, os.W_OK):
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
         raise FixError(f"cannot write {path}: the file is read-only")
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise FixError(f"cannot write {path}: no permission to create files in {path.parent}")

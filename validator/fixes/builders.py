@@ -13,6 +13,7 @@ is offered.  Rules call them after deciding what to report; detection stays in t
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from dataclasses import dataclass
 
@@ -71,7 +72,7 @@ def _safety(report: PackageReport) -> Applicability:
 
 def _guarded(build: object) -> Outcome:
     try:
-        return build()  # type: ignore[operator, no-any-return]
+        return build()  # type: ignore[operator]
     except Declined as exc:
         return Outcome(declined=str(exc))
 
@@ -112,24 +113,30 @@ def _flat_copy(ctx: RuleContext, report: PackageReport, items: list[tuple[Unreso
 
     check_runs(ctx, copy, target_arch=loc.target_arch, folder=folder, literal=literal, arch_for=arch_for,
                move=not add)
-    return _relocate(wf, site, report, loc.root_word, folder, add,
-                     f"copy {loc.container_repo} to {arch} inside the package")
+    return _relocate(wf, site, report, loc, folder, add, f"copy {loc.container_repo} to {arch} inside the package")
 
 
-def _relocate(wf: Workflow, site: sites.CopySite, report: PackageReport, root_word: str, folder: str,
+def _relocate(wf: Workflow, site: sites.CopySite, report: PackageReport, loc: placement.Location, folder: str,
               add: bool, what: str) -> Outcome:
-    new_dir = words.join(root_word, folder, slash=False)
-    new_target = words.join(root_word, folder, slash=True)
+    new_dir = words.join(loc.root_word, folder, slash=False)
+    new_target = words.join(loc.root_word, folder, slash=True)
     script = site.step.run or ""
     lines = is_literal(site.step.run_style)
     cmd = site.command
+    source = site.sources[0]
     if add:
-        edits = [insert_after(script, cmd.start, cmd.end, [f"mkdir -p {new_dir}", _command(site, new_target)], lines)]
-        title = f"Keep the root copy for the handler and also {what}"
+        copied = _command(site, new_target)
+        if loc.copy_as:
+            copied = copied.replace(f" {source.text} ", f" {source.text}/. ", 1)
+        statements = [f"mkdir -p {new_dir}", copied]
+        edits = [insert_after(script, cmd.start, cmd.end, statements, lines)]
+        title = f"Keep the root copy for the handler; add `{' && '.join(statements)}`"
     else:
         edits = [insert_before(script, cmd.start, cmd.end, [f"mkdir -p {new_dir}"], lines),
                  ScriptEdit(site.target.start, site.target.end, new_target)]
-        title = f"Move the copy: {what}"
+        if loc.copy_as:
+            edits.append(ScriptEdit(source.end, source.end, "/."))
+        title = f"Move the copy to {new_target}: {what}"
     return Outcome(Fix(title, to_file_edits(wf, site.step, edits), _safety(report)))
 
 
@@ -167,10 +174,30 @@ def _handler_elsewhere(ctx: RuleContext, report: PackageReport, elsewhere: Packa
             return None
         return other_wanted[: -len(handler_rel)].rstrip("/")
 
+    # the handler's own bare imports (``from templates import x``) still need the files at the root
+    add = bool(elsewhere.source) and _imports_siblings(ctx, str(elsewhere.source), loc.container_repo)
+    if add and site.command.words[0].text == "mv":
+        raise Declined("the handler also imports its neighbours from the ZIP root; `mv` cannot leave them there")
     check_runs(ctx, copy, target_arch=loc.target_arch, folder=folder, literal=literal, arch_for=arch_for,
-               move=True)
-    return _relocate(wf, site, report, loc.root_word, folder, False,
+               move=not add)
+    return _relocate(wf, site, report, loc, folder, add,
                      f"put {elsewhere.source} at {wanted} for the handler {link.handler if link else ''}")
+
+
+def _imports_siblings(ctx: RuleContext, source: str, folder: str) -> bool:
+    """Whether a module imports, by a bare top-level name, a module of the folder it is copied from."""
+    try:
+        tree = ast.parse((ctx.root / source).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return True  # unknown: keep the root copy, it cannot hurt
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    base = (ctx.root / folder) if folder else ctx.root
+    return any((base / f"{n}.py").is_file() or (base / n).is_dir() for n in names)
 
 
 # --------------------------------------------------------------------------- LPK-004
@@ -222,7 +249,7 @@ def _missing_module(ctx: RuleContext, report: PackageReport, items: list[Unresol
     if arch_dir is None or arch_dir.count("/") < 1:
         raise Declined("the module sits in a top-level package; copying all of it is a choice left to you")
     pkg = report.package
-    anchors = [c for c in pkg.copies if not c.failed and c.step_key == pkg.step_key and c.command == "cp"
+    anchors = [c for c in pkg.copies if not c.failed and c.step_key == (pkg.step_key or c.step_key) and c.command == "cp"
                and placement.archive_path(pkg, c.target) is not None]
     if not anchors:
         raise Declined("no copy into the package in the zip's step to place the new copy after")

@@ -25,6 +25,9 @@ class Location:
     target_arch: str  # the copy's target inside the archive ("" = root)
     container_repo: str  # repository folder the copied items live in
     source_container: str | None  # the source word's folder part, as written
+    #: the source word names the copied folder itself and the target became its copy
+    #: (``cp -r src/x build/y`` with no ``build/y``): a fix copies its contents (``src/x/.``)
+    copy_as: bool = False
 
 
 def archive_path(package: Package, virtual: str) -> str | None:
@@ -72,7 +75,12 @@ def locate(site: CopySite, copy: CopyRecord, package: Package) -> Location:
     if repo_dir is None:
         raise Declined("the copy renames what it copies or mixes folders")
     source = words.container(site.sources[0].text) if len(site.sources) == 1 else None
-    return Location(root_word, target_arch, repo_dir, source)
+    copy_as = False
+    if len(site.sources) == 1:
+        item, _slash = words.strip_trailing_slash(site.sources[0].text)
+        if words.balanced(item) and words.matches(item, repo_dir):
+            source, copy_as = item, True
+    return Location(root_word, target_arch, repo_dir, source, copy_as)
 
 
 def folder_word(loc: Location, arch: str, strip: str = "") -> tuple[str, bool]:

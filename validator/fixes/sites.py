@@ -85,6 +85,11 @@ def split_operands(words: list[Word]) -> tuple[list[Word], list[Word]] | None:
     return options, operands
 
 
+def _raw(text: str, words: list[Word]) -> list[Word]:
+    """Words with their text as written (``${{ matrix.x }}``, not the parser's placeholder)."""
+    return [Word(w.start, w.end, text[w.start:w.end]) for w in words]
+
+
 def locate(workflow: Workflow, copy: CopyRecord) -> CopySite | str:
     """The copy's site, or why it cannot be edited."""
     found = find_step(workflow, copy.step_key, copy.job_key)
@@ -102,7 +107,7 @@ def locate(workflow: Workflow, copy: CopyRecord) -> CopySite | str:
     split = split_operands(command.words[1:])
     if split is None:
         return "the copy names its target with -t/--target-directory"
-    options, operands = split
+    options, operands = (_raw(step.run, w) for w in split)
     if len(operands) < 2:
         return "the copy has no target operand"
     return CopySite(workflow, job, step, script, command, tuple(options), tuple(operands[:-1]), operands[-1])

@@ -1,0 +1,2 @@
+def clean(event):
+    return event
