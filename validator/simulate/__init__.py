@@ -180,6 +180,9 @@ def uses_step(ctx: JobContext, step: Step) -> None:
     with_ = step.with_
     if "download-artifact" in uses:
         ctx.downloads.append(with_.get("name") or with_.get("path") or "all artifacts")
+        # the action creates its folder (the workspace when no path is given)
+        target = resolve_text(ctx.job, step, with_.get("path") or ".").text
+        ctx.vfs.mkdir(normalize(target, WORKSPACE), parents=True)
         return
     for key in ("zip_file", "zip-file", "zip_file_path", "package", "zip"):
         value = with_.get(key)

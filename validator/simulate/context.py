@@ -194,6 +194,7 @@ class Invocation:
 
     def record_copy(self, record: CopyRecord) -> CopyRecord:
         record.step_key = self.ctx.step_key
+        record.job_key = self.ctx.job.key
         record.loop_context = self.loop_context()
         record.statement = (self.node.start, self.node.end)
         self.ctx.copies.append(record)

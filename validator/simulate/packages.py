@@ -95,6 +95,7 @@ def to_package(ctx: JobContext, archive: Archive) -> Package:
         workflow=ctx.workflow.path,
         root_dir=archive.root_dir,
         copies=list(archive.copies),
+        step_key=archive.step_key,
     )
     py = [p for p in files if p.endswith(".py") or p.endswith("/")]
     pkg.is_layer = (bool(py) and all(p.startswith("python/") for p in py)) or (
