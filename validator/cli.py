@@ -214,8 +214,9 @@ def make_console(args: argparse.Namespace, file: IO[str] | None = None) -> Conso
     to_file = args.output_file is not None
     color = args.color
     force = True if color == "always" else (False if color == "never" or to_file else None)
+    # not a terminal: never wrap or crop (trees and long messages stay whole for pipes and files)
     return Console(file=file, force_terminal=force, no_color=(color == "never") or None,
-                   highlight=False, soft_wrap=True, width=None if force is None else 120)
+                   highlight=False, soft_wrap=True, width=10_000)
 
 
 def render_text_output(result: object, args: argparse.Namespace) -> str:
