@@ -374,6 +374,7 @@ class _Lexer:
             if ch in "<>" and s[i + 1 : i + 2] == "(":
                 end, _ = self.parens(i + 2, 1)  # process substitution: one word
                 tokens.append(Token("word", i, end, s[i:end], False))
+                i = end
                 command = False
                 continue
             op = next((o for o in _OPERATORS if s.startswith(o, i)), None)
