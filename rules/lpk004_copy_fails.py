@@ -36,11 +36,11 @@ is safe. A missing source has no automatic fix: only you know which file was mea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from validator.context import RuleContext
 from validator.explain import WORKSPACE, failed_copies_for
-from validator.fixes import builders
 from validator.models import CopyRecord, Finding, Related, Severity
 
 CODE = "LPK-004"
@@ -95,13 +95,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             seen.add(key)
             related = []
             if copy.suggestion:
-                related.append(Related(copy.suggestion, 1, "closest existing path"))
+                real = re.split(r"[*?\[]", copy.suggestion, maxsplit=1)[0].rstrip("/") or copy.suggestion
+                related.append(Related(real, 1, "closest existing path"))
             hint = None
             if copy.failed == "missing-target-dir":
                 hint = f"create the folder first: mkdir -p {rel(copy.target).rstrip('/')}"
             finding = Finding(CODE, message(ctx, copy, package), copy.span, Severity.ERROR, package=package,
                               related=related, hint=hint)
             if copy.failed == "missing-target-dir":
+                from validator.fixes import builders  # only when there is something to fix
+
                 builders.missing_target(ctx, copy).attach(finding)
             elif copy.failed == "missing-source":
                 finding.fix_declined = "only you know which path was meant"

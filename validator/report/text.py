@@ -14,6 +14,7 @@ from rich.tree import Tree
 
 from rules import get_rule
 from validator.models import AnalysisResult, Finding, PackageFile, PackageReport, Severity
+from validator.report.summary import all_passed
 from validator.snippets import file_lines
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
@@ -83,8 +84,7 @@ def summary_line(result: AnalysisResult, fix_hint: bool = True) -> Text:
     packages = len(result.packages)
     noun = "package" if packages == 1 else "packages"
     if not result.findings:
-        return Text(f"All checks passed ({packages} {noun} in {len(result.workflows)} workflow"
-                    f"{'' if len(result.workflows) == 1 else 's'}).", style="bold green")
+        return Text(all_passed(result), style="bold green")
     parts = []
     if errors:
         parts.append(f"{errors} error{'' if errors == 1 else 's'}")
@@ -97,15 +97,19 @@ def summary_line(result: AnalysisResult, fix_hint: bool = True) -> Text:
 
 
 def render_text(console: Console, result: AnalysisResult, quiet: bool = False, statistics: bool = False) -> None:
+    """Findings (or, with ``statistics``, their counts per rule) and a summary; ``quiet``
+    drops everything but the findings and, when there are any, the summary."""
     root = Path(result.root)
-    if not quiet:
+    if not statistics:
         for finding in result.findings:
             render_finding(console, root, finding)
-    if statistics:
+    else:
         counts = Counter(f.code for f in result.findings)
+        fixable = Counter(f.code for f in result.findings if f.fix is not None)
         for code, count in sorted(counts.items()):
             rule = get_rule(code)
-            console.print(f"{count:5d}  {code}  {rule.name if rule else ''}")
+            mark = "[*]" if fixable[code] == count else ("[-]" if fixable[code] else "   ")
+            console.print(f"{count:5d}  {code}  {mark} {rule.name if rule else ''}")
         if counts:
             console.print()
     if not quiet or result.findings:

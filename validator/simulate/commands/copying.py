@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from validator.models import CopyRecord
 from validator.simulate.context import Invocation
-from validator.simulate.vfs import CopyHook, VFile, is_under, workspace_relative
+from validator.simulate.vfs import WORKSPACE, CopyHook, VFile, is_under, workspace_relative
 from validator.simulate.words import Arg, has_glob
 
 
@@ -45,10 +45,23 @@ def source_exists(inv: Invocation, src: Arg, record: CopyRecord) -> bool:
                        "not known statically")
         record.sources = [s for s in record.sources if s != path]
         return False
+    if is_external(path):
+        # a runner path such as /etc/ssl/certs: its content is unknown, not missing
+        record.sources = [s for s in record.sources if s != path]
+        return False
     shown = workspace_relative(path)
     detail = f"the pattern {shown} matches nothing" if has_glob(src.text) else f"{shown} does not exist"
     fail(record, "missing-source", detail, inv.ctx.suggest(path))
     return False
+
+
+#: folders a script may create outside the workspace; anything else absolute is the runner's
+SCRATCH_ROOTS = ("/tmp", "/home/runner", "/var/tmp")
+
+
+def is_external(path: str) -> bool:
+    """A path on the runner outside the workspace and outside scratch folders."""
+    return not is_under(path, WORKSPACE) and not any(is_under(path, root) for root in SCRATCH_ROOTS)
 
 
 def is_contents(src: Arg) -> bool:
