@@ -10,12 +10,13 @@ safety*) and ``check(ctx) -> Iterable[Finding]``.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
 
@@ -74,14 +75,47 @@ def all_rules() -> tuple[Rule, ...]:
         for info in pkgutil.iter_modules(__path__)
         if re.match(r"^[a-z]+\d{3}_", info.name)
     ]
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        modules.append(ep.load())
+    if _group_may_be_registered():
+        from importlib.metadata import entry_points
+
+        modules.extend(ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP))
     for module in modules:
         rule = rule_from_module(module)
         if rule.code in found:
             raise RuleError(f"rule code {rule.code} is defined twice ({found[rule.code].module}, {rule.module})")
         found[rule.code] = rule
     return tuple(sorted(found.values(), key=lambda r: r.code))
+
+
+def _group_may_be_registered() -> bool:
+    """Whether some installed distribution may declare a rule entry point.
+
+    ``importlib.metadata`` costs tens of milliseconds to import and to scan; a text search
+    of the ``entry_points.txt`` files on ``sys.path`` answers "no" for most installs.
+    Anything it cannot see through (a zip on the path, a finder with its own
+    distributions) counts as "maybe", and then ``importlib.metadata`` decides."""
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
+        return True
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            if os.path.isfile(entry):
+                return True
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(entry or ".", name, "entry_points.txt"), encoding="utf-8",
+                          errors="replace") as fh:
+                    if ENTRY_POINT_GROUP in fh.read():
+                        return True
+            except OSError:
+                continue
+    return False
 
 
 def get_rule(code: str) -> Rule | None:

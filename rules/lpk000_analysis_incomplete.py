@@ -34,6 +34,7 @@ prints) are skipped without a finding, readable or not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from validator.context import RuleContext
@@ -55,6 +56,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             seen.add(key)
             yield finding
 
+    for finding in deploy_tool_findings(ctx):
+        yield from once(finding)
     for item in ctx.unmodelled:
         if item.could_touch_package:
             yield from once(Finding(CODE, item.reason, item.span, Severity.WARNING))
@@ -77,3 +80,40 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             for problem in report.closure.problems:
                 yield from once(Finding(CODE, f"package {pkg.name}: {problem}", pkg.span, Severity.WARNING,
                                         package=pkg.name))
+
+
+#: deploy tools that package Lambda code themselves, with what the analysis models of each
+_TOOLS = re.compile(
+    r"(?<![\w-])(?:npx\s+|npm\s+exec\s+|pnpm\s+|yarn\s+)?"
+    r"(cdk\s+deploy|sam\s+(?:build|deploy|package|sync)|serverless\s+deploy|sls\s+deploy|pulumi\s+up"
+    r"|chalice\s+deploy|zappa\s+(?:deploy|update)|terraform\s+apply)\b")
+_MODELLED = {"sam": "sam", "serverless": "serverless", "sls": "serverless", "terraform": "terraform"}
+
+
+def deploy_tool_findings(ctx: RuleContext) -> Iterator[Finding]:
+    """A deploy tool whose packaging the analysis does not rebuild (CDK, Pulumi, Chalice,
+    Zappa), or one it does (SAM, Serverless, Terraform) when no package came from its
+    configuration: the code it ships goes unchecked, so say so at the command."""
+    checked = {id(c) for r in ctx.packages if r.link for c in (r.link.config, *r.link.also) if c is not None}
+    #: a modelled tool is only worth a note when some function of its configuration went unchecked
+    unchecked = {c.origin for c in ctx.handler_configs if id(c) not in checked}
+    seen: set[str] = set()
+    for wf in ctx.workflows:
+        for job in wf.jobs:
+            for step in job.steps:
+                if not step.run or step.script_map is None:
+                    continue
+                for m in _TOOLS.finditer(step.run):
+                    tool = " ".join(m.group(1).split())
+                    origin = _MODELLED.get(tool.split()[0])
+                    if origin and origin not in unchecked:
+                        continue
+                    if tool in seen:
+                        continue
+                    seen.add(tool)
+                    what = ("the packages it builds are not rebuilt by this tool" if origin is None else
+                            f"some {origin} functions have no local code or package the tool can check")
+                    yield Finding(CODE, f"`{tool}` packages Lambda code itself: {what}",
+                                  step.script_map.span(m.start(1), m.end(1)), Severity.WARNING,
+                                  hint="check those functions' handlers and imports by other means, or map them in "
+                                       "[tool.validate-imports] packages")

@@ -47,7 +47,6 @@ from collections.abc import Iterator
 
 from validator.context import RuleContext
 from validator.explain import failed_copies_for, find_misplacement
-from validator.fixes import builders
 from validator.models import Finding, Related, Severity, UnresolvedImport
 
 CODE = "LPK-001"
@@ -91,5 +90,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             finding = Finding(CODE, _message(pkg.name, module, items), pkg.span, Severity.ERROR,
                               package=pkg.name, related=related, hint=hint)
             if items[0].repo_path and items[0].reason in ("", "missing"):
+                from validator.fixes import builders  # only when there is something to fix
+
                 builders.missing_module(ctx, report, items).attach(finding)
             yield finding

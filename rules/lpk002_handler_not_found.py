@@ -40,7 +40,6 @@ from collections.abc import Iterator
 
 from validator.context import RuleContext
 from validator.explain import failed_copies_for, find_handler_elsewhere, handler_module_path, zip_prefix
-from validator.fixes import builders
 from validator.models import Finding, Related, Severity, Span
 
 CODE = "LPK-002"
@@ -96,6 +95,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             message += f" (handler {link.explanation})" if link.explanation else ""
             finding = Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
             if elsewhere is not None:
+                from validator.fixes import builders  # only when there is something to fix
+
                 builders.handler_elsewhere(ctx, report, elsewhere).attach(finding)
             yield finding
         elif closure.handler_function_found is False:

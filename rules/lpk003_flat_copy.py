@@ -57,7 +57,6 @@ from validator.explain import (
     misplaced_imports,
     zip_prefix,
 )
-from validator.fixes import builders
 from validator.models import Finding, PackageReport, Related, Severity, Span, UnresolvedImport
 
 CODE = "LPK-003"
@@ -112,12 +111,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for span, items in flat_copies(report).items():
             if span == pkg.span and _zip_explains_handler(report):
                 continue  # LPK-002 reports the zip's wrong root, which explains these too
-            cmd = ctx.quote(span) or "this copy"
+            cmd = ctx.quote(span) if ctx.is_workflow(span.path) else ""
             modules = sorted({imported_module(item) for item, _ in items})
             expected = sorted({posixpath.dirname(w.expected) if w.repo_path.endswith(".py") else w.expected
                                for _, w in items})
-            message = (f"package {pkg.name}: `{cmd}`: {_describe(items)} "
-                       f"(the code imports {', '.join(modules)})")
+            built = f"`{cmd}`" if cmd else f"the package is built from {pkg.archive}"
+            message = f"package {pkg.name}: {built}: {_describe(items)} (the code imports {', '.join(modules)})"
             handler = report.link.handler if report.link else None
             wanted = handler_module_path(handler) if handler else None
             if handler and report.closure.handler_file is None and wanted:
@@ -138,4 +137,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 if root_handler else f"copy the files to {nested} inside the package instead"
             )
             finding = Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
+            from validator.fixes import builders  # only when there is something to fix
+
             yield builders.flat_copy(ctx, report, items).attach(finding)

@@ -37,6 +37,9 @@ class RuleContext:
     #: suppression comments that matched nothing, with the reason (set before the late phase)
     unused_suppressions: list[tuple[Any, str]] = field(default_factory=list)
 
+    def is_workflow(self, path: str) -> bool:
+        return any(wf.path == path for wf in self.workflows)
+
     def quote(self, span: Span) -> str:
         """The command a span covers, quoted from the text analysed (which ``--fix`` may
         have edited in memory), else from the file on disk."""

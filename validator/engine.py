@@ -18,7 +18,9 @@ from validator.handlers import collect_handler_configs, link_handlers
 from validator.imports import SourceCache, compute_closure
 from validator.models import (
     AnalysisResult,
+    DeployRef,
     Finding,
+    HandlerLink,
     ImportClosure,
     Package,
     PackageReport,
@@ -27,6 +29,7 @@ from validator.models import (
 )
 from validator.repo import Repo, find_root
 from validator.simulate import simulate
+from validator.sources import iac_packages
 from validator.suppress import apply_suppressions, parse_suppressions
 from validator.workflow import discover_workflows, read_workflow
 
@@ -100,7 +103,12 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     deploys = [d for sim in simulations for d in sim.deploys]
     configs, problems = collect_handler_configs(repo)
     explicit = {name: mapping.handler for name, mapping in config.packages.items() if mapping.handler}
-    links = link_handlers(packages, configs, deploys, explicit, repo=repo)
+    links: list[HandlerLink | None] = list(link_handlers(packages, configs, deploys, explicit, repo=repo))
+    mark_layers(packages, deploys)
+    linked = {id(c) for link in links if link is not None for c in (link.config, *link.also) if c is not None}
+    for package, iac_link in iac_packages([c for c in configs if id(c) not in linked], repo):
+        packages.append(package)
+        links.append(iac_link)
     cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
     reports = []
     for package, link in zip(packages, links, strict=True):
@@ -112,6 +120,14 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
         reports.append(PackageReport(package, link, closure, fallback))
     return RuleContext(root=root, repo=repo, workflows=workflows, simulations=simulations, packages=reports,
                        handler_configs=configs, config_problems=problems)
+
+
+def mark_layers(packages: list[Package], deploys: list[DeployRef]) -> None:
+    """Archives published with ``aws lambda publish-layer-version`` are layers, not functions."""
+    layer_archives = {d.archive for d in deploys if d.kind == "layer"}
+    for package in packages:
+        if package.archive in layer_archives:
+            package.is_layer = True
 
 
 def fallback_closure(package: Package, handler: str, repo: Repo, cache: SourceCache) -> ImportClosure | None:

@@ -1,0 +1,90 @@
+"""Packages defined by infrastructure code (Terraform, SAM, Serverless), built from the
+repository's files the way each tool builds them."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+
+from validator.models import FileKind, HandlerConfig, HandlerLink, Package, PackageFile, PipInstall
+from validator.repo import Repo
+
+#: what ``sam build`` leaves out of a CodeUri copy (aws-lambda-builders' EXCLUDED_FILES)
+SAM_EXCLUDED = (".aws-sam", ".chalice", ".git", ".gitignore", "*.pyc", "__pycache__", "*.so", ".DS_Store",
+                "*.dist-info", "*.egg-info", "venv", ".venv", "env", ".env")
+
+#: what the Serverless Framework never packages
+SERVERLESS_EXCLUDED = (".git", ".serverless", "node_modules", "__pycache__", "*.pyc", ".venv", "venv",
+                       "serverless.yml", "serverless.yaml", "package.json", "package-lock.json")
+
+
+def iac_packages(configs: list[HandlerConfig], repo: Repo) -> list[tuple[Package, HandlerLink]]:
+    """One package per handler setting whose code the infrastructure tool zips itself from
+    a folder or file of the repository (configs already linked to a workflow package are
+    not passed here)."""
+    out = []
+    for config in configs:
+        pkg = _package(config, repo)
+        if pkg is not None:
+            link = HandlerLink(config.handler, how="config",
+                               explanation=f"{_tool(config)} {config.resource} ({config.span.path}:{config.span.line})",
+                               config=config)
+            out.append((pkg, link))
+    return out
+
+
+def _tool(config: HandlerConfig) -> str:
+    return {"terraform": "Terraform", "sam": "SAM", "serverless": "Serverless"}.get(config.origin, config.origin)
+
+
+def _package(config: HandlerConfig, repo: Repo) -> Package | None:
+    code = (config.code_uri or "").strip("/")
+    if config.package_type.lower() == "image" or config.code_uri is None or "$" in code or code.startswith("s3:"):
+        return None
+    if config.origin == "serverless" and config.filename:
+        return None  # package.artifact: built elsewhere
+    if repo.is_file(code):
+        if not code.endswith(".py"):
+            return None  # a prebuilt zip: its content is not in the repository
+        files = {posixpath.basename(code): code}  # archive_file source_file keeps the basename
+    elif repo.is_dir(code):
+        excluded = [p[1:] for p in config.patterns if p.startswith("!")]
+        if config.origin == "sam":
+            excluded += list(SAM_EXCLUDED)
+        elif config.origin == "serverless":
+            excluded += list(SERVERLESS_EXCLUDED)
+        files = _tree(repo, code, excluded)
+    else:
+        return None
+    if not any(name.endswith(".py") for name in files):
+        return None
+    pkg = Package(
+        name=config.resource,
+        archive=(code + "/" if code else "./") if repo.is_dir(code) else code,
+        span=config.span,
+        files={arch: PackageFile(arch, FileKind.SOURCE, source=src, origin=config.span) for arch, src in files.items()},
+        workflow=config.span.path,
+        root_dir=None,
+    )
+    requirements = f"{code}/requirements.txt" if code else "requirements.txt"
+    if config.origin in ("sam", "serverless") and repo.is_file(requirements):
+        pkg.pip_installs.append(PipInstall(prefix="", requirements=[], requirement_files=[requirements],
+                                           span=config.span))
+    return pkg
+
+
+def _tree(repo: Repo, folder: str, excluded: list[str]) -> dict[str, str]:
+    """Archive path -> repository file for every file below ``folder`` not excluded
+    (patterns match the relative path or any of its parts, like the tools' own globs)."""
+    prefix = folder + "/" if folder else ""
+    out = {}
+    for path in repo.files:
+        if not path.startswith(prefix):
+            continue
+        rel = path[len(prefix):]
+        parts = rel.split("/")
+        if any(fnmatch.fnmatchcase(rel, pat) or any(fnmatch.fnmatchcase(p, pat) for p in parts)
+               for pat in excluded):
+            continue
+        out[rel] = path
+    return out
