@@ -1,8 +1,9 @@
 """Workflow YAML -> ``Workflow``: every job per matrix combination, every step, and for
 each ``run:`` script an exact map back to the workflow text.
 
-Findings must point at the line the user edits, so each script keeps a ``ScriptMap``
-built by re-scanning the scalar in the raw text (``yamlload.scalar_source``).  Shapes
+Findings must point at the line the user edits, so each script keeps a ``ScriptMap``:
+the fast YAML reader records it for ``|`` blocks while loading; other scalars are
+re-scanned in the raw text (``yamlload.scalar_source``).  Shapes
 GitHub would reject or that cannot be known statically (a matrix from ``fromJSON``, a
 step that is not a mapping) do not stop the reading: they become ``Unmodelled``
 problems and the rest of the file is still analysed.
@@ -18,12 +19,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import TaggedScalar
-from ruamel.yaml.scalarbool import ScalarBoolean
-
 from validator.models import JobRun, ScriptMap, Span, Step, Unmodelled, Workflow
 from validator.repo import Repo
-from validator.yamlload import MAX_YAML_CHARS, LineIndex, YamlError, load_yaml, scalar_source
+from validator.yamlload import MAX_YAML_CHARS, LineIndex, YamlError, load_tree, scalar_source
+from validator.yamltree import KeyAt, YMap, YSeq, is_bool, untag
 
 __all__ = [
     "MAX_MATRIX_COMBINATIONS",
@@ -105,7 +104,7 @@ def read_workflow(path: Path, repo: Repo, text: str | None = None) -> Workflow:
     elif len(text) > MAX_WORKFLOW_BYTES:
         raise WorkflowError(f"{rel}: file too large ({len(text)} characters, limit {MAX_WORKFLOW_BYTES})")
     try:
-        document = load_yaml(text, rel)
+        document = load_tree(text, rel)
     except YamlError as exc:
         raise WorkflowError(str(exc)) from None
     if document is None:
@@ -161,7 +160,7 @@ def _kind(value: Any) -> str:
         return "empty"
     if isinstance(value, str):
         return "a string"
-    if isinstance(value, (bool, ScalarBoolean)):
+    if is_bool(value):
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
@@ -176,7 +175,7 @@ def github_string(value: Any) -> str:
     value = _untag(value)
     if value is None:
         return ""
-    if isinstance(value, (bool, ScalarBoolean)):
+    if is_bool(value):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(int(value))
@@ -189,11 +188,7 @@ def github_string(value: Any) -> str:
     return str(value)
 
 
-def _untag(value: Any) -> Any:
-    """An explicitly tagged scalar (``!!str |``) as its plain value."""
-    if isinstance(value, TaggedScalar):
-        return str(value.value) if value.value is not None else None
-    return value
+_untag = untag
 
 
 def _number_string(number: float) -> str:
@@ -213,7 +208,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, (bool, ScalarBoolean)):
+    if is_bool(value):
         return bool(value)
     if isinstance(value, int):
         return int(value)
@@ -253,24 +248,21 @@ class _Reader:
 
     def span_of(self, mapping: Any, key: str) -> Span:
         """The span of ``key`` in ``mapping`` (or of the mapping when the key is not written there)."""
-        owner = _owner(mapping, key)
-        if owner is not None:
-            line0, col0 = owner.lc.data[key][0], owner.lc.data[key][1]
-            return Span(self.path, line0 + 1, col0 + 1, line0 + 1, col0 + 1 + len(key))
+        at = _key_at(mapping, key)
+        if at is not None:
+            return Span(self.path, at.line0 + 1, at.col0 + 1, at.line0 + 1, at.col0 + 1 + len(key))
         return self.span_at(mapping)
 
     def span_at(self, node: Any) -> Span:
-        lc = getattr(node, "lc", None)
-        line0 = getattr(lc, "line", None) or 0
-        col0 = getattr(lc, "col", None) or 0
+        line0 = getattr(node, "line0", 0)
+        col0 = getattr(node, "col0", 0)
         return Span(self.path, line0 + 1, col0 + 1, line0 + 1, col0 + 2)
 
     def item_span(self, seq: Any, i: int, fallback: Span) -> Span:
-        try:
-            line0, col0 = seq.lc.item(i)
-        except (AttributeError, KeyError, TypeError, IndexError):
+        at = seq.items_at[i] if isinstance(seq, YSeq) and i < len(seq.items_at) else None
+        if at is None:
             return fallback
-        return Span(self.path, line0 + 1, col0 + 1, line0 + 1, col0 + 2)
+        return Span(self.path, at[0] + 1, at[1] + 1, at[0] + 1, at[1] + 2)
 
     def problem(self, span: Span, reason: str, *, could_touch_package: bool = True) -> None:
         self.problems.append(Unmodelled(span, reason, could_touch_package))
@@ -438,16 +430,18 @@ class _Reader:
         step.script_map, step.run_style = self.script_map(node, step.run)
 
     def script_map(self, node: Mapping[str, Any], value: str) -> tuple[ScriptMap, str]:
-        owner = _owner(node, "run")
-        if owner is None:
+        at = _key_at(node, "run")
+        if at is None:
             line, col = self.span_at(node).line, self.span_at(node).column
             offset = self.index.offset(line - 1, col - 1)
             return ScriptMap(self.path, [(0, offset, line, col)]), ""
-        _key_line0, key_col0, line0, col0 = owner.lc.data["run"][:4]
+        if at.source is not None:
+            anchors, style = at.source
+            return ScriptMap(self.path, list(anchors)), style
+        key_col0, line0, col0 = at.col0, at.value_line0, at.value_col0
         offset = self.index.offset(line0, col0)
-        flow = bool(getattr(owner, "fa", None) and owner.fa.flow_style())
         for indent in _indent_candidates(self.text, self.index.offset(line0, 0), key_col0):
-            source = scalar_source(self.text, offset, value, indent, flow=flow)
+            source = scalar_source(self.text, offset, value, indent, flow=at.flow)
             if source is not None:
                 return ScriptMap(self.path, self.anchors(source.offsets, source.verbatim, offset)), source.style
         line, col = self.index.position(offset)
@@ -497,18 +491,9 @@ class _Reader:
         return expansion.combinations or [{}]
 
 
-def _owner(mapping: Any, key: str) -> Any:
-    """The mapping that holds ``key`` as written: ``mapping`` or one merged into it with ``<<``."""
-    lc = getattr(mapping, "lc", None)
-    data = getattr(lc, "data", None)
-    if isinstance(data, dict) and key in data:
-        return mapping
-    for merged in getattr(mapping, "merge", None) or ():
-        source = merged[1] if isinstance(merged, tuple) else merged
-        found = _owner(source, key)
-        if found is not None:
-            return found
-    return None
+def _key_at(mapping: Any, key: str) -> KeyAt | None:
+    """Where ``key`` is written (in ``mapping`` or a mapping merged into it with ``<<``)."""
+    return mapping.keys_at.get(key) if isinstance(mapping, YMap) else None
 
 
 def _indent_candidates(text: str, line_start: int, key_col: int) -> list[int]:

@@ -1,7 +1,9 @@
 """Safe YAML loading for files a user hands us: workflows, SAM templates, serverless.yml.
 
 Round-trip loading (ruamel.yaml, YAML 1.2) keeps line/column of every key and value
-(``.lc``), which findings need.  What a hostile or broken file could do to us is bounded
+(``.lc``), which findings need.  ``load_tree`` first tries the fast line-based reader
+(``yamlfast``), which covers most workflows in a few milliseconds, and only then
+imports ruamel.yaml (see ``yamlrt``).  What a hostile or broken file could do to us is bounded
 here, once, for every reader:
 
 * size: files above ``MAX_YAML_CHARS`` are refused before parsing;
@@ -19,12 +21,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.scanner import RoundTripScanner, ScannerError
+from validator.yamlfast import load_fast
+from validator.yamltree import YMap, from_round_trip
 
 #: larger files are refused: real workflows and templates are far below this, and the
 #: round-trip parser (pure Python, ~100 KB/s) would take minutes on tens of MB
@@ -39,80 +37,6 @@ MAX_DEPTH = 100
 
 class YamlError(Exception):
     """The YAML text cannot be loaded; the message is one line with ``path:line:col``."""
-
-
-class _FlowDepthScanner(RoundTripScanner):
-    """Refuses deeply nested flow collections while scanning.
-
-    The scanner re-checks every open flow level for each token, so ``[[[[…`` costs
-    quadratic time long before the composer's depth limit is reached.
-    """
-
-    def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:
-        if len(self.flow_context) >= MAX_DEPTH:
-            raise ScannerError(
-                problem=f"flow collections nested deeper than {MAX_DEPTH} levels",
-                problem_mark=self.reader.get_mark(),
-            )
-        super().fetch_flow_collection_start(TokenClass, to_push)
-
-
-class _BudgetComposer(Composer):
-    """A composer that tracks the alias-expanded size of what it builds.
-
-    Each finished node gets a weight (itself plus its children's weights); an alias adds
-    the weight of the node it names.  Weights are summed into the enclosing collection,
-    so a document that would expand beyond the budget is refused as soon as the running
-    sum crosses it, without ever expanding anything.
-    """
-
-    def __init__(self, loader: Any = None) -> None:
-        super().__init__(loader=loader)
-        self._weights: dict[int, int] = {}
-        self._open: list[int] = []
-        self.budget = MAX_EXPANDED_NODES
-
-    def _add(self, weight: int, mark: Any) -> None:
-        if self._open:
-            self._open[-1] += weight
-            if self._open[-1] > self.budget:
-                raise MarkedYAMLError(
-                    problem=f"document expands to more than {self.budget} nodes through aliases",
-                    problem_mark=mark,
-                )
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.parser.check_event(AliasEvent):
-            event = self.parser.peek_event()
-            target = self.anchors.get(event.anchor)
-            if target is not None:
-                weight = self._weights.get(id(target))
-                if weight is None:
-                    raise MarkedYAMLError(
-                        problem=f"alias *{event.anchor} refers to a node that contains it",
-                        problem_mark=event.start_mark,
-                    )
-                self._add(weight, event.start_mark)
-            return super().compose_node(parent, index)
-        mark = self.parser.peek_event().start_mark
-        self._open.append(0)
-        try:
-            node = super().compose_node(parent, index)
-        finally:
-            children = self._open.pop()
-        weight = children + 1
-        if getattr(node, "anchor", None) is not None:
-            self._weights[id(node)] = weight
-        self._add(weight, mark)
-        return node
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Scanner = _FlowDepthScanner
-    yaml.Composer = _BudgetComposer
-    yaml.max_depth = MAX_DEPTH
-    return yaml
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -138,7 +62,12 @@ def load_yaml(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
         raise YamlError(f"{path}: file too large ({len(text)} characters, limit {max_chars})")
     if text.startswith("\ufeff"):
         text = text[1:]
-    yaml = _yaml()
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    from validator.yamlrt import round_trip_yaml
+
+    yaml = round_trip_yaml()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -166,6 +95,20 @@ def load_yaml(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
         # the constructor raises plain Python errors for some malformed values
         # (bad base64 in !!binary, impossible timestamps …)
         raise YamlError(f"{path}: invalid YAML: {_one_line(str(exc)) or type(exc).__name__}") from None
+
+
+def load_tree(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
+    """Load one YAML document as ``YMap``/``YSeq`` with positions (see ``yamltree``).
+
+    Same contract as ``load_yaml``: the fast reader answers when the text is inside its
+    subset, else ruamel.yaml loads it (and reports any error).
+    """
+    if len(text) > max_chars:
+        raise YamlError(f"{path}: file too large ({len(text)} characters, limit {max_chars})")
+    document: YMap | None = load_fast(text)
+    if document is not None:
+        return document
+    return from_round_trip(load_yaml(text, path, max_chars=max_chars))
 
 
 # --------------------------------------------------------------------------- positions
