@@ -1,0 +1,192 @@
+"""The command line's contract: exit status, output formats, bad input, the Python API."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from validator import DockerImportValidator
+from validator.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "seed-scenario" / "repo"
+QUIET = FIXTURES / "working-directory" / "repo"
+
+
+@pytest.fixture
+def seed(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(SEED, repo)
+    return repo
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_findings_exit_1_and_clean_exit_0(capsys):
+    code, out, _ = run([str(SEED)], capsys)
+    assert code == 1
+    assert out.count("LPK-003") >= 3
+    code, out, _ = run([str(QUIET)], capsys)
+    assert code == 0
+    assert "All checks passed" in out
+
+
+def test_exit_zero_and_select_ignore(capsys):
+    assert run([str(SEED), "--exit-zero"], capsys)[0] == 0
+    assert run([str(SEED), "--ignore", "LPK-003"], capsys)[0] == 0
+    assert run([str(SEED), "--select", "LPK-001"], capsys)[0] == 0
+    assert run([str(SEED), "--select", "LPK"], capsys)[0] == 1
+
+
+def test_json_matches_the_documented_shape(capsys):
+    code, out, _ = run([str(SEED), "--format", "json"], capsys)
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["version"] == 1
+    assert set(doc) >= {"findings", "packages", "summary"}
+    finding = doc["findings"][0]
+    for key in ("code", "severity", "message", "path", "line", "column", "end_line", "end_column",
+                "package", "fixable", "related"):
+        assert key in finding
+    assert finding["path"] == ".github/workflows/deploy.yml"
+    assert {p["name"] for p in doc["packages"]} == {"ingestion", "analysis", "metrics", "notification", "dashboard"}
+    package = next(p for p in doc["packages"] if p["name"] == "ingestion")
+    assert package["handler"] == "handler.lambda_handler"
+    assert package["handler_source"].startswith("infrastructure/terraform/")
+    assert package["archive"].startswith("packages/ingestion-")
+    assert doc["summary"] == {"errors": 3, "warnings": 0, "packages": 5}
+
+
+def test_every_format_keeps_the_exit_status(capsys):
+    for fmt in ("text", "json", "sarif", "github"):
+        code, out, _ = run([str(SEED), "--format", fmt], capsys)
+        assert code == 1, fmt
+        assert out
+    sarif = json.loads(run([str(SEED), "--format", "sarif"], capsys)[1])
+    assert sarif["version"] == "2.1.0"
+    github = run([str(SEED), "--format", "github"], capsys)[1]
+    assert "::error file=.github/workflows/deploy.yml,line=" in github
+
+
+def test_text_has_no_colour_in_a_pipe(capsys):
+    out = run([str(SEED)], capsys)[1]
+    assert "\x1b[" not in out
+    out = run([str(SEED), "--color", "always"], capsys)[1]
+    assert "\x1b[" in out
+
+
+def test_output_file_is_written_and_stdout_stays_empty(tmp_path, capsys):
+    target = tmp_path / "report.json"
+    code, out, _ = run([str(SEED), "--format", "json", "--output-file", str(target)], capsys)
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text())["summary"]["errors"] == 3
+
+
+def test_unwritable_output_file_is_exit_2(tmp_path, capsys):
+    code, out, err = run([str(SEED), "--output-file", str(tmp_path / "missing" / "x.json")], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("validate-imports: error:") and "does not exist" in err
+
+
+@pytest.mark.parametrize("content", [
+    "jobs: [unclosed\n",
+    "a: &a [1]\n" + "".join(f"b{i}: &b{i} [*{'a' if i == 0 else f'b{i-1}'}, *{'a' if i == 0 else f'b{i-1}'}]\n"
+                            for i in range(40)),
+    "\x00\x01binary",
+])
+def test_bad_workflow_is_one_line_exit_2(tmp_path, capsys, content):
+    wf = tmp_path / ".github" / "workflows" / "deploy.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_bytes(content.encode("latin-1") if "\x00" in content else content.encode())
+    before = wf.read_bytes()
+    code, out, err = run([str(wf)], capsys)
+    assert code == 2
+    assert err.count("\n") <= 2 and "Traceback" not in err
+    assert wf.read_bytes() == before
+
+
+def test_non_utf8_workflow_is_exit_2(tmp_path, capsys):
+    wf = tmp_path / ".github" / "workflows" / "deploy.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_bytes("name: d\xe9ploy\njobs: {}\n".encode("latin-1"))
+    code, _, err = run([str(wf)], capsys)
+    assert code == 2 and "Traceback" not in err
+
+
+def test_missing_path_and_unknown_codes_are_usage_errors(tmp_path, capsys):
+    assert run([str(tmp_path / "nope.yml")], capsys)[0] == 2
+    code, _, err = run([str(SEED), "--select", "LPK-999"], capsys)
+    assert code == 2 and "LPK-999" in err
+    assert run([str(tmp_path)], capsys)[0] == 2  # no workflows there
+
+
+def test_malformed_config_is_exit_2(seed, capsys):
+    (seed / ".validate-imports.toml").write_text("select = 3\n")
+    code, _, err = run([str(seed)], capsys)
+    assert code == 2 and "select" in err
+
+
+def test_suppression_comment_silences_a_finding(seed, capsys):
+    wf = seed / ".github" / "workflows" / "deploy.yml"
+    text = wf.read_text()
+    line = "cp -r src/lambdas/ingestion/* packages/ingestion-build/"
+    assert line in text
+    wf.write_text(text.replace(line, line + "  # validate-imports: ignore[LPK-003] root handler only", 1))
+    code, out, _ = run([str(seed), "--format", "json"], capsys)
+    doc = json.loads(out)
+    assert "ingestion" not in {f["package"] for f in doc["findings"] if f["code"] == "LPK-003"}
+    assert doc["summary"]["errors"] == 2
+
+
+def test_script_paths_never_escape_or_change_the_repository(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / "src").mkdir()
+    (repo / "src" / "handler.py").write_text("def lambda_handler(event, context):\n    return 1\n")
+    (repo / ".github" / "workflows" / "deploy.yml").write_text(
+        "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+        "          cd / && rm -rf /\n          cp ../../../etc/passwd build/\n          mkdir -p build\n"
+        "          cp src/handler.py build/\n          cd build && zip -r ../x.zip .\n")
+    before = sorted(p.relative_to(repo) for p in repo.rglob("*"))
+    code, _, err = run([str(repo)], capsys)
+    assert code in (0, 1) and "Traceback" not in err
+    assert sorted(p.relative_to(repo) for p in repo.rglob("*")) == before
+
+
+def test_rule_documentation_command(capsys):
+    code, out, _ = run(["rule", "LPK-004"], capsys)
+    assert code == 0 and "## Fix safety" in out
+
+
+def test_console_script_reports_without_traceback(tmp_path):
+    wf = tmp_path / ".github" / "workflows" / "deploy.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text("jobs: [\n")
+    exe = Path(sys.executable).with_name("validate-imports")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "validator"]
+    proc = subprocess.run([*cmd, str(wf)], capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"),
+                          check=False)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.startswith("validate-imports: error:")
+
+
+def test_python_api_shape():
+    result = DockerImportValidator().validate(SEED)
+    ids = sorted(f.id for f in result.findings)
+    assert ids == ["LPK-003", "LPK-003", "LPK-003"]
+    first = result.findings[0]
+    assert first.file == ".github/workflows/deploy.yml"
+    assert isinstance(first.line, int) and first.message
+    assert first.severity.value == "error"
+    assert not result.ok
+    assert DockerImportValidator(ignore=["LPK-003"]).validate(SEED).ok
