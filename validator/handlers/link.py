@@ -11,6 +11,7 @@ already claimed by a stronger link is not handed to another package by name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from validator.handlers import patterns
@@ -204,6 +205,7 @@ def _explicit_candidates(p: Package, explicit: dict[str, str], configs: list[Han
 # --------------------------------------------------------------------------- level 2: journey
 
 
+@functools.lru_cache(maxsize=65536)
 def same_archive(a: str, b: str) -> bool:
     """Two archive file names that can be the same zip: equal, or equal up to their
     symbolic parts (``ingestion-${SHA}.zip`` ↔ ``ingestion-$GITHUB_SHA.zip``)."""
@@ -216,6 +218,7 @@ def same_archive(a: str, b: str) -> bool:
             and patterns.names_equal(patterns.name_tokens(ba), patterns.name_tokens(bb)))
 
 
+@functools.lru_cache(maxsize=65536)
 def same_key(a: str, b: str) -> tuple[bool, bool]:
     """(can be the same S3 key, names the same thing): the first is a full symbolic match,
     the second compares only what the keys identify (their basename's stem, or folder)."""

@@ -34,7 +34,7 @@ def _skip_braced(text: str, i: int, open_: str, close: str) -> int:
     return len(text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[Token, ...]:
     """Literal characters and wildcards: ``${…}``, ``${{ … }}``, ``$(…)``, ``$NAME``,
     backquotes and shell globs (``*``, ``?``) are wildcards."""
@@ -80,11 +80,13 @@ def is_symbolic(text: str) -> bool:
     return WILD in tokens(text)
 
 
+@lru_cache(maxsize=65536)
 def literal(text: str) -> str:
     """The text with every symbolic part removed."""
     return "".join(t for t in tokens(text) if t is not WILD)
 
 
+@lru_cache(maxsize=65536)
 def informative(text: str) -> bool:
     """Has at least a three-character literal word, so a match on it means something."""
     return re.search(r"[A-Za-z0-9_]{3,}", literal(text).replace(".zip", "")) is not None
@@ -92,7 +94,20 @@ def informative(text: str) -> bool:
 
 def intersects(a: str, b: str) -> bool:
     """Some value of the symbolic parts makes ``a`` and ``b`` the same text."""
-    return _intersects(tokens(a), tokens(b))
+    ta, tb = tokens(a), tokens(b)
+    if not _ends_agree(ta, tb) or not _ends_agree(ta[::-1], tb[::-1]):
+        return False  # the literal starts (or ends) differ: no wildcard can reconcile them
+    return _intersects(ta, tb)
+
+
+def _ends_agree(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
+    """The literal characters before the first wildcard of each agree where both have one."""
+    for x, y in zip(a, b, strict=False):
+        if x is WILD or y is WILD:
+            return True
+        if x != y:
+            return False
+    return True
 
 
 @lru_cache(maxsize=8192)
@@ -177,6 +192,7 @@ _VERSION = re.compile(r"^(v?\d+([._]\d+)*|(?=[0-9a-f]*\d)[0-9a-f]{7,40}|latest|b
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
+@lru_cache(maxsize=65536)
 def name_tokens(text: str) -> tuple[str, ...]:
     """Words that identify a function: ``IngestionFunction``, ``ingestion_lambda``,
     ``${var.env}-ingestion-fn`` and ``ingestion-${SHA}.zip`` all give ``("ingestion",)``."""
@@ -200,6 +216,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
     return tuple(kept or words)
 
 
+@lru_cache(maxsize=65536)
 def key_identity(key: str) -> tuple[str, ...]:
     """What an S3 key or archive path names: its basename's words, or the folder's when
     the basename is only a version (``ingestion/${SHA}.zip``)."""
