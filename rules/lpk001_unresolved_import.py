@@ -69,8 +69,8 @@ def _message(package: str, module: str, items: list[UnresolvedImport]) -> str:
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for report in ctx.packages:
         pkg, closure = report.package, report.closure
-        if closure is None or failed_copies_for(pkg, ctx.copies):
-            continue
+        if closure is None or pkg.incomplete or failed_copies_for(pkg, ctx.copies):
+            continue  # an incomplete tree (LPK-000 says why) cannot show that a module is absent
         groups: dict[tuple[str, str], list[UnresolvedImport]] = {}
         for item in report.unresolved():
             if item.reason in ("", "missing") and find_misplacement(pkg, item):

@@ -58,8 +58,8 @@ def _flat_copy_spans(report: object) -> set[Span]:
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for report in ctx.packages:
         pkg, link, closure = report.package, report.link, report.closure
-        if link is None or link.inferred or closure is None or pkg.opaque:
-            continue
+        if link is None or link.inferred or closure is None or pkg.opaque or pkg.incomplete:
+            continue  # an incomplete tree (LPK-000 says why) cannot show that the handler is absent
         if failed_copies_for(pkg, ctx.copies):
             continue
         related = []

@@ -109,7 +109,7 @@ def test_bad_workflow_is_one_line_exit_2(tmp_path, capsys, content):
     wf.parent.mkdir(parents=True)
     wf.write_bytes(content.encode("latin-1") if "\x00" in content else content.encode())
     before = wf.read_bytes()
-    code, out, err = run([str(wf)], capsys)
+    code, _, err = run([str(wf)], capsys)
     assert code == 2
     assert err.count("\n") <= 2 and "Traceback" not in err
     assert wf.read_bytes() == before
@@ -142,7 +142,7 @@ def test_suppression_comment_silences_a_finding(seed, capsys):
     line = "cp -r src/lambdas/ingestion/* packages/ingestion-build/"
     assert line in text
     wf.write_text(text.replace(line, line + "  # validate-imports: ignore[LPK-003] root handler only", 1))
-    code, out, _ = run([str(seed), "--format", "json"], capsys)
+    _, out, _ = run([str(seed), "--format", "json"], capsys)
     doc = json.loads(out)
     assert "ingestion" not in {f["package"] for f in doc["findings"] if f["code"] == "LPK-003"}
     assert doc["summary"]["errors"] == 2

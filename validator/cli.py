@@ -20,6 +20,8 @@ from validator import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from validator.models import AnalysisResult
+
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -171,7 +173,10 @@ def check_command(args: argparse.Namespace) -> int:
         from validator.fixer import fix_command
 
         return fix_command(args, root, config, selection)
-    analysis = run(args.paths, root=root, config=config, selection=selection)
+    from validator.progress import progress
+
+    with progress("Rebuilding the Lambda packages…", enabled=not args.quiet):
+        analysis = run(args.paths, root=root, config=config, selection=selection)
     result = analysis.result
     output = render(result, args)
     emit(output, args)
@@ -211,9 +216,8 @@ def render(result: object, args: argparse.Namespace) -> str:
 def make_console(args: argparse.Namespace, file: IO[str] | None = None) -> Console:
     from rich.console import Console
 
-    to_file = args.output_file is not None
     color = args.color
-    force = True if color == "always" else (False if color == "never" or to_file else None)
+    force = _force_terminal(args)
     # not a terminal: never wrap or crop (trees and long messages stay whole for pipes and files)
     return Console(file=file, force_terminal=force, no_color=(color == "never") or None,
                    highlight=False, soft_wrap=True, width=10_000)
@@ -222,16 +226,39 @@ def make_console(args: argparse.Namespace, file: IO[str] | None = None) -> Conso
 def render_text_output(result: object, args: argparse.Namespace) -> str:
     import io
 
+    from validator.models import AnalysisResult
+
+    assert isinstance(result, AnalysisResult)
+    terminal = args.color == "auto" and args.output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if not result.findings and not args.show_packages and not terminal:
+        plain = _plain_verdict(result, args)
+        if plain is not None:
+            return plain
+
     from validator.report.text import render_packages, render_text
 
     buffer = io.StringIO()
     console = make_console(args, buffer)
-    if args.color == "auto" and args.output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+    if terminal:
         console = _terminal_console(buffer)
     if args.show_packages:
-        render_packages(console, result)  # type: ignore[arg-type]
-    render_text(console, result, quiet=args.quiet, statistics=args.statistics)  # type: ignore[arg-type]
+        render_packages(console, result)
+    render_text(console, result, quiet=args.quiet, statistics=args.statistics)
     return buffer.getvalue()
+
+
+def _plain_verdict(result: AnalysisResult, args: argparse.Namespace) -> str | None:
+    """A clean run's report without rich (most CI runs): None when rich would add colour."""
+    from validator.report.summary import all_passed, rich_would_style
+
+    if rich_would_style(_force_terminal(args)):
+        return None
+    return "" if args.quiet else all_passed(result) + "\n"
+
+
+def _force_terminal(args: argparse.Namespace) -> bool | None:
+    color = args.color
+    return True if color == "always" else (False if color == "never" or args.output_file is not None else None)
 
 
 def _terminal_console(buffer: IO[str]) -> Console:

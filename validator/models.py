@@ -184,6 +184,9 @@ class Package:
     #: built by a step the tool cannot model (only the deploy reference is known)
     opaque: bool = False
     opaque_reason: str = ""
+    #: why the reconstructed tree may miss files (an unmodelled command wrote into a zipped
+    #: folder); absence-based errors are not judged on it, LPK-000 says why
+    incomplete: str = ""
 
     def has_dir(self, path: str) -> bool:
         prefix = path.rstrip("/") + "/"

@@ -9,6 +9,7 @@ root, never loops on symlinks, and refuses files that are too large or binary.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -41,6 +42,7 @@ class Repo:
     _file_set: set[str] | None = field(default=None, repr=False)
     _text: dict[str, str | None] = field(default_factory=dict, repr=False)
     _errors: dict[str, str] = field(default_factory=dict, repr=False)
+    _real_dirs: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def open(cls, root: Path) -> Repo:
@@ -86,12 +88,12 @@ class Repo:
             return self._text[rel]
         text: str | None = None
         try:
-            path = safe_join(self.root, rel)
-            size = path.stat().st_size
+            path, size = self._checked(rel)
             if size > MAX_TEXT_BYTES:
                 self._errors[rel] = f"{rel} is {size // 1_000_000} MB, larger than the {MAX_TEXT_BYTES // 1_000_000} MB read limit"
             else:
-                data = path.read_bytes()
+                with open(path, "rb") as fh:
+                    data = fh.read()
                 if b"\0" in data[:8192]:
                     self._errors[rel] = f"{rel} is a binary file"
                 else:
@@ -100,6 +102,26 @@ class Repo:
             self._errors[rel] = f"cannot read {rel}: {exc}"
         self._text[rel] = text
         return text
+
+    def _checked(self, rel: str) -> tuple[str, int]:
+        """What ``safe_join`` resolves ``rel`` to, and its size; each folder is resolved
+        once per run, so a file costs one ``lstat`` rather than one per path component."""
+        head, _, name = rel.rpartition("/")
+        if rel.startswith("/") or name in ("", ".", ".."):
+            path = str(safe_join(self.root, rel))
+            return path, os.stat(path).st_size
+        real_dir = self._real_dirs.get(head)
+        if real_dir is None:
+            try:
+                real_dir = self._real_dirs[head] = str(safe_join(self.root, head))
+            except ValueError:
+                raise ValueError(f"{rel} points outside the repository") from None
+        path = os.path.join(real_dir, name)
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            path = str(safe_join(self.root, rel))
+            st = os.stat(path)
+        return path, st.st_size
 
     def error(self, rel: str) -> str:
         return self._errors.get(rel, "")

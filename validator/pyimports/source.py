@@ -23,7 +23,11 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 _SWITCH_ATTRS = frozenset({"version_info", "platform", "version", "hexversion", "implementation", "PY2", "PY3"})
 _EXIT_CALLS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 _MAX_TEXT = 240
+#: identifiers one of which every call ``_call`` records must spell out in the source
+_CALL_WORDS = ("import_module", "__import__", "addsitedir", "sys")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
+#: simple statements that hold statement bodies
+_WITH_BODIES = (ast.For, ast.AsyncFor, ast.While, ast.Match)
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,10 @@ class _Collector:
         self.src = _SourceLines(text)
         self.env: dict[str, PathValue | None] = {}
         self.names: set[str] = set()
+        # Walking every expression for calls is most of the cost of a file; a file that
+        # spells none of the calls' names cannot make one (non-ASCII text may spell them
+        # with compatibility characters, so it is always walked).
+        self.calls = not text.isascii() or any(word in text for word in _CALL_WORDS)
 
     # ------------------------------------------------------------------ statements
 
@@ -227,10 +235,12 @@ class _Collector:
             value = st.value
             if top and (value is not None or not isinstance(st, ast.AnnAssign)):
                 self._bind(targets)
-            if value is not None and len(targets) == 1 and isinstance(targets[0], ast.Name):
+            if self.calls and value is not None and len(targets) == 1 and isinstance(targets[0], ast.Name):
                 self.env[targets[0].id] = evaluate(value, self.env)
         elif isinstance(st, (ast.For, ast.AsyncFor)) and top:
             self._bind([st.target])
+        if not self.calls and not isinstance(st, _WITH_BODIES):
+            return  # nothing below it to record
         sub_bodies: list[list[ast.stmt]] = []
         exprs: list[ast.expr] = []
         for _name, value in ast.iter_fields(st):
@@ -344,6 +354,8 @@ class _Collector:
     # ------------------------------------------------------------------ expressions
 
     def exprs(self, roots: list[ast.expr], ctx: _Ctx) -> None:
+        if not self.calls:
+            return
         stack: list[tuple[ast.AST, bool]] = [(r, ctx.in_function) for r in reversed(roots)]
         while stack:
             node, in_function = stack.pop()

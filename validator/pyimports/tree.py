@@ -68,13 +68,17 @@ class PackageTree:
         if not path:
             return
         parts = path.split("/")
-        for i in range(len(parts) - 1):
-            parent = "/".join(parts[:i])
-            self._dirs.setdefault(parent, _Dir()).subdirs.add(parts[i])
-            self._dirs.setdefault("/".join(parts[: i + 1]), _Dir())
-            if pf.kind is FileKind.SOURCE:
-                self._source_dirs.add("/".join(parts[: i + 1]))
-        directory = self._dirs["/".join(parts[:-1])]
+        folder = path.rpartition("/")[0]
+        source = pf.kind is FileKind.SOURCE
+        # a folder already known has all its parents; one already marked has all its parents marked
+        if folder and (folder not in self._dirs or (source and folder not in self._source_dirs)):
+            for i in range(len(parts) - 1):
+                parent = "/".join(parts[:i])
+                self._dirs.setdefault(parent, _Dir()).subdirs.add(parts[i])
+                self._dirs.setdefault("/".join(parts[: i + 1]), _Dir())
+                if source:
+                    self._source_dirs.add("/".join(parts[: i + 1]))
+        directory = self._dirs[folder]
         named = _module_name(parts[-1])
         if named is None or "__pycache__" in parts:
             return

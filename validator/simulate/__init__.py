@@ -65,7 +65,9 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
         for archive in live_archives(ctx):
             pkg = to_package(ctx, archive)
             built.append((ctx, pkg, archive.id in shipped))
-            result.unmodelled += [u for u in unknown_writers(ctx, archive) if u not in result.unmodelled]
+            writers = unknown_writers(ctx, archive)
+            pkg.incomplete = writers[0].reason if writers else ""
+            result.unmodelled += [u for u in writers if u not in result.unmodelled]
         unresolved += [(ctx, ref) for ref, _path in ctx.deploy_paths
                        if not ref.resolved and ref.archive and ref.kind != "configuration"]
     for ctx, ref in unresolved:

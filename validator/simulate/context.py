@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from validator.models import (
@@ -75,6 +76,7 @@ class JobContext:
         self.job = job
         self.repo = repo
         self.vfs = VFS.from_repo(repo.files)
+        self.vfs.reader = repo.read_text
         self.archives: dict[int, Archive] = {}
         self.copies: list[CopyRecord] = []
         self.deploys: list[DeployRef] = []
@@ -179,6 +181,8 @@ class Invocation:
     node: Command
     args: list[Arg]  # args[0] is the command name
     span: Span
+    #: runs another command line the way the shell would (``find -exec``, ``xargs``)
+    dispatch: Callable[[list[Arg]], bool | None] | None = None
 
     @property
     def name(self) -> str:

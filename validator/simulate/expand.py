@@ -6,7 +6,8 @@ bash's expansions in bash's order (brace, tilde, parameter / command / arithmeti
 word splitting, pathname expansion, quote removal) without running anything: variables
 come from a ``Vars`` binding, globs are matched against a ``DirLister`` (the virtual
 tree), and only a handful of pure commands (``pwd``, ``basename``, ``dirname``,
-``echo``, ``printf``, ``realpath``) are evaluated inside ``$( )``.  Whatever cannot be
+``echo``, ``printf``, ``realpath``; ``ls``/``find``/``cat`` on the tree in ``listing``)
+are evaluated inside ``$( )``.  Indexed arrays are ``Value.items``.  Whatever cannot be
 known stays *symbolic*: it renders the way it was written (``${SHA:0:7}``,
 ``$(git rev-parse HEAD)``) so package names such as ``ingestion-${SHA}.zip`` stay
 readable and the analysis can go on.
@@ -45,6 +46,8 @@ _MAX_DEPTH = 40  # nesting of ${ } / $( ) / braces before we give up (symbolic)
 _MAX_BRACE_WORDS = 4096  # a brace expansion that would produce more stays literal
 _MAX_MATCH_WORK = 4_000_000  # text*pattern budget for substring pattern operations
 _MAX_GLOB_RESULTS = 20_000
+#: characters that give a word any expansion; a word without them is one literal field
+_ACTIVE = frozenset("$`\\'\"{~*?[")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,26 @@ class Value:
 
     text: str
     symbolic: bool = False
+    #: the elements of an indexed array (``text``/``symbolic`` mirror element 0, as ``$A``
+    #: does); None for a scalar
+    items: tuple[Value, ...] | None = None
+    #: the indices of ``items`` when the array is sparse (``A[5]=x``); None means 0, 1, 2 …
+    keys: tuple[int, ...] | None = None
+
+    @classmethod
+    def array(cls, items: Sequence[Value], keys: Sequence[int] | None = None) -> Value:
+        """An indexed array; ``keys`` (ascending) only when it is sparse."""
+        idx = tuple(keys) if keys is not None else tuple(range(len(items)))
+        dense = idx == tuple(range(len(items)))
+        first = items[idx.index(0)] if 0 in idx else Value("")
+        return cls(first.text, first.symbolic, tuple(items), None if dense else idx)
+
+    def elements(self) -> list[tuple[int, Value]]:
+        """(index, value) pairs; a scalar is an array of one element."""
+        if self.items is None:
+            return [(0, Value(self.text, self.symbolic))]
+        keys = self.keys if self.keys is not None else range(len(self.items))
+        return list(zip(keys, self.items, strict=False))
 
 
 class Vars(Protocol):
@@ -114,12 +137,13 @@ _Item = _Ch | _Mark
 def _chars(text: str, *, dq: bool, symbolic: bool = False) -> list[_Item]:
     """Characters of an expansion result: quoted inside double quotes, else splittable."""
     if symbolic:
-        return [_Ch(c, quoted=dq, symbolic=True) for c in text]
-    return [_Ch(c, quoted=dq, split=not dq) for c in text]
+        return [_Ch(c, dq, False, True) for c in text]
+    split = not dq
+    return [_Ch(c, dq, split, False) for c in text]
 
 
 def _lit(text: str, *, quoted: bool) -> list[_Item]:
-    return [_Ch(c, quoted=quoted) for c in text]
+    return [_Ch(c, quoted, False, False) for c in text]
 
 
 def _text(items: Sequence[_Item]) -> str:
@@ -230,6 +254,44 @@ def _skip_group(s: str, i: int) -> int:
                 return j
         j += 1
     return n
+
+
+def _subscript_end(rest: str) -> int:
+    """Index of the ``]`` closing the subscript that ``rest`` starts with; -1 if none."""
+    depth = 0
+    i = 0
+    while i < len(rest):
+        c = rest[i]
+        if c == "$" and rest[i + 1 : i + 2] in ("{", "("):
+            i = _skip_group(rest, i + 1) + 1
+            continue
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _all_elements(body: str) -> bool:
+    """``${A[@]}`` or ``${A[@]:1}`` alone in double quotes: like ``"$@"``, it gives no field
+    at all when there are no elements."""
+    if not body.startswith("${") or _skip_group(body, 1) != len(body) - 1:
+        return False
+    inner = body[2:-1]
+    k = _name_len(inner, 0)
+    rest = inner[k + 3 :]
+    return k > 0 and inner[k : k + 3] == "[@]" and (not rest or (rest[0] == ":" and rest[1:2] not in "-=+?"))
+
+
+def _subscripted(text: str) -> tuple[str, str] | None:
+    """``A[sub]`` as (name, sub), else None."""
+    k = _name_len(text, 0)
+    if k == 0 or text[k : k + 1] != "[" or _subscript_end(text[k:]) != len(text) - k - 1:
+        return None
+    return text[:k], text[k + 1 : -1].strip()
 
 
 def _is_name(s: str) -> bool:
@@ -858,7 +920,7 @@ class _Expander:
             elif c == '"' and mode in ("u", "o"):
                 j = _skip_dquote(s, i)
                 body = s[i + 1 : j]
-                if body not in ("$@", "${@}"):
+                if body not in ("$@", "${@}") and not _all_elements(body):
                     out.append(_Mark.ALIVE)
                 out += self.parse(body, "d")
                 i = j + 1
@@ -871,7 +933,7 @@ class _Expander:
                 out += self._command(body, dq)
                 i = j + 1
             else:
-                out.append(_Ch(c, quoted=dq))
+                out.append(_Ch(c, dq, False, False))
                 i += 1
         return out
 
@@ -954,6 +1016,8 @@ class _Expander:
             return self._simple("#", dq)
         if body[0] == "#" and (_is_name(body[1:]) or body[1:].isdigit() or body[1:] in ("@", "*")):
             return self._length(body, dq)
+        if body[0] in "#!" and _subscripted(body[1:]) is not None:
+            return self._array_meta(body, dq)
         if body[0] == "!":
             return self._indirect(body, dq)
         if body[0].isdigit():
@@ -968,17 +1032,110 @@ class _Expander:
             return self._symbolic_raw(body, dq)
         name, rest = body[:k], body[k:]
         if rest.startswith("["):
-            close = rest.find("]")
-            # a scalar is a one-element array; real arrays are not modelled
-            if close < 0 or rest[1:close].strip() not in ("0", "@", "*"):
+            close = _subscript_end(rest)
+            if close < 0 or not _is_name(name):
                 return self._symbolic_raw(body, dq)
-            rest = rest[close + 1 :]
+            return self._element(name, rest[1:close].strip(), rest[close + 1 :], body, dq)
         if name in ("@", "*") and rest[:1] == ":" and rest[1:2] not in ("-", "=", "+", "?"):
             return self._positional_slice(name, rest[1:], body, dq)
         if not rest:
             return self._simple(name, dq)
         v, env = self.get(name)
         return self._operator(name, v, env, rest, body, dq)
+
+    # -- arrays -----------------------------------------------------------------------
+
+    def _element(self, name: str, sub: str, rest: str, body: str, dq: bool) -> list[_Item]:
+        """``${A[i]…}``, ``${A[@]…}``, ``${A[*]…}``: a scalar is an array of one element;
+        an array without known elements (``declare -A``, ``mapfile`` from a command we
+        cannot run) stays symbolic."""
+        v, env = self.get(name)
+        whole = sub in ("@", "*")
+        if v is None or (v.symbolic and v.items is None):
+            if whole or sub == "0":
+                return self._simple(name, dq) if not rest else self._operator(name, v, env, rest, body, dq)
+            return self._symbolic_raw(body, dq) if v is not None or env else []
+        elements = v.elements()
+        if whole:
+            return self._whole_array(sub, [e for _, e in elements], rest, body, dq)
+        try:
+            idx = self._arith_value(sub)
+        except _ArithError:
+            return self._symbolic_raw(body, dq)
+        if idx < 0:
+            idx += (elements[-1][0] + 1) if elements else 0
+        picked = next((e for k, e in elements if k == idx), None)
+        if not rest:
+            return self._emit(picked, dq) if picked is not None else []
+        return self._operator(name, picked, False, rest, body, dq)
+
+    def _whole_array(self, sub: str, values: list[Value], rest: str, body: str, dq: bool) -> list[_Item]:
+        if not rest:
+            return self._fields_of(sub, [self._emit(v, dq) for v in values], dq)
+        colon = rest.startswith(":") and rest[1:2] in ("-", "=", "+", "?")
+        if rest[0] == ":" and not colon:
+            off_s, has_len, len_s = rest[1:].partition(":")
+            try:
+                off = self._arith_value(off_s)
+                ln = self._arith_value(len_s) if has_len else None
+            except _ArithError:
+                return self._symbolic_raw(body, dq)
+            start = off if off >= 0 else len(values) + off
+            if start < 0 or (ln is not None and ln < 0):
+                return self._symbolic_raw(body, dq) if ln is not None and ln < 0 else []
+            picked = values[start:] if ln is None else values[start : start + ln]
+            return self._fields_of(sub, [self._emit(v, dq) for v in picked], dq)
+        if rest[0] in "-=+?" or colon:
+            op = rest[1] if colon else rest[0]
+            word = rest[2:] if colon else rest[1:]
+            null = not values or (colon and len(values) == 1 and not values[0].symbolic and not values[0].text)
+            if op == "+":
+                return [] if null else self._operand(word, dq)
+            if not null:
+                return self._fields_of(sub, [self._emit(v, dq) for v in values], dq)
+            return self._operand(word, dq) if op in "-=" else self._symbolic_raw(body, dq)
+        # ``${A[@]%.py}``, ``${A[@]/x/y}``: the operator applies to each element
+        return self._fields_of(sub, [self._operator("@", v, False, rest, body, dq) for v in values], dq)
+
+    def _fields_of(self, sub: str, parts: list[list[_Item]], dq: bool) -> list[_Item]:
+        """Join per-element expansions as ``"$@"`` / ``$@`` / ``"$*"`` do."""
+        out: list[_Item] = []
+        if dq and sub == "*":
+            sep = self._ifs()[:1]
+            for k, part in enumerate(parts):
+                if k:
+                    out += _chars(sep, dq=True)
+                out += part
+            return out
+        for k, part in enumerate(parts):
+            if k:
+                out.append(_Mark.HARD if dq else _Mark.SOFT)
+            if dq:
+                out.append(_Mark.ALIVE)
+            out += part
+        return out
+
+    def _array_meta(self, body: str, dq: bool) -> list[_Item]:
+        """``${#A[@]}`` (count), ``${#A[i]}`` (element length), ``${!A[@]}`` (indices)."""
+        parsed = _subscripted(body[1:])
+        assert parsed is not None
+        name, sub = parsed
+        v, env = self.get(name)
+        if v is None:
+            return (_chars("0", dq=dq) if body[0] == "#" else []) if not env else self._symbolic_raw(body, dq)
+        if v.symbolic and v.items is None:
+            return self._symbolic_raw(body, dq)
+        elements = v.elements()
+        if body[0] == "!":
+            if sub not in ("@", "*"):
+                return self._symbolic_raw(body, dq)
+            return self._fields_of(sub, [_chars(str(k), dq=dq) for k, _ in elements], dq)
+        if sub in ("@", "*"):
+            return _chars(str(len(elements)), dq=dq)
+        picked = self._element(name, sub, "", body, False)
+        if _is_symbolic(picked):
+            return self._symbolic_raw(body, dq)
+        return _chars(str(len(_text(picked))), dq=dq)
 
     def _length(self, body: str, dq: bool) -> list[_Item]:
         name = body[1:]
@@ -1253,6 +1410,11 @@ class _Expander:
                 cwd = _join(cwd, target[0].text)
                 continue
             result = _run_pure(fields, cwd)
+            if result is None and self.fs is not None and fields and not any(f.symbolic for f in fields):
+                from validator.simulate import listing  # ls/find/cat read the tree (imports this module)
+
+                listed = listing.run([f.text for f in fields], cwd, self.fs)
+                result = None if listed is None else (listed, False)
             if result is None:
                 return None
             out.append(result[0])
@@ -1278,6 +1440,11 @@ class _Expander:
     def fields(self, words: Sequence[str], *, nullglob: bool) -> list[Field]:
         out: list[Field] = []
         for word in words:
+            if word and _ACTIVE.isdisjoint(word):  # most words: skip the per-character work
+                out.append(Field(word, False, False))
+                if len(out) > _MAX_GLOB_RESULTS:
+                    return out
+                continue
             for braced in brace_expand(word):
                 for chars, alive in _split(self.word_items(braced), self._ifs()):
                     out += self._glob(chars, alive, nullglob)
@@ -1316,24 +1483,26 @@ def _split(items: list[_Item], ifs: str) -> list[tuple[list[_Ch], bool]]:
             fields.append((cur, alive))
         cur, alive = [], False
 
+    alive_mark = _Mark.ALIVE  # enum member lookups are slow; this loop runs per character
     for it in items:
-        if it is _Mark.ALIVE:
+        if type(it) is _Ch:
+            if it.split and it.c in ws:
+                if cur or alive:
+                    flush(False)
+                    after_ws = True
+            elif it.split and it.c in nws:
+                if not (after_ws and not cur and not alive):
+                    flush(True)
+                after_ws = False
+            else:
+                cur.append(it)
+                after_ws = False
+        elif it is alive_mark:
             alive = True
             after_ws = False
-        elif it is _Mark.HARD or it is _Mark.SOFT:
+        else:  # HARD or SOFT
             flush(False)
             after_ws = True
-        elif isinstance(it, _Ch) and it.split and it.c in ws:
-            if cur or alive:
-                flush(False)
-                after_ws = True
-        elif isinstance(it, _Ch) and it.split and it.c in nws:
-            if not (after_ws and not cur and not alive):
-                flush(True)
-            after_ws = False
-        elif isinstance(it, _Ch):
-            cur.append(it)
-            after_ws = False
     flush(False)
     return fields
 
@@ -1766,6 +1935,8 @@ def expand_words(
 def expand_single(word: str, vars: Vars, fs: DirLister | None = None, cwd: str = "/") -> Field:
     """Expansion without splitting or globbing (assignment values, redirect targets, case
     words, quoted test operands)."""
+    if _ACTIVE.isdisjoint(word):
+        return Field(word, False, False)
     try:
         items = _Expander(vars, fs, cwd).word_items(word)
     except (RecursionError, ValueError, IndexError, KeyError, TypeError, OverflowError):

@@ -30,7 +30,8 @@ from validator.shell.ir import (
     Unread,
     While,
 )
-from validator.simulate import commands
+from validator.simulate import arrays, commands
+from validator.simulate.commands import xargs
 from validator.simulate.conditions import evaluate
 from validator.simulate.context import (
     MAX_CALL_DEPTH,
@@ -137,10 +138,37 @@ class Interpreter:
         if len(node.commands) == 1:
             status = self.run_node(node.commands[0], state)
         else:
-            for cmd in node.commands:
-                status = self._in_subshell(lambda s, c=cmd: self.run_node(c, s), state)  # type: ignore[misc]
+            fed = self._xargs_input(node, state)
+            if fed is not None:
+                status = self._in_subshell(lambda s: self._run_xargs(node.commands[1], fed, s), state)
+            else:
+                for cmd in node.commands:
+                    status = self._in_subshell(lambda s, c=cmd: self.run_node(c, s), state)  # type: ignore[misc]
         if node.negated:
             return None if status is None else not status
+        return status
+
+    def _xargs_input(self, node: Pipeline, state: ShellState) -> str | None:
+        """The output of ``cmd`` in ``cmd | xargs …`` when it is known statically."""
+        if len(node.commands) != 2:
+            return None
+        first, second = node.commands
+        if not (isinstance(first, Command) and isinstance(second, Command) and first.words and second.words
+                and second.words[0].text == "xargs" and not first.redirects and not first.assignments):
+            return None
+        out = expand_one('"$(' + " ".join(w.text for w in first.words) + ')"', state, self.ctx.vfs)
+        return None if out.symbolic else out.text
+
+    def _run_xargs(self, node: Node, text: str, state: ShellState) -> Status:
+        assert isinstance(node, Command)
+        self._count(node)
+        args = expand_args(node.words, state, self.ctx.vfs)
+        inv = Invocation(self.ctx, state, node, args, self.ctx.span(node))
+        inv.dispatch = lambda more: self._dispatch(node, more, state)
+        modelled, status = xargs.run_with_input(inv, text)
+        if not modelled:
+            self._unknown(inv)
+            return True
         return status
 
     def _and_or(self, node: AndOr, state: ShellState) -> Status:
@@ -304,12 +332,15 @@ class Interpreter:
         self._count(node)
         vfs = self.ctx.vfs
         try:
+            if node.words and all(arrays.element_assignment(w.text) for w in node.words):
+                return self._assign_elements(node, state)
             args = expand_args(node.words, state, vfs)
             if args and args[0].text in ("local", "export", "declare", "typeset", "readonly"):
                 return self._declare(node, args, state)
             if not args:
+                assoc = bool(node.assignments) and self._declares_assoc(node)
                 for a in node.assignments:
-                    self._assign(a, state)
+                    self._assign(a, state, assoc=assoc)
                 return True
             self._redirect_files(node, args, state)
             fn = state.functions.get(args[0].text)
@@ -321,17 +352,23 @@ class Interpreter:
             control = self._control(args, state)
             if control is not None:
                 return control
-            inv = Invocation(self.ctx, state, node, args, self.ctx.span(node))
-            found = commands.lookup(args)
-            if found is not None:
-                handler, inv.args = found
-                return handler(inv)
-            self._unknown(inv)
-            return True
+            return self._dispatch(node, args, state)
         except VfsFull as exc:
             self.ctx.limit_hit = True
             self.ctx.unmodelled_at(node, f"{exc}: the rest of the job was not simulated")
             raise ExitStep() from exc
+
+    def _dispatch(self, node: Command, args: list[Arg], state: ShellState) -> Status:
+        """Run a command (not a function or shell keyword) through its interpreter in
+        ``commands/``; ``find -exec`` and ``xargs`` use it for the commands they run."""
+        inv = Invocation(self.ctx, state, node, args, self.ctx.span(node))
+        inv.dispatch = lambda more: self._dispatch(node, more, state)
+        found = commands.lookup(args)
+        if found is not None:
+            handler, inv.args = found
+            return handler(inv)
+        self._unknown(inv)
+        return True
 
     def _control(self, args: list[Arg], state: ShellState) -> Status:
         name = args[0].text
@@ -352,8 +389,16 @@ class Interpreter:
             return True
         return None
 
-    def _assign(self, a: Assignment, state: ShellState, scope: str | None = None) -> None:
+    def _assign(self, a: Assignment, state: ShellState, scope: str | None = None, assoc: bool = False) -> None:
         scope = scope or a.scope
+        if assoc or (a.value is not None and arrays.is_literal(a.value.text)):
+            old = state.vars.get(a.name)
+            value = arrays.unknown(a.name) if assoc or a.value is None else arrays.assign_literal(
+                a.name, a.value.text, old, a.append, state, self.ctx.vfs, state.cwd)
+            state.set(a.name, value, local=scope == "local")
+            if scope == "export":
+                state.exported.add(a.name)
+            return
         if a.value is None:
             if scope == "local":
                 state.set(a.name, state.vars.get(a.name, Value("")), local=True)
@@ -370,6 +415,23 @@ class Interpreter:
         state.set(a.name, value, local=scope == "local")
         if scope == "export":
             state.exported.add(a.name)
+
+    def _assign_elements(self, node: Command, state: ShellState) -> Status:
+        """``A[2]=v`` (the front end leaves it as a command word)."""
+        for word in node.words:
+            parsed = arrays.element_assignment(word.text)
+            assert parsed is not None
+            name, sub, append, raw = parsed
+            state.set(name, arrays.assign_element(name, sub, raw, append, state.vars.get(name),
+                                                  state, self.ctx.vfs, state.cwd))
+        return True
+
+    def _declares_assoc(self, node: Command) -> bool:
+        """``declare -A M`` / ``local -A M=(…)``: the front end drops the options, so they
+        are read from the statement text."""
+        step = self.ctx.step
+        text = (step.run or "")[node.start : node.end] if step is not None else ""
+        return bool(re.match(r"\s*(declare|typeset|local|readonly)\s+(-\w+\s+)*-\w*A", text))
 
     def _declare(self, node: Command, args: list[Arg], state: ShellState) -> Status:
         scope = {"local": "local", "export": "export"}.get(args[0].text, "declare")

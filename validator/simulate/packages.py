@@ -4,7 +4,6 @@ opaque packages, and unknown commands that may have written into a zipped tree."
 from __future__ import annotations
 
 import fnmatch
-import posixpath
 import re
 
 from validator.models import DeployRef, Package, Unmodelled
@@ -12,7 +11,7 @@ from validator.simulate.context import Archive, JobContext
 from validator.simulate.vfs import WORKSPACE, is_under, workspace_relative
 
 #: unknown parts of a name: ``${{ github.sha }}``, ``${SHA:0:7}``, ``$(git rev-parse …)``, ``$SHA``
-SYMBOLIC = re.compile(r"\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|`[^`]*`|\$[A-Za-z_][A-Za-z0-9_]*")
+SYMBOLIC = re.compile(r"\$\{\{.*?\}\}|\$\{[^}]*\}|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`|\$[A-Za-z_][A-Za-z0-9_]*")
 VERSION_SUFFIX = re.compile(r"([-_.]v?\d+(\.\d+)+([-_.+][0-9A-Za-z.]+)?|[-_]v\d+|[-_](?=[0-9a-f]*\d)[0-9a-f]{7,40})$")
 GENERIC_STEMS = frozenset({
     "lambda", "function", "package", "deployment", "code", "deploy", "build", "bundle", "artifact",
@@ -30,16 +29,23 @@ GENERIC_DIRS = frozenset({
 def package_name(archive: str, root_dir: str | None = None) -> str:
     """Short name: zip stem without symbolic/version suffixes; a generic stem (``lambda.zip``)
     takes the name of its directory or of the zipped directory."""
-    base = posixpath.basename(archive)
+    base = basename(archive)
     stem = base[:-4] if base.lower().endswith(".zip") else base
     name = _strip(stem)
     if name and name.lower() not in GENERIC_STEMS:
         return name
-    for d in (posixpath.dirname(archive), root_dir or ""):
-        candidate = _strip(posixpath.basename(d.rstrip("/")))
+    for d in (archive[: len(archive) - len(base)], root_dir or ""):
+        candidate = _strip(basename(d.rstrip("/")))
         if candidate and candidate.lower() not in GENERIC_DIRS:
             return candidate
     return name or stem
+
+
+def basename(path: str) -> str:
+    """The last path component, where a symbolic part (``$(ls src/functions)``) counts as
+    one piece even when its text holds a ``/``."""
+    masked = SYMBOLIC.sub(lambda m: "\0" * len(m.group(0)), path)
+    return path[masked.rfind("/") + 1 :]
 
 
 def _strip(stem: str) -> str:
@@ -56,7 +62,7 @@ def _strip(stem: str) -> str:
 
 def archive_pattern(path: str) -> str:
     """A basename pattern where each symbolic part matches anything (cross-job matching)."""
-    base = posixpath.basename(path)
+    base = basename(path)
     return "".join("*" if SYMBOLIC.fullmatch(part or "") else _escape(part)
                    for part in re.split(f"({SYMBOLIC.pattern})", base) if part)
 
@@ -68,7 +74,7 @@ def _escape(text: str) -> str:
 def same_archive(a: str, b: str) -> bool:
     """Two archive paths (from different jobs) name the same file: equal basenames where
     symbolic parts are wildcards."""
-    ba, bb = posixpath.basename(a), posixpath.basename(b)
+    ba, bb = basename(a), basename(b)
     if ba == bb:
         return True
     return fnmatch.fnmatchcase(bb, archive_pattern(a)) or fnmatch.fnmatchcase(ba, archive_pattern(b))
@@ -136,7 +142,7 @@ def match_deploys(ctx: JobContext) -> dict[int, list[DeployRef]]:
 
 def opaque_reason(ctx: JobContext, ref: DeployRef) -> str:
     """Why a deployed archive's content is unknown, naming the command that probably built it."""
-    base = posixpath.basename(ref.archive)
+    base = basename(ref.archive)
     stem = _strip(base[:-4] if base.endswith(".zip") else base)
     for unknown in reversed(ctx.unknown):
         if unknown.span.line > ref.span.line and unknown.span.path == ref.span.path:

@@ -98,6 +98,8 @@ class VFS:
         self.files: dict[str, VFile] = {}
         self.dirs: dict[str, VDir] = {"/": VDir()}
         self._children: dict[str, set[str]] = {"/": set()}
+        #: reads a repository file by its relative path (``$(cat VERSION)``); None: unknown
+        self.reader: Callable[[str], str | None] | None = None
 
     @classmethod
     def from_repo(cls, files: list[str]) -> VFS:
@@ -106,8 +108,10 @@ class VFS:
             vfs.mkdir(d, parents=True)
         vfs.mkdir(WORKSPACE, parents=True)
         for rel in files:
-            path = normalize(rel, WORKSPACE)
-            parent = posixpath.dirname(path)
+            # listed paths are almost always clean; only odd ones need normalizing
+            clean = rel and not rel.startswith((".", "/")) and not rel.endswith("/") and "//" not in rel and "/." not in rel
+            path = f"{WORKSPACE}/{rel}" if clean else normalize(rel, WORKSPACE)
+            parent = path.rpartition("/")[0] or "/"
             if parent not in vfs.dirs:
                 vfs.mkdir(parent, parents=True)
                 vfs.dirs[parent].from_repo = True
@@ -123,6 +127,15 @@ class VFS:
 
     def exists(self, path: str) -> bool:
         return path in self.files or path in self.dirs
+
+    def read_text(self, path: str) -> str | None:
+        """The text of a repository file still at its checkout path; None otherwise."""
+        vfile = self.files.get(path)
+        if self.reader is None or vfile is None or vfile.kind is not FileKind.SOURCE or vfile.source is None:
+            return None
+        if path != normalize(vfile.source, WORKSPACE):
+            return None
+        return self.reader(vfile.source)
 
     def listdir(self, path: str) -> list[str] | None:
         """Sorted child names, or None when ``path`` is not a directory."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from validator.simulate.commands import aws, cp, misc, mkdir, mv, pip, rm, rsync, zip
+from validator.simulate.commands import aws, cp, find, mapfile, misc, mkdir, mv, pip, rm, rsync, zip
 from validator.simulate.context import Invocation
 from validator.simulate.words import Arg
 
@@ -45,6 +45,9 @@ HANDLERS: dict[str, Handler] = {
     "shopt": misc.succeed,
     "trap": misc.succeed,
     "install": misc.install,
+    "find": find.run,
+    "mapfile": mapfile.run,
+    "readarray": mapfile.run,
 }
 
 #: prefixes that run the next word as the command
