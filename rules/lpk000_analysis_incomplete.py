@@ -1,4 +1,4 @@
-"""# LPK-000 analysis-incomplete
+r"""# LPK-000 analysis-incomplete
 
 ## What it does
 Reports a part of a workflow that the tool could not read or model, when that part may

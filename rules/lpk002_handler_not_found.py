@@ -102,7 +102,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         elif closure.handler_function_found is False:
             fn = link.handler.rpartition(".")[2]
             span = link.config.span if link.config else pkg.span
-            related.insert(0, Related(closure.handler_file, 1, f"module without {fn}"))
+            source = pkg.files[closure.handler_file].source if closure.handler_file in pkg.files else None
+            related.insert(0, Related(source or closure.handler_file, 1, f"module without {fn}"))
             yield Finding(CODE, f"package {pkg.name}: {closure.handler_file} defines no function {fn!r} "
                           "(Runtime.HandlerNotFound)", span, Severity.ERROR, package=pkg.name, related=related,
                           hint=f"define {fn} in the handler module, or correct the handler string")

@@ -94,6 +94,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             seen.add(key)
             related = []
+            if copy.suggestion and f"{WORKSPACE}/{copy.suggestion}" in copy.sources + [copy.target]:
+                copy.suggestion = None  # the "closest" path is the one that failed
             if copy.suggestion:
                 real = re.split(r"[*?\[]", copy.suggestion, maxsplit=1)[0].rstrip("/") or copy.suggestion
                 related.append(Related(real, 1, "closest existing path"))

@@ -2,9 +2,9 @@
 
 ## What it does
 Reports a `# validate-imports: ignore[…]` comment that does not silence anything:
-no finding with a listed code covers the line it applies to, a listed code is not a
-rule (`ignore[LPK-030]` for `LPK-003`), or the comment cannot work at all
-(`ignore[*]`, `ignore[]`, a misspelt directive).
+no finding with a listed code covers the line it applies to, or the comment cannot
+work at all (`ignore[*]`, `ignore[]`, a misspelt directive). A code that is not a rule
+(`ignore[LPK-030]` for `LPK-003`) stops the run instead, with exit status 2.
 
 A comment alone on its line applies to the next line that is not blank or a comment;
 a comment at the end of a line applies to that line. Both YAML comments and shell
@@ -16,10 +16,6 @@ stays and will silently hide the next real problem on that line. A misspelt code
 hides nothing while looking as if it did, so the finding you meant to accept still
 fails the build, or, worse, you believe a different rule was reviewed. A blanket
 `ignore[*]` is refused on purpose: it would hide every future rule too.
-
-An unknown code is reported here, as a warning, rather than stopping the run with an
-error: a suppression written for a newer version of validate-imports must not break
-an older one in CI.
 
 ## Example
 ```yaml
@@ -50,7 +46,7 @@ from validator.models import Finding, Severity
 CODE = "LPK-100"
 NAME = "unused-suppression"
 SEVERITY = "warning"
-SUMMARY = "A `# validate-imports: ignore[…]` comment silences nothing or names an unknown code"
+SUMMARY = "A `# validate-imports: ignore[…]` comment silences nothing"
 FIX = "never"
 #: runs after suppressions were applied; the engine sets ``ctx.unused_suppressions`` first
 PHASE = "late"

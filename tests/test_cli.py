@@ -190,3 +190,13 @@ def test_python_api_shape():
     assert first.severity.value == "error"
     assert not result.ok
     assert DockerImportValidator(ignore=["LPK-003"]).validate(SEED).ok
+
+
+def test_unknown_code_in_a_suppression_is_exit_2(seed, capsys):
+    wf = seed / ".github" / "workflows" / "deploy.yml"
+    text = wf.read_text()
+    line = "cp -r src/lambdas/ingestion/* packages/ingestion-build/"
+    wf.write_text(text.replace(line, line + "  # validate-imports: ignore[LPK-030] typo", 1))
+    code, out, err = run([str(seed)], capsys)
+    assert code == 2 and out == ""
+    assert "LPK-030" in err and "deploy.yml:" in err

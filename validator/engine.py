@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules import Rule, all_rules
-from validator.config import Config, load_config, rule_enabled
+from validator.config import Config, ConfigError, load_config, rule_enabled
 from validator.context import RuleContext
 from validator.explain import find_handler_elsewhere
 from validator.handlers import collect_handler_configs, link_handlers
@@ -30,7 +30,7 @@ from validator.models import (
 from validator.repo import Repo, find_root
 from validator.simulate import simulate
 from validator.sources import iac_packages
-from validator.suppress import apply_suppressions, parse_suppressions
+from validator.suppress import Suppression, apply_suppressions, parse_suppressions
 from validator.workflow import discover_workflows, read_workflow
 
 
@@ -145,11 +145,22 @@ def run_rules(context: RuleContext, config: Config) -> list[Finding]:
     late = [r for r in all_rules() if _phase(r) == "late"]
     raw = _dedupe(f for rule in normal for f in rule.check(context))
     suppressions = [s for wf in context.workflows for s in parse_suppressions(wf.path, wf.text)]
+    check_suppression_codes(suppressions, {r.code for r in all_rules()})
     kept, unused = apply_suppressions(raw, suppressions)
     context.raw_findings = raw
     context.unused_suppressions = unused
     kept += _dedupe(f for rule in late for f in rule.check(context))
     return [f for f in kept if rule_enabled(f.code, config, f.span.path)]
+
+
+def check_suppression_codes(suppressions: list[Suppression], known: set[str]) -> None:
+    """An unknown rule code in a suppression comment is bad input (exit 2), like one in
+    ``--select``: a typo there would otherwise silence nothing without anyone noticing."""
+    for supp in suppressions:
+        unknown = [c for c in supp.codes if c not in known]
+        if unknown and supp.problem is None:
+            raise ConfigError(f"{supp.path}:{supp.span.line}: unknown rule code {', '.join(unknown)} in "
+                              f"`# validate-imports: ignore[…]` (known: {', '.join(sorted(known))})")
 
 
 def _phase(rule: Rule) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from validator.config import Config, rule_enabled
 from validator.engine import Selection, merge_selection, run
 from validator.fixes.apply import FixError, Outcome, finding_key, fix_loop, unified_diff, write_atomic
-from validator.models import AnalysisResult, Finding
+from validator.models import AnalysisResult, Applicability, Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -54,8 +54,10 @@ def remaining(outcome: Outcome, paths: list[Path], root: Path, config: Config,
 def fix_command(args: argparse.Namespace, root: Path, config: Config, selection: Selection) -> int:
     paths = list(args.paths)
     try:
-        outcome, _chosen = compute(paths, root, config, selection, bool(args.unsafe_fixes))
+        outcome, chosen = compute(paths, root, config, selection, bool(args.unsafe_fixes))
         changed = outcome.changed
+        if not args.unsafe_fixes:
+            _hint_unsafe(outcome, chosen)
         if args.diff:
             return _diff(outcome, changed)
         for rel, text in sorted(changed.items()):
@@ -64,6 +66,17 @@ def fix_command(args: argparse.Namespace, root: Path, config: Config, selection:
         print(f"validate-imports: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     return _report(args, outcome, paths, root, config, selection)
+
+
+def _hint_unsafe(outcome: Outcome, chosen: Config) -> None:
+    """Say how many fixes were held back because their choice is a guess (ruff's habit)."""
+    final = getattr(outcome.final, "result", None)
+    hidden = [f for f in (final.findings if final else [])
+              if f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+              and rule_enabled(f.code, chosen, f.span.path)]
+    if hidden:
+        n = len(hidden)
+        print(f"{n} more fix{'' if n == 1 else 'es'} available with `--unsafe-fixes`.", file=sys.stderr)
 
 
 def _diff(outcome: Outcome, changed: dict[str, str]) -> int:

@@ -20,6 +20,9 @@ class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
 
+    def __str__(self) -> str:
+        return self.value
+
 
 @dataclass(frozen=True)
 class Span:

@@ -497,10 +497,14 @@ class Interpreter:
         if name in QUIET or name.startswith("echo"):
             return
         paths = []
-        for word in inv.args[1:]:
-            if word.symbolic or (word.text.startswith("-") and "=" not in word.text):
+        words = [a.text for a in inv.args[1:] if not a.symbolic]
+        if name in ("eval", "sh", "bash", "source", "."):
+            # a command line built at run time: its words may name a build folder
+            words = [w for text in words for w in text.split()]
+        for word_text in words:
+            if word_text.startswith("-") and "=" not in word_text:
                 continue
-            text = word.text.split("=", 1)[1] if word.text.startswith("-") else word.text
+            text = word_text.split("=", 1)[1] if word_text.startswith("-") else word_text
             if "/" in text or text == "." or inv.ctx.vfs.exists(inv.path(text)):
                 paths.append(inv.path(text))
         for r in inv.node.redirects:
