@@ -67,14 +67,22 @@ def rel(path: str) -> str:
     return path
 
 
+def useful_suggestion(copy: CopyRecord) -> str | None:
+    """The closest existing path, unless it is the very path that failed."""
+    if copy.suggestion and f"{WORKSPACE}/{copy.suggestion}" not in [*copy.sources, copy.target]:
+        return copy.suggestion
+    return None
+
+
 def message(ctx: RuleContext, copy: CopyRecord, package: str | None) -> str:
     cmd = ctx.quote(copy.span) or copy.command
     why = _REASONS.get(copy.failed or "", copy.failed or "it fails")
     detail = f" ({copy.failure_detail})" if copy.failure_detail else ""
     where = f" for package {package}" if package else ""
     text = f"`{cmd}` fails in CI{where}: {why}{detail}"
-    if copy.suggestion:
-        text += f"; did you mean {copy.suggestion}?"
+    suggestion = useful_suggestion(copy)
+    if suggestion:
+        text += f"; did you mean {suggestion}?"
     return text
 
 
@@ -94,10 +102,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             seen.add(key)
             related = []
-            if copy.suggestion and f"{WORKSPACE}/{copy.suggestion}" in copy.sources + [copy.target]:
-                copy.suggestion = None  # the "closest" path is the one that failed
-            if copy.suggestion:
-                real = re.split(r"[*?\[]", copy.suggestion, maxsplit=1)[0].rstrip("/") or copy.suggestion
+            suggestion = useful_suggestion(copy)
+            if suggestion:
+                real = re.split(r"[*?\[]", suggestion, maxsplit=1)[0].rstrip("/") or suggestion
                 related.append(Related(real, 1, "closest existing path"))
             hint = None
             if copy.failed == "missing-target-dir":
