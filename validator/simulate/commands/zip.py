@@ -188,7 +188,7 @@ def run(inv: Invocation) -> bool | None:
     for stored, (_vpath, vfile) in files.items():
         if "f" in call.flags and stored not in archive.entries:
             continue
-        archive.entries[stored] = PackageFile(stored, vfile.kind, vfile.source, vfile.origin)
+        archive.entries[stored] = PackageFile(stored, vfile.kind, vfile.source, vfile.origin or inv.span)
         for record in vfile.history:
             if record not in archive.copies:
                 archive.copies.append(record)
@@ -290,7 +290,7 @@ def run_python_zipfile(inv: Invocation) -> bool | None:
         vfs.remove(path)  # mode "w" recreates the archive
     archive = new_archive(inv, path)
     for stored, vfile in files.items():
-        archive.entries[stored] = PackageFile(stored, vfile.kind, vfile.source, vfile.origin)
+        archive.entries[stored] = PackageFile(stored, vfile.kind, vfile.source, vfile.origin or inv.span)
         for record in vfile.history:
             if record not in archive.copies:
                 archive.copies.append(record)
