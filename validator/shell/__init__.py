@@ -13,9 +13,13 @@ What the simulator can rely on beyond ``ir.py``:
   ``(( … ))`` commands become ``Unread`` (reason says arithmetic), and ``for (( … ))``
   becomes a ``While`` whose condition is that ``Unread``.
 - Here-documents are ``Redirect(op="<<"|"<<-", target=<delimiter word>, heredoc=<body>)``.
+- The same text gives the same ``Script`` object (identical steps repeat across deploy
+  jobs and environments), so the IR is shared and must be treated as read-only.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from validator.shell.ir import Script, Unread
 from validator.shell.lex import lex
@@ -25,8 +29,9 @@ from validator.shell.parser import Parser
 __all__ = ["parse_script"]
 
 
+@lru_cache(maxsize=1024)
 def parse_script(text: str) -> Script:
-    """Parse a ``run:`` script into the IR, recovering from what bashlex cannot read."""
+    """Parse a ``run:`` script into the IR, recovering from what cannot be read."""
     replaced, expressions = mask_expressions(text)
     try:
         lexed = lex(replaced)

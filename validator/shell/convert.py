@@ -8,7 +8,6 @@ placeholders), never taken from bashlex, which strips quotes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from validator.shell import ir
@@ -20,20 +19,26 @@ _DECLARATIONS = {"export": "export", "local": "local", "readonly": "readonly", "
                  "typeset": "declare"}  # fmt: skip
 #: options after which a declaration builtin does not assign (print, functions, unexport)
 _NOT_ASSIGNING = frozenset("pfFn")
+#: the reason of the ``Unread`` an arithmetic command becomes
+ARITHMETIC = "arithmetic command ((…)) is not modelled"
 
 
 class ConversionError(Exception):
     """A bashlex node shape this converter does not know."""
 
 
-@dataclass
 class Source:
     """What conversion needs besides the bashlex nodes."""
 
-    text: str  # script text with GitHub placeholders (Word.text comes from here)
-    original: str  # the script as written (Unread.text comes from here)
-    heredocs: dict[int, Heredoc]  # by operator start
-    placeholders: dict[int, Token]  # masked ``[[ ]]`` / ``(( ))`` by start
+    __slots__ = ("heredocs", "original", "placeholders", "text")
+
+    def __init__(
+        self, text: str, original: str, heredocs: dict[int, Heredoc], placeholders: dict[int, Token]
+    ) -> None:
+        self.text = text  # script text with GitHub placeholders (Word.text comes from here)
+        self.original = original  # the script as written (Unread.text comes from here)
+        self.heredocs = heredocs  # by operator start
+        self.placeholders = placeholders  # masked ``[[ ]]`` / ``(( ))`` by start
 
 
 class Converter:
@@ -86,7 +91,7 @@ class Converter:
                     ops.append(part.op)
                     continue
                 if part.op == "&" and chain:
-                    _background(chain[-1])
+                    mark_background(chain[-1])
                 flush()
             else:
                 chain.append(self.node(part))
@@ -126,54 +131,14 @@ class Converter:
         redirects: list[ir.Redirect] = []
         for part in node.parts:
             if part.kind == "assignment" and not words:
-                assignments.append(self.assignment(self.word(part), "plain"))
+                assignments.append(assignment(self.word(part), "plain", self.source.text))
             elif part.kind in ("word", "assignment"):
                 words.append(self.word(part))
             elif part.kind == "redirect":
                 redirects.append(self.redirect(part))
             else:
                 raise ConversionError(f"unexpected {part.kind} in a command")
-        if len(words) == 1 and not assignments and words[0].start in self.source.placeholders:
-            token = self.source.placeholders[words[0].start]
-            if token.kind == "dbltest":
-                inner = [self.text_word(a, b) for a, b in token.inner]
-                return ir.Test(start, end, inner, double=True)
-            reason = "arithmetic command ((…)) is not modelled"
-            return ir.Unread(start, end, self.source.original[start:end], reason)
-        if words and words[0].text in ("[", "test") and not assignments:
-            inner = words[1:]
-            if words[0].text == "[" and inner and inner[-1].text == "]":
-                inner = inner[:-1]
-            return ir.Test(start, end, inner)
-        if words and words[0].text in _DECLARATIONS and not assignments:
-            declared = self.declaration(words)
-            if declared is not None:
-                return ir.Command(start, end, [], declared, redirects)
-        return ir.Command(start, end, words, assignments, redirects)
-
-    def assignment(self, word: ir.Word, scope: str) -> ir.Assignment:
-        match = _ASSIGNMENT.match(word.text)
-        if match is None:
-            return ir.Assignment(word.start, word.end, word.text, None, scope=scope)
-        value = self.text_word(word.start + match.end(), word.end)
-        return ir.Assignment(word.start, word.end, match.group(1), value, bool(match.group(2)), scope)
-
-    def declaration(self, words: list[ir.Word]) -> list[ir.Assignment] | None:
-        """``export A=1 B`` -> assignments; None when the builtin does something else."""
-        scope = _DECLARATIONS[words[0].text]
-        result: list[ir.Assignment] = []
-        for word in words[1:]:
-            if word.text.startswith(("-", "+")):
-                if set(word.text[1:]) & _NOT_ASSIGNING:
-                    return None
-                continue
-            if _ASSIGNMENT.match(word.text):
-                result.append(self.assignment(word, scope))
-            elif _NAME.match(word.text):
-                result.append(ir.Assignment(word.start, word.end, word.text, None, scope=scope))
-            else:
-                return None
-        return result or None
+        return finish_command(self.source, start, end, words, assignments, redirects)
 
     def redirect(self, node: Any) -> ir.Redirect:
         start, end = self.span(node)
@@ -293,6 +258,61 @@ class Converter:
         return ir.FunctionDef(start, end, name, body)
 
 
+def finish_command(
+    source: Source,
+    start: int,
+    end: int,
+    words: list[ir.Word],
+    assignments: list[ir.Assignment],
+    redirects: list[ir.Redirect],
+) -> ir.Node:
+    """A simple command's node: a test, a masked ``[[ ]]``/``(( ))``, a declaration or a Command."""
+    if len(words) == 1 and not assignments and words[0].start in source.placeholders:
+        token = source.placeholders[words[0].start]
+        if token.kind == "dbltest":
+            inner = [ir.Word(a, b, source.text[a:b]) for a, b in token.inner]
+            return ir.Test(start, end, inner, double=True)
+        return ir.Unread(start, end, source.original[start:end], ARITHMETIC)
+    if words and words[0].text in ("[", "test") and not assignments:
+        inner = words[1:]
+        if words[0].text == "[" and inner and inner[-1].text == "]":
+            inner = inner[:-1]
+        return ir.Test(start, end, inner)
+    if words and words[0].text in _DECLARATIONS and not assignments:
+        declared = _declaration(words, source.text)
+        if declared is not None:
+            return ir.Command(start, end, [], declared, redirects)
+    return ir.Command(start, end, words, assignments, redirects)
+
+
+def assignment(word: ir.Word, scope: str, text: str) -> ir.Assignment:
+    """``NAME=value`` / ``NAME+=value`` split into name and value (a bare name has none)."""
+    match = _ASSIGNMENT.match(word.text)
+    if match is None:
+        return ir.Assignment(word.start, word.end, word.text, None, scope=scope)
+    value_start = word.start + match.end()
+    value = ir.Word(value_start, word.end, text[value_start : word.end])
+    return ir.Assignment(word.start, word.end, match.group(1), value, bool(match.group(2)), scope)
+
+
+def _declaration(words: list[ir.Word], text: str) -> list[ir.Assignment] | None:
+    """``export A=1 B`` -> assignments; None when the builtin does something else."""
+    scope = _DECLARATIONS[words[0].text]
+    result: list[ir.Assignment] = []
+    for word in words[1:]:
+        if word.text.startswith(("-", "+")):
+            if set(word.text[1:]) & _NOT_ASSIGNING:
+                return None
+            continue
+        if _ASSIGNMENT.match(word.text):
+            result.append(assignment(word, scope, text))
+        elif _NAME.match(word.text):
+            result.append(ir.Assignment(word.start, word.end, word.text, None, scope=scope))
+        else:
+            return None
+    return result or None
+
+
 def heredoc_text(text: str, doc: Heredoc) -> str:
     """The body of a here-document, with leading tabs removed for ``<<-``."""
     body = text[doc.body_start : doc.body_end]
@@ -301,13 +321,14 @@ def heredoc_text(text: str, doc: Heredoc) -> str:
     return body
 
 
-def _background(node: ir.Node) -> None:
+def mark_background(node: ir.Node) -> None:
+    """What a trailing ``&`` sends to the background, as bashlex groups it."""
     if isinstance(node, ir.Command):
         node.background = True
     elif isinstance(node, ir.Pipeline) and node.commands:
-        _background(node.commands[-1])
+        mark_background(node.commands[-1])
     elif isinstance(node, ir.AndOr) and node.items:
-        _background(node.items[-1])
+        mark_background(node.items[-1])
 
 
 def convert(parsed: list[Any], source: Source, offset: int) -> list[ir.Node]:

@@ -1,18 +1,24 @@
 """Statement-by-statement parsing with recovery.
 
-Each top-level statement goes to bashlex with the standard masks applied; if that
-fails, again with command substitutions masked too.  If it still fails, the statement
-is taken apart by hand at its top level (``&&``/``||`` lists, pipelines, ``if``, loops,
-``case``, groups, subshells, functions) and the pieces are parsed the same way, so that
-only the smallest piece that cannot be read becomes an ``Unread``.
+Each top-level statement is first read without bashlex: simple commands, pipelines and
+``&&``/``||`` lists straight from the tokens (``direct.py``), compound commands by the
+hand parser below, whose pieces are read the same way.  Only a statement that path
+declines goes to bashlex, with the standard masks applied and, if that fails, with
+command substitutions masked too.  If bashlex fails as well, the statement is taken
+apart by hand at its top level (``&&``/``||`` lists, pipelines, ``if``, loops, ``case``,
+groups, subshells, functions) and the pieces are parsed the same way, so that only the
+smallest piece that cannot be read becomes an ``Unread``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from itertools import pairwise
 
 from validator.shell import backend, ir
-from validator.shell.convert import ConversionError, Source, convert, heredoc_text
+from validator.shell.convert import ARITHMETIC, ConversionError, Source, convert, heredoc_text
+from validator.shell.direct import Direct, glued_words
 from validator.shell.lex import Lexed, Token
 from validator.shell.mask import Mask, apply_masks, glue, parameter_placeholder
 from validator.shell.split import depths, split
@@ -32,10 +38,23 @@ class Parser:
         self.original = original
         self.text = text
         self.lexed = lexed
-        self.masked = apply_masks(text, lexed.masks)
-        substitutions = [_substitution_mask(a, b, text) for a, b in lexed.substitutions]
-        self.masked_substitutions = apply_masks(self.masked, substitutions)
         self.source = Source(text, original, {d.op_start: d for d in lexed.heredocs}, lexed.placeholders)
+        #: statements the direct path declined so far
+        self.fallbacks = 0
+        self.direct = Direct(
+            self.source, self.compound, lexed.unterminated, glued_words(lexed.tokens, lexed.special)
+        )
+
+    # the masked texts are only needed when a statement goes to bashlex
+
+    @cached_property
+    def masked(self) -> str:
+        return apply_masks(self.text, self.lexed.masks)
+
+    @cached_property
+    def masked_substitutions(self) -> str:
+        substitutions = [_substitution_mask(a, b, self.text) for a, b in self.lexed.substitutions]
+        return apply_masks(self.masked, substitutions)
 
     # -- entry points ---------------------------------------------------------------------------
 
@@ -46,20 +65,24 @@ class Parser:
         return result
 
     def statement(self, tokens: list[Token]) -> list[ir.Node]:
-        start, end = _span(tokens)
         try:
-            return self._statement(tokens, start, end)
+            return self._statement(tokens)
         except RecursionError:
-            return [self.unread(start, end, "too deeply nested")]
+            return [self.unread(*_span(tokens), "too deeply nested")]
         except Exception as error:  # a parser bug must cost one statement, not the script
-            return [self.unread(start, end, f"internal error: {error!r}")]
+            return [self.unread(*_span(tokens), f"internal error: {error!r}")]
 
     def unread(self, start: int, end: int, reason: str) -> ir.Unread:
         return ir.Unread(start, end, self.original[start:end], reason)
 
     # -- one statement -------------------------------------------------------------------------
 
-    def _statement(self, tokens: list[Token], start: int, end: int) -> list[ir.Node]:
+    def _statement(self, tokens: list[Token]) -> list[ir.Node]:
+        direct = self.direct.statement(tokens)
+        if direct is not None:
+            return direct
+        self.fallbacks += 1
+        start, end = _span(tokens)
         reason = "unreadable statement"
         if not any(t.is_word("case") for t in tokens):
             for attempt in (self.masked, self.masked_substitutions):
@@ -91,6 +114,16 @@ class Parser:
                 if isinstance(node, ir.Command):
                     node.background = True
             return nodes
+        handler = self.handler(tokens)
+        if handler is not None:
+            recovered = handler(tokens, level)
+            if recovered is not None:
+                return recovered
+            reason = f"unterminated or malformed {tokens[0].value!r}"
+        return [self.unread(start, end, reason)]
+
+    def handler(self, tokens: list[Token]) -> _Handler | None:
+        """The hand parser for the compound command ``tokens`` starts with, if any."""
         first = tokens[0]
         handler = {
             "if": self.if_, "for": self.for_, "select": self.for_, "while": self.while_,
@@ -100,12 +133,18 @@ class Parser:
             handler = self.subshell
         if handler is None and len(tokens) > 3 and tokens[1].is_op("(") and tokens[2].is_op(")"):
             handler = self.function
-        if handler is not None:
-            recovered = handler(tokens, level)
-            if recovered is not None:
-                return recovered
-            reason = f"unterminated or malformed {first.value!r}"
-        return [self.unread(start, end, reason)]
+        return handler
+
+    def compound(self, tokens: list[Token]) -> list[ir.Node] | None:
+        """A compound command read by hand, for the direct path; None unless it reads cleanly."""
+        handler = self.handler(tokens)
+        if handler is None:
+            return None
+        fallbacks = self.fallbacks
+        nodes = handler(tokens, depths(tokens))
+        if nodes is None or len(nodes) != 1 or self.fallbacks != fallbacks or _unsure(nodes):
+            return None  # a piece needed bashlex: bashlex reads the whole compound, as it would
+        return nodes
 
     def chain(self, tokens: list[Token], cuts: list[int], and_or: bool) -> ir.Node:
         start, end = _span(tokens)
@@ -317,7 +356,9 @@ class Parser:
         i += 1
         if i + 1 < len(tokens) and tokens[i].is_op("(") and tokens[i + 1].is_op(")"):
             i += 2
-        rest = [t for t in tokens[i:] if t.kind != "newline"]
+        while i < len(tokens) and tokens[i].kind == "newline":
+            i += 1  # the body may start on the next line; its own newlines separate statements
+        rest = tokens[i:]
         if not rest:
             return None
         nodes = self.statement(rest)
@@ -327,7 +368,18 @@ class Parser:
         return [ir.FunctionDef(tokens[0].start, nodes[0].end, name, body)]
 
 
+_Handler = Callable[[list[Token], list[int]], "list[ir.Node] | None"]
 _KEYWORDS = ("if", "for", "select", "while", "until", "case", "{", "function")
+
+
+def _unsure(nodes: list[ir.Node]) -> bool:
+    """Whether a piece of ``nodes`` could not be read (arithmetic commands are read fine)."""
+    for node in nodes:
+        if isinstance(node, ir.Unread) and node.reason != ARITHMETIC:
+            return True
+        if any(_unsure(child) for child in ir.children(node)):
+            return True
+    return False
 
 
 def _span(tokens: list[Token]) -> tuple[int, int]:

@@ -15,16 +15,29 @@ _OPENERS = {"if": "if", "for": "loop", "while": "loop", "until": "loop", "select
 _CLOSERS = {"fi": "if", "done": "loop", "}": "{"}
 _CASE_TERMINATORS = frozenset({";;", ";&", ";;&"})
 _CONTINUATIONS = frozenset({"&&", "||", "|", "|&"})
+_NESTING_OPS = frozenset({"(", ")"})
+_ENDS = frozenset({";", "&"})
+_NESTING_WORDS = frozenset({*_OPENERS, *_CLOSERS, "esac"})
 
 
 def depths(tokens: list[Token]) -> list[int]:
     """The nesting depth in front of each token (0 = top level of ``tokens``)."""
+    if not any(map(_nests, tokens)):
+        return [0] * len(tokens)
     stack: list[str] = []
     result: list[int] = []
     for token in tokens:
         result.append(len(stack))
-        _step(stack, token)
+        if stack or _nests(token):
+            _step(stack, token)
     return result
+
+
+def _nests(token: Token) -> bool:
+    """Whether ``token`` can open or close a nesting level (most tokens cannot)."""
+    if token.kind == "op":
+        return token.value in _NESTING_OPS
+    return token.command_position and token.value in _NESTING_WORDS
 
 
 def _pop_to(stack: list[str], kind: str) -> None:
@@ -70,25 +83,27 @@ def split(tokens: list[Token]) -> list[list[Token]]:
     stack: list[str] = []
     for token in tokens:
         at_top = not stack
-        _step(stack, token)
-        if at_top and token.kind == "newline":
-            if current and current[-1].is_op(*_CONTINUATIONS):
+        if stack or _nests(token):
+            _step(stack, token)  # with an empty stack only nesting tokens change it
+        kind = token.kind
+        if kind == "newline":
+            if at_top:
+                if current and current[-1].is_op(*_CONTINUATIONS):
+                    continue
+                if current:
+                    statements.append(current)
+                current = []
                 continue
-            if current:
-                statements.append(current)
-            current = []
-            continue
-        if token.kind == "newline" and not current:
-            continue
-        if at_top and token.is_op(";"):
+            if not current:
+                continue
+        elif at_top and kind == "op" and token.value in _ENDS:
+            if token.value == "&":
+                current.append(token)
             if current:
                 statements.append(current)
             current = []
             continue
         current.append(token)
-        if at_top and token.is_op("&"):
-            statements.append(current)
-            current = []
     if current:
         statements.append(current)
     return statements
