@@ -11,19 +11,8 @@ from __future__ import annotations
 
 import re
 
-from validator.simulate.expand import (
-    DirLister,
-    Value,
-    Vars,
-    _skip_backquote,
-    _skip_dquote,
-    _skip_group,
-    _skip_squote,
-    _subscript_end,
-    expand_single,
-    expand_words,
-    render_unknown,
-)
+from validator.simulate.expand import DirLister, Value, Vars, expand_single, expand_words, render_unknown
+from validator.simulate.scan import subscript_end, word_end
 
 __all__ = ["assign_element", "assign_literal", "element_assignment", "is_literal", "literal_words", "unknown"]
 
@@ -37,7 +26,7 @@ def element_assignment(word: str) -> tuple[str, str, bool, str] | None:
     m = _NAME.match(word)
     if m is None or word[m.end() : m.end() + 1] != "[":
         return None
-    close = _subscript_end(word[m.end() :])
+    close = subscript_end(word[m.end() :])
     if close < 0:
         return None
     rest = word[m.end() + close + 1 :]
@@ -60,37 +49,17 @@ def unknown(name: str) -> Value:
 def literal_words(body: str) -> list[str]:
     """The raw element words between the parentheses of an array literal."""
     words: list[str] = []
-    n = len(body)
     i = 0
-    start = -1
-    while i < n:
-        c = body[i]
-        if c in " \t\n":
-            if start >= 0:
-                words.append(body[start:i])
-                start = -1
-            i += 1
-            continue
-        if c == "#" and start < 0:
+    while i < len(body):
+        if body[i] == "#":  # a comment runs to the end of its line
             nl = body.find("\n", i)
-            i = n if nl < 0 else nl
-            continue
-        if start < 0:
-            start = i
-        if c == "\\":
-            i += 2
-        elif c == "'":
-            i = _skip_squote(body, i) + 1
-        elif c == '"':
-            i = _skip_dquote(body, i) + 1
-        elif c == "`":
-            i = _skip_backquote(body, i) + 1
-        elif c == "$" and i + 1 < n and body[i + 1] in "({":
-            i = _skip_group(body, i + 1) + 1
-        else:
+            i = len(body) if nl < 0 else nl
+        elif body[i] in " \t\n":
             i += 1
-    if start >= 0:
-        words.append(body[start:])
+        else:
+            end = word_end(body, i, " \t\n")
+            words.append(body[i:end])
+            i = end
     return words
 
 
