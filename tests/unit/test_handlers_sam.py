@@ -6,6 +6,8 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from validator.handlers import collect_handler_configs
 from validator.handlers.sam import candidate_files
 from validator.models import HandlerConfig
@@ -187,3 +189,26 @@ def test_yaml_alias_bomb_is_bounded(tmp_path: Path) -> None:
     lines.append("Resources: {}")
     repo = make_repo(tmp_path, {"template.yaml": "\n".join(lines) + "\n"})
     assert collect_handler_configs(repo) == ([], [])
+
+
+def test_sniff_reads_only_the_head_of_unnamed_yaml(tmp_path: Path) -> None:
+    """Unrelated YAML costs a 4 KB read, not a full read; a template shows itself in its head."""
+    raw_cfn = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Handler: a.b\n"
+    late_marker = "items:\n" + "  - x\n" * 2000 + "note: AWS::Lambda::Function\n"
+    repo = make_repo(tmp_path, {
+        "infra/stack.yml": raw_cfn,            # no AWSTemplateFormatVersion: a top-level section says it
+        "config/data.yaml": late_marker,       # marker only after the first 4 KB: not a template
+        "config/app.yml": "name: x\nvalues: [1, 2]\n",
+    })
+    assert candidate_files(repo) == ["infra/stack.yml"]
+    assert repo._text.keys() == {"infra/stack.yml"}  # the others were never read whole
+
+
+def test_sniff_skips_huge_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from validator.handlers import sam
+
+    repo = make_repo(tmp_path, {"infra/stack.yml": SAM})
+    monkeypatch.setattr(sam, "_MAX_SNIFF_BYTES", 10)
+    assert candidate_files(repo) == []
+    repo = make_repo(tmp_path, {"infra/template.yml": SAM})  # a template by name is still read
+    assert candidate_files(repo) == ["infra/template.yml"]

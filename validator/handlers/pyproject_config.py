@@ -20,11 +20,6 @@ from typing import Any
 from validator.models import HandlerConfig, Span, Unmodelled
 from validator.repo import Repo
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 PATH = "pyproject.toml"
 SECTION = "validate-imports"
 
@@ -35,6 +30,12 @@ def collect(repo: Repo, path: str = PATH) -> tuple[list[HandlerConfig], list[Unm
     text = repo.read_text(path)
     if text is None or SECTION not in text:
         return [], []
+    # imported here, not at start-up: most runs never get this far
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

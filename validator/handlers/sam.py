@@ -2,23 +2,27 @@
 
 Only files that look like templates are parsed (by name, or a text sniff for
 ``AWSTemplateFormatVersion`` / ``AWS::Serverless`` / ``AWS::Lambda::Function``), so a
-repository full of unrelated YAML costs a substring search, not a parse each.
+repository full of unrelated YAML costs a substring search, not a parse each; and
+the search reads a file's first 4 KB only (a template names itself or opens with a
+template section there), so big data YAML is never read whole.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from ruamel.yaml.comments import TaggedScalar
-
 from validator.handlers import patterns, yamlsrc
 from validator.models import HandlerConfig, Span, Unmodelled
-from validator.repo import Repo
+from validator.repo import Repo, safe_join
 
 _TEMPLATE_NAME = re.compile(r"(^|/)([^/]*[._-])?template([._-][^/]*)?\.(ya?ml|json)$", re.I)
 _SNIFF = re.compile(r"AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::Function")
+_SNIFF_HEAD = re.compile(
+    rb"AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::Function"
+    rb"|^(Transform|Resources|Parameters|Globals|Conditions|Mappings|Metadata|Outputs)[ \t]*:", re.M)
+_HEAD_BYTES = 4096
+_MAX_SNIFF_BYTES = 4 * 1024 * 1024
 _SKIP_PREFIXES = (".github/", "cdk.out/")
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 
@@ -34,11 +38,24 @@ def candidate_files(repo: Repo) -> list[str]:
             continue
         if _TEMPLATE_NAME.search(rel):
             out.append(rel)
-        elif name.endswith((".yml", ".yaml")):
+        elif name.endswith((".yml", ".yaml")) and _head_looks_like_template(repo, rel):
             text = repo.read_text(rel)
             if text is not None and _SNIFF.search(text):
                 out.append(rel)
     return out
+
+
+def _head_looks_like_template(repo: Repo, rel: str) -> bool:
+    """A CloudFormation marker or a top-level template section in the first 4 KB."""
+    try:
+        path = safe_join(repo.root, rel)
+        if path.stat().st_size > _MAX_SNIFF_BYTES:
+            return False
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except (OSError, ValueError):
+        return False
+    return _SNIFF_HEAD.search(head) is not None
 
 
 def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
@@ -69,6 +86,8 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
 
 
 def _load_json(text: str) -> Any:
+    import json
+
     try:
         return json.loads(text)
     except ValueError:
@@ -117,7 +136,7 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
             continue
         span = _span(rel, text, lines, holder, handler)
         ref = holder["Handler"]
-        if isinstance(ref, TaggedScalar) and yamlsrc.tag_of(ref) == "!Ref" and str(ref.value) in params:
+        if yamlsrc.is_tagged_scalar(ref) and yamlsrc.tag_of(ref) == "!Ref" and str(ref.value) in params:
             span = _span(rel, text, lines, doc["Parameters"][str(ref.value)], handler, key="Default")
         cfg = HandlerConfig(
             handler=handler,
@@ -139,6 +158,8 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
 def _span(rel: str, text: str, lines: list[str], holder: Any, handler: str, key: str = "Handler") -> Span:
     if hasattr(holder, "lc"):
         return yamlsrc.value_span(rel, lines, holder, key, handler)
+    import json  # plain JSON templates only
+
     # plain JSON: the n-th "Handler" key in document order is as good as it gets
     m = re.search(r'"Handler"\s*:\s*"' + re.escape(json.dumps(handler)[1:-1]) + '"', text)
     if m is None:

@@ -2,15 +2,13 @@
 
 ruamel's round-trip loader keeps line/column for every mapping value and loads
 CloudFormation short tags (``!Ref``, ``!Sub``, ``!GetAtt``, ``!If`` …) as tagged
-nodes instead of failing; :func:`scalar` turns those into symbolic text.
+nodes instead of failing; :func:`scalar` turns those into symbolic text.  ruamel
+is imported on first use: most repositories have no template at all.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from validator.models import Span
 
@@ -25,6 +23,8 @@ class YamlLoadError(Exception):
 
 
 def load(text: str) -> Any:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = True
     try:
@@ -35,6 +35,13 @@ def load(text: str) -> Any:
         col = getattr(mark, "column", 0) + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
         raise YamlLoadError(str(problem), line, col) from exc
+
+
+def is_tagged_scalar(node: Any) -> bool:
+    """``!Ref Name``-style nodes (only ruamel builds them, so it is already imported)."""
+    from ruamel.yaml.comments import TaggedScalar
+
+    return isinstance(node, TaggedScalar)
 
 
 def tag_of(node: Any) -> str | None:
@@ -48,6 +55,8 @@ def tag_of(node: Any) -> str | None:
 def scalar(node: Any, params: dict[str, str] | None = None) -> str | None:
     """A YAML value as text: strings as they are, ``!Ref P`` as P's literal default or
     ``${P}``, ``!Sub`` as its template, ``Fn::…`` maps and other tags as ``${…}``."""
+    from ruamel.yaml.comments import CommentedSeq, TaggedScalar
+
     params = params or {}
     if node is None:
         return None
@@ -100,6 +109,8 @@ def scalar_list(node: Any, params: dict[str, str] | None = None) -> list[str]:
 def value_span(path: str, lines: list[str], mapping: Any, key: str, value: str | None) -> Span:
     """The span of ``mapping[key]``'s value; inside the quotes, and over the text of
     ``value`` when the file has it there."""
+    from ruamel.yaml.comments import CommentedMap
+
     line0, col0 = 0, 0
     if isinstance(mapping, CommentedMap):
         try:
