@@ -9,19 +9,16 @@ tie, command-line flags form a later layer that overrides the file, and
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from types import ModuleType
 
 CONFIG_FILE = ".validate-imports.toml"
 PYPROJECT = "pyproject.toml"
@@ -160,10 +157,16 @@ def validate_codes(codes: Iterable[str], known: Iterable[str], *, where: str | N
         if not isinstance(code, str) or _normalise(code) is None or not any(
             _selector_matches(code, k) >= 0 for k in known
         ):
-            close = difflib.get_close_matches(str(code).upper(), known, n=1)
+            close = _close_matches(str(code).upper(), known, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             prefix = f"{where}: " if where else ""
             raise ConfigError(f"{prefix}unknown rule code {code!r}{hint}")
+
+
+def _close_matches(word: str, possibilities: Iterable[str], n: int) -> list[str]:
+    import difflib  # only for error messages
+
+    return difflib.get_close_matches(word, possibilities, n=n)
 
 
 def _layer_decision(layer: RuleSelection, code: str, enabled: bool) -> bool:
@@ -236,8 +239,18 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _toml() -> ModuleType:
+    """The TOML reader, imported when a configuration file is read (most runs have none)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
 def _read_table(path: Path, *, required: bool) -> dict[str, Any] | None:
     """The settings table of ``path``: the whole file, or ``[tool.validate-imports]`` of a pyproject."""
+    tomllib = _toml()
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
@@ -280,7 +293,7 @@ def _from_table(table: dict[str, Any], source: Path) -> Config:
 
     for key in table:
         if key not in _KEYS:
-            close = difflib.get_close_matches(key.replace("_", "-"), _KEYS, n=1)
+            close = _close_matches(key.replace("_", "-"), _KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"{name}: {prefix}unknown key {key!r}{hint}")
 

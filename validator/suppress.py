@@ -13,13 +13,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from validator.models import Finding, Span
 
-_DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*validate-imports\s*:\s*ignore\s*\[(?P<codes>[^\]]*)\](?P<reason>.*)$")
-# Something that looks like a directive but is malformed (``ignore LPK-003``, ``noqa``), reported too.
-_LOOSE = re.compile(r"(?:^|(?<=\s))#\s*validate-imports\s*:(?P<rest>.*)$")
-_CODE = re.compile(r"^([A-Za-z]+)-?(\d{3})$")
+# The patterns are compiled on first use: most workflows have no suppression comment.
+
+
+@cache
+def _directive() -> re.Pattern[str]:
+    return re.compile(r"(?:^|(?<=\s))#\s*validate-imports\s*:\s*ignore\s*\[(?P<codes>[^\]]*)\](?P<reason>.*)$")
+
+
+@cache
+def _loose() -> re.Pattern[str]:
+    """Something that looks like a directive but is malformed (``ignore LPK-003``, ``noqa``), reported too."""
+    return re.compile(r"(?:^|(?<=\s))#\s*validate-imports\s*:(?P<rest>.*)$")
+
+
+@cache
+def _code() -> re.Pattern[str]:
+    return re.compile(r"^([A-Za-z]+)-?(\d{3})$")
 
 
 @dataclass(frozen=True)
@@ -37,7 +51,7 @@ class Suppression:
 
 
 def _normalise_code(raw: str) -> str | None:
-    m = _CODE.match(raw.strip())
+    m = _code().match(raw.strip())
     return f"{m.group(1).upper()}-{m.group(2)}" if m else None
 
 
@@ -53,7 +67,7 @@ def parse_suppressions(path: str, text: str) -> list[Suppression]:
     for index, line in enumerate(lines):
         if "validate-imports" not in line:
             continue
-        loose = _LOOSE.search(line)
+        loose = _loose().search(line)
         if loose is None:
             continue
         start = loose.start()
@@ -65,7 +79,7 @@ def parse_suppressions(path: str, text: str) -> list[Suppression]:
                 (i + 1 for i in range(index + 1, len(lines)) if not _is_comment_or_blank(lines[i])),
                 lineno,
             )
-        m = _DIRECTIVE.search(line)
+        m = _directive().search(line)
         if m is None or m.start() != start:
             found.append(
                 Suppression(path, target, (), "", span,

@@ -12,7 +12,6 @@ problems and the rest of the file is still analysed.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -184,6 +183,8 @@ def github_string(value: Any) -> str:
     if isinstance(value, str):
         return str(value)
     if isinstance(value, (Mapping, list, tuple)):
+        import json  # only for matrix values that are objects or lists
+
         return json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False)
     return str(value)
 
@@ -226,13 +227,17 @@ def _is_expression(value: Any) -> bool:
 # --------------------------------------------------------------------------- the reader
 
 
-@dataclass
 class _Defaults:
-    """What a level (workflow, job) passes down to its steps."""
+    """What a level (workflow, job) passes down to its steps (a plain class: no dataclass
+    method generation at start-up)."""
 
-    env: dict[str, str] = field(default_factory=dict)
-    working_directory: str | None = None
-    shell: str | None = None
+    __slots__ = ("env", "shell", "working_directory")
+
+    def __init__(self, env: dict[str, str] | None = None, working_directory: str | None = None,
+                 shell: str | None = None) -> None:
+        self.env: dict[str, str] = {} if env is None else env
+        self.working_directory = working_directory
+        self.shell = shell
 
 
 class _Reader:
@@ -889,6 +894,8 @@ def _evaluate(expr: str, job: JobRun, step: Step | None, depth: int) -> Any:
 
 def _json_path(value: str, path: list[Any]) -> Any:
     """``matrix.target.arch`` where the matrix value is an object (kept as JSON)."""
+    import json  # imported on first use: most workflows never need it
+
     try:
         node: Any = json.loads(value)
     except ValueError:

@@ -10,7 +10,6 @@ runtime-provided, pip-installed, first-party code left out of the package (an
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 
 from validator.models import ImportClosure, ImportSite, Package, ThirdPartyLeaf, UnresolvedImport
 from validator.pyimports.classify import RUNTIME, STDLIB, provided_by_names, root_pip_names
@@ -28,42 +27,56 @@ BEYOND_TOP_LEVEL = "relative-import-beyond-top-level-package"
 MISSING = "missing"
 
 
-@dataclass
+# The helper classes below are plain slotted classes rather than dataclasses: they are
+# internal to this module and a dataclass costs its generated methods' compilation at
+# every start of the command line.
+
+
 class _Failure:
-    module: str  # the module that failed (dotted; as written for a relative import that cannot resolve)
-    reason: str
-    repo_path: str | None
+    __slots__ = ("module", "reason", "repo_path")
+
+    def __init__(self, module: str, reason: str, repo_path: str | None) -> None:
+        self.module = module  # the module that failed (dotted; as written for a relative import that cannot resolve)
+        self.reason = reason
+        self.repo_path = repo_path
 
 
-@dataclass
 class _Check:
     """One import statement in one module instance, looked up."""
 
-    raw: RawImport
-    module: str  # absolute target, or the written form when it cannot be made absolute
-    resolved: list[tuple[str, ModuleLoc]] = field(default_factory=list)
-    failures: list[_Failure] = field(default_factory=list)
-    leaf: tuple[str, str | None] | None = None  # (module, provided_by)
+    __slots__ = ("failures", "leaf", "module", "raw", "resolved")
+
+    def __init__(self, raw: RawImport, module: str, failures: list[_Failure] | None = None) -> None:
+        self.raw = raw
+        self.module = module  # absolute target, or the written form when it cannot be made absolute
+        self.resolved: list[tuple[str, ModuleLoc]] = []
+        self.failures: list[_Failure] = [] if failures is None else failures
+        self.leaf: tuple[str, str | None] | None = None  # (module, provided_by)
 
     @property
     def ok(self) -> bool:
         return not self.failures and (self.leaf is None or self.leaf[1] is not None)
 
 
-@dataclass
 class _NodeResult:
-    unresolved: list[tuple[ImportSite, _Failure]] = field(default_factory=list)
-    leaves: list[tuple[ImportSite, str, str | None]] = field(default_factory=list)
-    children: list[tuple[str, ModuleLoc, bool]] = field(default_factory=list)
-    additions: list[tuple[str, bool]] = field(default_factory=list)  # (archive dir, front)
-    problem: str | None = None
+    __slots__ = ("additions", "children", "leaves", "problem", "unresolved")
+
+    def __init__(self) -> None:
+        self.unresolved: list[tuple[ImportSite, _Failure]] = []
+        self.leaves: list[tuple[ImportSite, str, str | None]] = []
+        self.children: list[tuple[str, ModuleLoc, bool]] = []
+        self.additions: list[tuple[str, bool]] = []  # (archive dir, front)
+        self.problem: str | None = None
 
 
-@dataclass
 class _WalkResult:
-    modules: dict[str, ModuleLoc]
-    parents: dict[str, str | None]
-    results: dict[str, _NodeResult]
+    __slots__ = ("modules", "parents", "results")
+
+    def __init__(self, modules: dict[str, ModuleLoc], parents: dict[str, str | None],
+                 results: dict[str, _NodeResult]) -> None:
+        self.modules = modules
+        self.parents = parents
+        self.results = results
 
 
 def parse_handler(handler: str) -> tuple[str, str] | None:

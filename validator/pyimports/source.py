@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from validator.pyimports.firstparty import RepoModules
 from validator.pyimports.pathexpr import PathValue, dotted, evaluate
@@ -67,24 +67,31 @@ class PathAddition:
     front: bool  # inserted at position 0: searched before the archive root
 
 
-@dataclass
 class ParsedSource:
-    """What one file imports and defines."""
+    """What one file imports and defines (a plain slotted class: no dataclass method
+    generation at start-up)."""
 
-    path: str
-    imports: list[RawImport] = field(default_factory=list)
-    guards: list[Guard] = field(default_factory=list)
-    path_additions: list[PathAddition] = field(default_factory=list)
-    names: frozenset[str] = frozenset()  # names bound at module level
-    star_import: bool = False  # ``from x import *`` at module level
-    module_getattr: bool = False  # module-level ``def __getattr__``
+    __slots__ = ("guards", "imports", "module_getattr", "names", "path", "path_additions", "star_import")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.imports: list[RawImport] = []
+        self.guards: list[Guard] = []
+        self.path_additions: list[PathAddition] = []
+        self.names: frozenset[str] = frozenset()  # names bound at module level
+        self.star_import = False  # ``from x import *`` at module level
+        self.module_getattr = False  # module-level ``def __getattr__``
 
 
-@dataclass(frozen=True)
 class _Ctx:
-    in_function: bool = False
-    guard: int | None = None
-    branch: int = 0
+    """Where a statement is: in a function, in which branch of which guard (read-only)."""
+
+    __slots__ = ("branch", "guard", "in_function")
+
+    def __init__(self, in_function: bool = False, guard: int | None = None, branch: int = 0) -> None:
+        self.in_function = in_function
+        self.guard = guard
+        self.branch = branch
 
 
 class _SourceLines:
@@ -98,6 +105,12 @@ class _SourceLines:
         end = (getattr(node, "end_lineno", None) or start + 1) - 1
         if start < 0 or end >= len(self.lines) or end - start > 50:
             return ""
+        if start == end and self.lines[start].isascii():  # the usual case: byte offsets are characters
+            end_col = getattr(node, "end_col_offset", None)
+            line = self.lines[start]
+            piece = line[:end_col] if end_col is not None else line
+            text = " ".join(piece[getattr(node, "col_offset", 0) :].split())
+            return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
         chunk = [line.encode("utf-8") for line in self.lines[start : end + 1]]
         end_col = getattr(node, "end_col_offset", None)
         if end_col is not None:
@@ -332,7 +345,7 @@ class _Collector:
         for alias in st.names:
             if top:
                 self.names.add(alias.asname or alias.name.split(".")[0])
-            self._add(RawImport("import", alias.name, 0, (), st.lineno, text), ctx)
+            self._add("import", alias.name, 0, (), st.lineno, text, ctx)
 
     def _import_from(self, st: ast.ImportFrom, ctx: _Ctx, top: bool) -> None:
         names = tuple(a.name for a in st.names)
@@ -342,13 +355,12 @@ class _Collector:
                     self.out.star_import = True
                 else:
                     self.names.add(alias.asname or alias.name)
-        raw = RawImport("from", st.module or "", st.level or 0, names, st.lineno, self.src.segment(st))
-        self._add(raw, ctx)
+        self._add("from", st.module or "", st.level or 0, names, st.lineno, self.src.segment(st), ctx)
 
-    def _add(self, raw: RawImport, ctx: _Ctx) -> None:
+    def _add(self, kind: str, module: str, level: int, names: tuple[str, ...], line: int, text: str, ctx: _Ctx,
+             package: str | None = None) -> None:
         self.out.imports.append(
-            RawImport(raw.kind, raw.module, raw.level, raw.names, raw.line, raw.text, ctx.in_function,
-                      ctx.guard, ctx.branch, raw.package)
+            RawImport(kind, module, level, names, line, text, ctx.in_function, ctx.guard, ctx.branch, package)
         )
 
     # ------------------------------------------------------------------ expressions
@@ -371,8 +383,7 @@ class _Collector:
             name, package = target
             stripped = name.lstrip(".")
             level = len(name) - len(stripped)
-            self._add(RawImport("dynamic", stripped, level, (), call.lineno, self.src.segment(call),
-                                package=package), ctx)
+            self._add("dynamic", stripped, level, (), call.lineno, self.src.segment(call), ctx, package=package)
             return
         func = dotted(call.func)
         if func in ("sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"):

@@ -8,7 +8,7 @@ path has a regular module of that name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from validator.models import FileKind, Package, PackageFile
 
@@ -33,11 +33,13 @@ class ModuleLoc:
         return self.file if self.file is not None else (self.search[0] if self.search else "")
 
 
-@dataclass
 class _Dir:
-    subdirs: set[str] = field(default_factory=set)
-    modules: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (priority, path)
-    init: tuple[int, str] | None = None
+    __slots__ = ("init", "modules", "subdirs")
+
+    def __init__(self) -> None:
+        self.subdirs: set[str] = set()
+        self.modules: dict[str, tuple[int, str]] = {}  # name -> (priority, path)
+        self.init: tuple[int, str] | None = None
 
 
 def _module_name(filename: str) -> tuple[str, int] | None:

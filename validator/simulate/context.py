@@ -7,7 +7,6 @@ in ``commands/`` that knows that command.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,14 +57,16 @@ class Archive:
     order: int = 0
 
 
-@dataclass
 class UnknownCommand:
     """A command the simulator does not model, with the paths it names (it may write there)."""
 
-    span: Span
-    name: str
-    paths: list[str]
-    order: int
+    __slots__ = ("name", "order", "paths", "span")
+
+    def __init__(self, span: Span, name: str, paths: list[str], order: int) -> None:
+        self.span = span
+        self.name = name
+        self.paths = paths
+        self.order = order
 
 
 class JobContext:
@@ -148,6 +149,8 @@ class JobContext:
         pattern_tail = rel[len(head):]
         target = head if pattern_tail else rel
         candidates = self._candidates(target)
+        import difflib  # only when a path is missing
+
         best = difflib.get_close_matches(target, candidates, n=1, cutoff=0.5)
         if not best:
             return None
@@ -172,17 +175,20 @@ class JobContext:
         return sorted(names)
 
 
-@dataclass
 class Invocation:
     """One simple command, expanded, ready for its interpreter in ``commands/``."""
 
-    ctx: JobContext
-    state: ShellState
-    node: Command
-    args: list[Arg]  # args[0] is the command name
-    span: Span
-    #: runs another command line the way the shell would (``find -exec``, ``xargs``)
-    dispatch: Callable[[list[Arg]], bool | None] | None = None
+    __slots__ = ("args", "ctx", "dispatch", "node", "span", "state")
+
+    def __init__(self, ctx: JobContext, state: ShellState, node: Command, args: list[Arg], span: Span,
+                 dispatch: Callable[[list[Arg]], bool | None] | None = None) -> None:
+        self.ctx = ctx
+        self.state = state
+        self.node = node
+        self.args = args  # args[0] is the command name
+        self.span = span
+        #: runs another command line the way the shell would (``find -exec``, ``xargs``)
+        self.dispatch = dispatch
 
     @property
     def name(self) -> str:

@@ -23,7 +23,9 @@ and nested constructs end.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import cache
 
 from validator.simulate.arith import ArithError
 from validator.simulate.braces import brace_expand
@@ -61,6 +63,14 @@ __all__ = [
 HOME = "/home/runner"
 #: characters that give a word any expansion; a word without them is one literal field
 _ACTIVE = frozenset("$`\\'\"{~*?[")
+#: characters that make a word more than a literal (with or without wildcards)
+_UNQUOTED_LITERAL = frozenset("$`\\'\"{}~")
+
+
+@cache
+def _quick_dq() -> re.Pattern[str]:
+    """A double-quoted word of literal text, ``$NAME``, ``${NAME}`` and ``${#NAME[@]}``."""
+    return re.compile(r'"(?:[^"$\\`{}]|\$[A-Za-z_]\w*|\$\{(?:[A-Za-z_]\w*|#[A-Za-z_]\w*\[@\])\})*"', re.ASCII)
 
 
 class _Expander(ParameterExpansion):
@@ -241,11 +251,83 @@ class _Expander(ParameterExpansion):
                     return out
                 continue
             for braced in brace_expand(word):
+                quick = self._quick(braced, nullglob)
+                if quick is not None:
+                    out += quick
+                    if len(out) > MAX_GLOB_RESULTS:
+                        return out
+                    continue
                 for chars, alive in _split(self.word_items(braced), self._ifs()):
                     out += self._glob(chars, alive, nullglob)
                     if len(out) > MAX_GLOB_RESULTS:
                         return out
         return out
+
+    def _quick(self, word: str, nullglob: bool) -> list[Field] | None:
+        """The fields of the commonest word shapes without the per-character work, exactly
+        as the general path gives them; None for any other shape."""
+        first = word[:1]
+        if first == "'":
+            if len(word) > 1 and word[-1] == "'" and word.count("'") == 2:
+                return [Field(word[1:-1], False, True)]  # all quoted: no splitting, no globbing
+            return None
+        if first == '"':
+            if not _quick_dq().fullmatch(word):
+                return None
+            return self._quick_dq(word[1:-1])
+        if word and _UNQUOTED_LITERAL.isdisjoint(word):
+            # a literal with wildcards: one unquoted field, then pathname expansion
+            literal_field = [Field(word, False, False)]
+            if self.fs is None or not has_wildcards(word):
+                return literal_field
+            matches = glob_paths(word, self.fs, self.cwd)
+            if not matches:
+                return [] if nullglob else literal_field
+            return [Field(m, False, False) for m in matches]
+        return None
+
+    def _quick_dq(self, body: str) -> list[Field] | None:
+        """``"literal $NAME ${NAME} ${#NAME[@]}"``: one quoted field (quoted characters
+        never split nor glob); None when an expansion gives anything but quoted characters."""
+        parts: list[str] = []
+        symbolic = False
+        i = 0
+        n = len(body)
+        while i < n:
+            k = body.find("$", i)
+            if k < 0:
+                parts.append(body[i:])
+                break
+            parts.append(body[i:k])
+            if body[k + 1] == "{":
+                close = body.index("}", k)
+                inner = body[k + 2 : close]
+                i = close + 1
+                if inner[0] == "#" or self.depth >= MAX_DEPTH:
+                    items = self._braced(inner, True)
+                else:  # ${NAME} is $NAME
+                    symbolic = self._quick_name(inner, parts) or symbolic
+                    continue
+            else:
+                i = k + 1 + name_len(body, k + 1)
+                symbolic = self._quick_name(body[k + 1 : i], parts) or symbolic
+                continue
+            for it in items:
+                if type(it) is not Ch or not it.quoted or it.split:
+                    return None
+                symbolic = symbolic or it.symbolic
+            parts.append("".join([it.c for it in items]))  # type: ignore[union-attr]
+        return [Field("".join(parts), symbolic, True)]
+
+    def _quick_name(self, name: str, parts: list[str]) -> bool:
+        """``"$NAME"`` as ``_simple(name, dq=True)`` gives it: its text appended to ``parts``;
+        whether a character of it is symbolic."""
+        v = self._lookup(name)
+        if v is None:
+            parts.append(render_unknown(name))
+            return True
+        parts.append(v.text)
+        return v.symbolic and v.text != ""
 
     def _glob(self, chars: list[Ch], alive: bool, nullglob: bool) -> list[Field]:
         text = "".join(ch.c for ch in chars)
@@ -333,7 +415,12 @@ def expand_single(word: str, vars: Vars, fs: DirLister | None = None, cwd: str =
     if _ACTIVE.isdisjoint(word):
         return Field(word, False, False)
     try:
-        items = _Expander(vars, fs, cwd).word_items(word)
+        expander = _Expander(vars, fs, cwd)
+        if word[:1] == '"' and _quick_dq().fullmatch(word):
+            quick = expander._quick_dq(word[1:-1])
+            if quick is not None:
+                return quick[0]
+        items = expander.word_items(word)
     except (RecursionError, ValueError, IndexError, KeyError, TypeError, OverflowError):
         return Field(word, True, False)
     chars: list[str] = []

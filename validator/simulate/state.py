@@ -6,36 +6,57 @@ A subshell, a pipeline member or each branch of an undecidable ``if`` gets a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from validator.shell.ir import FunctionDef
 from validator.simulate.expand import Value
 
+# Plain slotted classes, not dataclasses: internal to the simulator, and a dataclass
+# costs the compilation of its generated methods at every start of the command line.
 
-@dataclass
+
 class Frame:
     """One function call: its positional arguments and the variables ``local`` shadowed."""
 
-    name: str
-    args: list[Value]
-    saved: dict[str, Value | None] = field(default_factory=dict)
+    __slots__ = ("args", "name", "saved")
+
+    def __init__(self, name: str, args: list[Value], saved: dict[str, Value | None] | None = None) -> None:
+        self.name = name
+        self.args = args
+        self.saved: dict[str, Value | None] = {} if saved is None else saved
 
 
-@dataclass
 class ShellState:
-    cwd: str
-    vars: dict[str, Value] = field(default_factory=dict)
-    exported: set[str] = field(default_factory=set)
-    dir_stack: list[str] = field(default_factory=list)
-    oldpwd: str | None = None
-    positional: list[Value] = field(default_factory=list)
-    functions: dict[str, FunctionDef] = field(default_factory=dict)
-    frames: list[Frame] = field(default_factory=list)
-    #: "for name in a b" / "function build" labels of the loops and calls we are inside
-    context: list[str] = field(default_factory=list)
-    #: >0 while running a branch whose condition could not be decided
-    uncertain: int = 0
-    last_status: bool | None = True
+    __slots__ = (
+        "context",
+        "cwd",
+        "dir_stack",
+        "exported",
+        "frames",
+        "functions",
+        "last_status",
+        "oldpwd",
+        "positional",
+        "uncertain",
+        "vars",
+    )
+
+    def __init__(self, cwd: str, vars: dict[str, Value] | None = None, exported: set[str] | None = None,
+                 dir_stack: list[str] | None = None, oldpwd: str | None = None,
+                 positional: list[Value] | None = None, functions: dict[str, FunctionDef] | None = None,
+                 frames: list[Frame] | None = None, context: list[str] | None = None, uncertain: int = 0,
+                 last_status: bool | None = True) -> None:
+        self.cwd = cwd
+        self.vars: dict[str, Value] = {} if vars is None else vars
+        self.exported: set[str] = set() if exported is None else exported
+        self.dir_stack: list[str] = [] if dir_stack is None else dir_stack
+        self.oldpwd = oldpwd
+        self.positional: list[Value] = [] if positional is None else positional
+        self.functions: dict[str, FunctionDef] = {} if functions is None else functions
+        self.frames: list[Frame] = [] if frames is None else frames
+        #: "for name in a b" / "function build" labels of the loops and calls we are inside
+        self.context: list[str] = [] if context is None else context
+        #: >0 while running a branch whose condition could not be decided
+        self.uncertain = uncertain
+        self.last_status = last_status
 
     def fork(self) -> ShellState:
         """A copy for a subshell or a branch: changes to it do not leak back."""

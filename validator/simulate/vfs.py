@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from validator.models import CopyRecord, FileKind, PipInstall, Span
 
@@ -39,21 +39,29 @@ class VFile:
     archive: int | None = None  # id of the archive this file is (for ``*.zip`` outputs)
 
 
-@dataclass
 class VDir:
     """A directory; ``pip`` lists installs made into it, ``installed`` marks a placeholder
-    directory standing for a distribution whose files are unknown."""
+    directory standing for a distribution whose files are unknown (a plain slotted class:
+    no dataclass method generation at start-up)."""
 
-    origin: Span | None = None
-    pip: list[PipInstall] = field(default_factory=list)
-    installed: PipInstall | None = None
-    from_repo: bool = False
+    __slots__ = ("from_repo", "installed", "origin", "pip")
+
+    def __init__(self, origin: Span | None = None, pip: list[PipInstall] | None = None,
+                 installed: PipInstall | None = None, from_repo: bool = False) -> None:
+        self.origin = origin
+        self.pip: list[PipInstall] = [] if pip is None else pip
+        self.installed = installed
+        self.from_repo = from_repo
 
 
 #: makes the destination record of one copied file (provenance, span, copy record)
 CopyHook = Callable[[VFile], VFile]
 #: decides whether a path (relative to the copied root, is-directory) is copied
 KeepFilter = Callable[[str, bool], bool]
+
+
+#: (repository file list, its checkout) of the last ``VFS.from_repo``
+_checkout: tuple[tuple[str, ...], VFS] | None = None
 
 
 def normalize(path: str, cwd: str = "/") -> str:
@@ -103,6 +111,27 @@ class VFS:
 
     @classmethod
     def from_repo(cls, files: list[str]) -> VFS:
+        """The checkout: every job of a workflow starts from it, so the last one built is
+        kept and copied (files are never changed in place, directories are copied)."""
+        global _checkout
+        key = tuple(files)
+        if _checkout is not None and _checkout[0] == key and type(_checkout[1]) is cls:
+            return _checkout[1].clone()
+        vfs = cls._build_checkout(files)
+        _checkout = (key, vfs.clone())
+        return vfs
+
+    def clone(self) -> VFS:
+        """An independent copy (``VFile`` records are shared: they are replaced, never changed)."""
+        new = type(self).__new__(type(self))
+        new.files = dict(self.files)
+        new.dirs = {path: VDir(d.origin, list(d.pip), d.installed, d.from_repo) for path, d in self.dirs.items()}
+        new._children = {path: set(names) for path, names in self._children.items()}
+        new.reader = self.reader
+        return new
+
+    @classmethod
+    def _build_checkout(cls, files: list[str]) -> VFS:
         vfs = cls()
         for d in ("/tmp", HOME, RUNNER_TEMP):
             vfs.mkdir(d, parents=True)

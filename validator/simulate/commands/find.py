@@ -6,7 +6,6 @@ modelled is recorded as an unknown command (an LPK-000 when it names a zipped fo
 
 from __future__ import annotations
 
-from validator.simulate import findexpr
 from validator.simulate.context import Invocation, UnknownCommand
 from validator.simulate.words import Arg, arg
 
@@ -15,6 +14,8 @@ MAX_EXEC_MATCHES = 2_000
 
 
 def run(inv: Invocation) -> bool | None:
+    from validator.simulate import findexpr  # on first use: most workflows have no find
+
     texts = [a.text for a in inv.args[1:]]
     if not any(t in findexpr.ACTING for t in texts):
         return True  # only prints: the tree does not change

@@ -7,16 +7,19 @@ rather than taken for a path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from validator.simulate.words import Arg
 
 
-@dataclass
 class Parsed:
-    flags: set[str] = field(default_factory=set)  # "r", "f", "--recursive" …
-    values: dict[str, list[Arg]] = field(default_factory=dict)  # option -> values
-    operands: list[Arg] = field(default_factory=list)
+    """A command line split into flags, option values and operands (a plain slotted
+    class: no dataclass method generation at start-up)."""
+
+    __slots__ = ("flags", "operands", "values")
+
+    def __init__(self) -> None:
+        self.flags: set[str] = set()  # "r", "f", "--recursive" …
+        self.values: dict[str, list[Arg]] = {}  # option -> values
+        self.operands: list[Arg] = []
 
     def has(self, *names: str) -> bool:
         return any(n in self.flags for n in names)

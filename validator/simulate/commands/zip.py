@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
-from dataclasses import dataclass, field
 
 from validator.models import FileKind, PackageFile, PipInstall
 from validator.simulate.context import Archive, Invocation
@@ -27,16 +26,19 @@ LONG_FLAGS = {
 }
 
 
-@dataclass
 class ZipCall:
-    """A parsed ``zip`` command line."""
+    """A parsed ``zip`` command line (a plain slotted class: no dataclass method
+    generation at start-up)."""
 
-    flags: set[str] = field(default_factory=set)
-    archive: Arg | None = None
-    names: list[Arg] = field(default_factory=list)
-    excludes: list[str] = field(default_factory=list)
-    includes: list[str] = field(default_factory=list)
-    stdin_names: bool = False
+    __slots__ = ("archive", "excludes", "flags", "includes", "names", "stdin_names")
+
+    def __init__(self) -> None:
+        self.flags: set[str] = set()
+        self.archive: Arg | None = None
+        self.names: list[Arg] = []
+        self.excludes: list[str] = []
+        self.includes: list[str] = []
+        self.stdin_names = False
 
 
 def parse_zip(args: list[Arg]) -> ZipCall:
@@ -103,13 +105,15 @@ def archive_path(inv: Invocation, archive: Arg) -> str:
     return inv.path(text)
 
 
-@dataclass
 class Inputs:
     """What one zip command adds: stored path -> virtual file, plus the directories it read."""
 
-    files: dict[str, tuple[str, VFile]] = field(default_factory=dict)
-    dirs: list[tuple[str, str]] = field(default_factory=list)  # (virtual dir, stored prefix)
-    missing: list[str] = field(default_factory=list)
+    __slots__ = ("dirs", "files", "missing")
+
+    def __init__(self, dirs: list[tuple[str, str]] | None = None) -> None:
+        self.files: dict[str, tuple[str, VFile]] = {}
+        self.dirs: list[tuple[str, str]] = [] if dirs is None else dirs  # (virtual dir, stored prefix)
+        self.missing: list[str] = []
 
 
 def collect(inv: Invocation, names: list[Arg], recursive: bool, skip: set[str]) -> Inputs:
