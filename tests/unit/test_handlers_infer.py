@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
+
+from handlers_support import make_repo
 
 from validator.handlers import infer_handler, link_handlers
 from validator.models import FileKind, Package, PackageFile, Span
-from validator.repo import Repo
-
-
-def make_repo(tmp_path: Path, files: dict[str, str]) -> Repo:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return Repo.open(tmp_path)
 
 
 def package(name: str, files: dict[str, str | None], installed: tuple[str, ...] = ()) -> Package:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from handlers_support import make_repo
 
 from validator.handlers import collect_handler_configs, link_handlers
 from validator.models import DeployRef, FileKind, HandlerConfig, Package, PackageFile, Span
-from validator.repo import Repo
 
 WF = ".github/workflows/deploy.yml"
 
@@ -30,14 +29,6 @@ def package(name: str, archive: str | None = None, files: dict[str, str] | None 
 def tf(resource: str, handler: str, line: int = 10, **kw: Any) -> HandlerConfig:
     return HandlerConfig(handler=handler, span=span(line, "infra/main.tf"), origin="terraform",
                          resource=resource, **kw)
-
-
-def make_repo(tmp_path: Path, files: dict[str, str]) -> Repo:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return Repo.open(tmp_path)
 
 
 # --------------------------------------------------------------------------- journey

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
+from handlers_support import by_resource, make_repo
+
 from validator.handlers import collect_handler_configs
-from validator.models import HandlerConfig
-from validator.repo import Repo
-
-
-def make_repo(tmp_path: Path, files: dict[str, str]) -> Repo:
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-    return Repo.open(tmp_path)
-
-
-def by_resource(configs: list[HandlerConfig]) -> dict[str, HandlerConfig]:
-    return {c.resource: c for c in configs}
-
 
 MAIN_TF = '''
 variable "env" {
