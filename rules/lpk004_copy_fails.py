@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from validator.context import RuleContext
 from validator.explain import WORKSPACE, failed_copies_for
 from validator.models import CopyRecord, Finding, Related, Severity
+from validator.simulate.vfs import workspace_relative
 
 CODE = "LPK-004"
 NAME = "copy-fails"
@@ -56,15 +57,6 @@ _REASONS = {
     "omitting-directory": "it copies a folder without -r",
     "missing-cwd": "it runs in a folder that does not exist",
 }
-
-
-def rel(path: str) -> str:
-    """A virtual path as the user writes it (relative to the workspace when inside it)."""
-    if path == WORKSPACE:
-        return "."
-    if path.startswith(WORKSPACE + "/"):
-        return path[len(WORKSPACE) + 1:]
-    return path
 
 
 def useful_suggestion(copy: CopyRecord) -> str | None:
@@ -108,7 +100,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 related.append(Related(real, 1, "closest existing path"))
             hint = None
             if copy.failed == "missing-target-dir":
-                hint = f"create the folder first: mkdir -p {rel(copy.target).rstrip('/')}"
+                hint = f"create the folder first: mkdir -p {workspace_relative(copy.target).rstrip('/')}"
             finding = Finding(CODE, message(ctx, copy, package), copy.span, Severity.ERROR, package=package,
                               related=related, hint=hint)
             if copy.failed == "missing-target-dir":

@@ -12,6 +12,7 @@ import posixpath
 from collections.abc import Callable
 
 from validator.simulate.expand import DirLister
+from validator.simulate.patterns import safe_listdir
 
 __all__ = ["MAX_CAT_BYTES", "run"]
 
@@ -31,17 +32,10 @@ def _abs(cwd: str, path: str) -> str:
     return posixpath.normpath(posixpath.join(cwd, path))
 
 
-def _entries(fs: DirLister, path: str) -> list[str] | None:
-    try:
-        return fs.listdir(path)
-    except Exception:
-        return None
-
-
 def _exists(fs: DirLister, path: str) -> bool:
     parent, name = posixpath.split(path)
-    entries = _entries(fs, parent)
-    return _entries(fs, path) is not None or (entries is not None and name in entries)
+    entries = safe_listdir(fs, parent)
+    return safe_listdir(fs, path) is not None or (entries is not None and name in entries)
 
 
 def ls(args: list[str], cwd: str, fs: DirLister) -> str | None:
@@ -64,7 +58,7 @@ def ls(args: list[str], cwd: str, fs: DirLister) -> str | None:
         path = _abs(cwd, op)
         if not _exists(fs, path):
             return None  # ls fails on it: the caller's behaviour is not static any more
-        entries = _entries(fs, path)
+        entries = safe_listdir(fs, path)
         if entries is None or directory:
             files.append(op)
         else:

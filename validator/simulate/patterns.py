@@ -244,24 +244,24 @@ def glob_paths(pattern: str, fs: DirLister, cwd: str) -> list[str]:
         nxt: list[tuple[str, str]] = []
         if comp == "":
             for text, absdir in matches:
-                if _listdir(fs, absdir) is not None:
+                if safe_listdir(fs, absdir) is not None:
                     nxt.append((text + sep, absdir))
         elif not has_wildcards(comp):
             name = unescape(comp)
             for text, absdir in matches:
                 child = join_path(absdir, name)
                 if idx == last and name not in (".", ".."):
-                    entries = _listdir(fs, absdir)
+                    entries = safe_listdir(fs, absdir)
                     if entries is None or name not in entries:
                         continue
                 nxt.append((text + name + sep, child))
         else:
             for text, absdir in matches:
-                for entry in sorted(_listdir(fs, absdir) or []):
+                for entry in sorted(safe_listdir(fs, absdir) or []):
                     if entry in (".", "..") or not glob_match(comp, entry):
                         continue
                     child = join_path(absdir, entry)
-                    if idx != last and _listdir(fs, child) is None:
+                    if idx != last and safe_listdir(fs, child) is None:
                         continue
                     nxt.append((text + entry + sep, child))
                     if len(nxt) > MAX_GLOB_RESULTS:
@@ -272,7 +272,8 @@ def glob_paths(pattern: str, fs: DirLister, cwd: str) -> list[str]:
     return sorted(text for text, _ in matches)
 
 
-def _listdir(fs: DirLister, path: str) -> list[str] | None:
+def safe_listdir(fs: DirLister, path: str) -> list[str] | None:
+    """A folder's entries, or None when it is not one (a lister may raise)."""
     try:
         return fs.listdir(path)
     except Exception:
