@@ -12,11 +12,13 @@ already claimed by a stronger link is not handed to another package by name.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 from validator.handlers import patterns
 from validator.handlers.grammar import parse_handler
 from validator.handlers.infer import infer_handler
+from validator.lookup import Lookup, end_item_keys, end_query_keys
 from validator.models import DeployRef, HandlerConfig, HandlerLink, Package, Span
 from validator.repo import Repo
 
@@ -51,6 +53,71 @@ class _State:
     def taken_by_other(self, config: HandlerConfig, package: Package) -> bool:
         owners = self.claimed.get(id(config))
         return bool(owners) and package.name not in owners  # type: ignore[operator]
+
+
+class _Tables:
+    """The lookups one linking run needs, built once: each narrows a scan over every
+    config or deploy to the few that can match (see ``lookup.py``)."""
+
+    def __init__(self, configs: list[HandlerConfig], deploys: list[DeployRef]) -> None:
+        self.names: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+        self.by_function: Lookup[HandlerConfig] = Lookup()
+        self.by_s3_key: Lookup[HandlerConfig] = Lookup()
+        self.by_artifact: Lookup[HandlerConfig] = Lookup()
+        self.by_name: Lookup[HandlerConfig] = Lookup()
+        self.deploys_by_archive: Lookup[DeployRef] = Lookup()
+        self.deploys_by_key: Lookup[DeployRef] = Lookup()
+        for c in configs:
+            self.by_function.add(c, function_item_keys(c))
+            if c.s3_key and c.origin != "cli":
+                self.by_s3_key.add(c, key_keys(c.s3_key))
+            if c.origin != "cli":
+                artifact: list[Hashable] = [("file", k) for k in archive_keys(c.filename or "")]
+                if c.code_uri:
+                    artifact.append(("dir", _last_dir(c.code_uri)))
+                self.by_artifact.add(c, artifact)
+            names = self.names[id(c)] = config_names(c)
+            self.by_name.add(c, [k for _kind, words in names
+                                 for k in (("eq", words), *(("end", w) for w in patterns.contain_ends(words)))])
+        for d in deploys:
+            if d.archive:
+                self.deploys_by_archive.add(d, archive_keys(d.archive))
+            if d.s3_key:
+                self.deploys_by_key.add(d, key_keys(d.s3_key))
+
+
+def archive_keys(path: str) -> list[Hashable]:
+    """What ``same_archive`` needs two archives to share: the basename, or its name words."""
+    base = patterns.basename(path)
+    if not base:
+        return []
+    words = patterns.name_tokens(base)
+    return [("base", base), ("words", words)] if words else [("base", base)]
+
+
+def key_keys(key: str) -> list[Hashable]:
+    """What ``same_key`` needs two S3 keys to share: the key itself, or what it names."""
+    stripped = patterns.strip_s3_uri(key)
+    identity = patterns.key_identity(stripped)
+    return [("exact", stripped), ("id", identity)] if identity else [("exact", stripped)]
+
+
+def function_item_keys(c: HandlerConfig) -> list[Hashable]:
+    """What ``_function_strength`` needs a function name to share with config ``c``."""
+    keys: list[Hashable] = [("words", w) for w in (patterns.name_tokens(c.resource),
+                                                 patterns.name_tokens(c.function_name or "")) if w]
+    if c.function_name:
+        keys += end_item_keys(patterns.literal_tail(c.function_name))
+    return keys
+
+
+def function_query_keys(name: str) -> list[Hashable]:
+    words = patterns.name_tokens(name)
+    return [*([("words", words)] if words else []), *end_query_keys(patterns.literal_tail(name))]
+
+
+def _last_dir(path: str) -> str:
+    return patterns.norm_path(path).strip("/").rsplit("/", 1)[-1]
 
 
 def where(config: HandlerConfig) -> str:
@@ -90,13 +157,14 @@ def link_handlers(
     cli = cli_configs(deploys)
     usable = [c for c in [*configs, *cli.values()] if (c.package_type or "Zip").lower() != "image"]
     state = _State()
+    tables = _Tables(usable, deploys)
     results: list[HandlerLink | None] = [None] * len(packages)
     todo = [i for i, p in enumerate(packages) if not p.is_layer]
 
     levels = (
         lambda p: _explicit_candidates(p, explicit or {}, usable),
-        lambda p: _journey_candidates(p, deploys, usable, cli),
-        lambda p: _name_candidates(p, [c for c in usable if not state.taken_by_other(c, p)]),
+        lambda p: _journey_candidates(p, tables, cli),
+        lambda p: _name_candidates(p, tables, lambda c: not state.taken_by_other(c, p)),
     )
     for level in levels:
         for i in list(todo):
@@ -241,22 +309,22 @@ def _function_strength(name: str, c: HandlerConfig) -> float:
     return 0
 
 
-def _journey_candidates(
-    p: Package, deploys: list[DeployRef], configs: list[HandlerConfig], cli: dict[int, HandlerConfig]
-) -> list[Candidate]:
+def _journey_candidates(p: Package, tables: _Tables, cli: dict[int, HandlerConfig]) -> list[Candidate]:
     out: list[Candidate] = []
-    mine = [d for d in deploys if d.archive and same_archive(d.archive, p.archive)]
+    mine = [d for d in tables.deploys_by_archive.get(archive_keys(p.archive))
+            if d.archive and same_archive(d.archive, p.archive)]
     for d in mine:
         if id(d) in cli:
             c = cli[id(d)]
             out.append(Candidate(c, "cli", f"{d.archive} is deployed with --handler {c.handler} at {d.span}", 5))
         if d.function_name:
-            out.extend(_by_function(d.function_name, d, configs, cli, f"{d.archive} is deployed"))
+            out.extend(_by_function(d.function_name, d, tables, cli, f"{d.archive} is deployed"))
         if d.s3_key:
-            out.extend(_by_key(d, deploys, configs, cli))
-    for c in configs:
-        if c.origin == "cli":
-            continue
+            out.extend(_by_key(d, tables, cli))
+    artifact_keys: list[Hashable] = [("file", k) for k in archive_keys(p.archive)]
+    if p.root_dir:
+        artifact_keys.append(("dir", _last_dir(p.root_dir)))
+    for c in tables.by_artifact.get(artifact_keys):
         if c.filename and _filename_matches(c, p.archive):
             field_name = "CodeUri" if c.origin == "sam" else "artifact" if c.origin == "serverless" else "filename"
             out.append(Candidate(c, "filename",
@@ -268,10 +336,10 @@ def _journey_candidates(
 
 
 def _by_function(
-    name: str, d: DeployRef, configs: list[HandlerConfig], cli: dict[int, HandlerConfig], what: str
+    name: str, d: DeployRef, tables: _Tables, cli: dict[int, HandlerConfig], what: str
 ) -> list[Candidate]:
     out = []
-    for c in configs:
+    for c in tables.by_function.get(function_query_keys(name)):
         if c is cli.get(id(d)):
             continue
         strength = _function_strength(name, c)
@@ -282,13 +350,11 @@ def _by_function(
     return out
 
 
-def _by_key(d: DeployRef, deploys: list[DeployRef], configs: list[HandlerConfig],
-            cli: dict[int, HandlerConfig]) -> list[Candidate]:
+def _by_key(d: DeployRef, tables: _Tables, cli: dict[int, HandlerConfig]) -> list[Candidate]:
     key = d.s3_key or ""
     out = []
-    for c in configs:
-        if c.origin == "cli" or not c.s3_key:
-            continue
+    for c in tables.by_s3_key.get(key_keys(key)):
+        assert c.s3_key
         full, same_name = same_key(key, c.s3_key)
         if full or same_name:
             out.append(Candidate(
@@ -296,7 +362,7 @@ def _by_key(d: DeployRef, deploys: list[DeployRef], configs: list[HandlerConfig]
                 f"{d.archive} is uploaded as {key} at {d.span}; s3_key {c.s3_key} in {describe(c)}",
                 3.2 if full else 3))
     # update-function-code --s3-key K --function-name F, without the local archive
-    for other in deploys:
+    for other in tables.deploys_by_key.get(key_keys(key)):
         if other is d or not other.s3_key or not same_key(key, other.s3_key)[0]:
             continue
         if id(other) in cli:
@@ -304,7 +370,7 @@ def _by_key(d: DeployRef, deploys: list[DeployRef], configs: list[HandlerConfig]
             out.append(Candidate(c, "cli", f"{d.archive} is uploaded as {key} at {d.span} and deployed with "
                                            f"--handler {c.handler} at {other.span}", 5))
         if other.function_name:
-            out.extend(_by_function(other.function_name, other, configs, cli,
+            out.extend(_by_function(other.function_name, other, tables, cli,
                                     f"{d.archive} is uploaded as {key} at {d.span} and deployed"))
     return out
 
@@ -356,15 +422,17 @@ def _instance_key(resource: str) -> str:
     return resource
 
 
-def _name_candidates(p: Package, configs: list[HandlerConfig]) -> list[Candidate]:
+def _name_candidates(p: Package, tables: _Tables, available: Callable[[HandlerConfig], bool]) -> list[Candidate]:
     want = patterns.name_tokens(p.name)
     if not want:
         return []
     out = []
-    for c in configs:
+    for c in tables.by_name.get([("eq", want), ("end", want[-1])]):
+        if not available(c):
+            continue
         best = 0.0
         reason = ""
-        for kind, words in config_names(c):
+        for kind, words in tables.names[id(c)]:
             if patterns.names_equal(words, want):
                 if best < 2:
                     best, reason = 2, f"{kind} matches the package name {p.name}"

@@ -86,6 +86,19 @@ def literal(text: str) -> str:
     return "".join(t for t in tokens(text) if t is not WILD)
 
 
+def literal_tail(text: str) -> str:
+    """The literal characters after the last symbolic part (all of ``text`` when it has
+    none).  Two symbolic texts can be equal only if the shorter of their tails ends the
+    longer one."""
+    toks = tokens(text)
+    out: list[str] = []
+    for t in reversed(toks):
+        if t is WILD:
+            break
+        out.append(t)
+    return "".join(reversed(out))
+
+
 @lru_cache(maxsize=65536)
 def informative(text: str) -> bool:
     """Has at least a three-character literal word, so a match on it means something."""
@@ -246,3 +259,14 @@ def names_contain(whole: tuple[str, ...], part: tuple[str, ...]) -> bool:
     while core and core[-1] in _STAGES and tuple(core) != part:
         core.pop()
     return len(core) >= len(part) and tuple(core[len(core) - len(part):]) == part
+
+
+def contain_ends(whole: tuple[str, ...]) -> list[str]:
+    """The words ``names_contain(whole, part)`` may find at ``part``'s end: the last word,
+    and each one exposed by dropping trailing stage words (an index key, see lookup.py)."""
+    out: list[str] = []
+    for word in reversed(whole):
+        out.append(word)
+        if word not in _STAGES:
+            break
+    return out

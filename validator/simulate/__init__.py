@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 
+from validator.lookup import Lookup, end_item_keys, end_query_keys
 from validator.models import DeployRef, JobRun, Package, SimulationResult, Step, Unmodelled, Workflow
 from validator.repo import Repo
 from validator.shell import parse_script
@@ -24,6 +25,7 @@ from validator.simulate.expand import Value
 from validator.simulate.interpreter import ExitStep, Interpreter
 from validator.simulate.packages import (
     is_lambda_code,
+    literal_head,
     live_archives,
     match_deploys,
     opaque_reason,
@@ -70,20 +72,24 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
             result.unmodelled += [u for u in writers if u not in result.unmodelled]
         unresolved += [(ctx, ref) for ref, _path in ctx.deploy_paths
                        if not ref.resolved and ref.archive and ref.kind != "configuration"]
+    # an archive built in another job (artifact upload/download) is the same package
+    by_head: Lookup[tuple[JobContext, Package]] = Lookup()
+    for c, p, _d in built:
+        if not p.opaque:
+            by_head.add((c, p), end_item_keys(literal_head(p.archive)[::-1]))
+    opaque_here = {(id(c), p.archive) for c, p, _d in built if p.opaque}
     for ctx, ref in unresolved:
-        # an archive built in another job (artifact upload/download) is the same package
-        other = next((p for c, p, _d in built if c is not ctx and not p.opaque
-                      and same_archive(p.archive, ref.archive)), None)
-        if other is not None:
+        if any(c is not ctx and same_archive(p.archive, ref.archive)
+               for c, p in by_head.get(end_query_keys(literal_head(ref.archive)[::-1]))):
             ref.resolved = True
             continue
-        known = next((p for c, p, _d in built if c is ctx and p.opaque and p.archive == ref.archive), None)
-        if known is not None:
+        if (id(ctx), ref.archive) in opaque_here:
             continue
         pkg = Package(name=package_name(ref.archive), archive=ref.archive, span=ref.span, job=ctx.job.job_id,
                       matrix=dict(ctx.job.matrix), workflow=workflow.path, opaque=True,
                       opaque_reason=opaque_reason(ctx, ref))
         built.append((ctx, pkg, True))
+        opaque_here.add((id(ctx), ref.archive))
     for _ctx, pkg, deployed in built:
         if pkg.opaque and not deployed:
             continue

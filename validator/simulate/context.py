@@ -80,6 +80,10 @@ class JobContext:
         self.vfs.reader = repo.read_text
         self.archives: dict[int, Archive] = {}
         self.copies: list[CopyRecord] = []
+        #: positions in ``copies`` by every directory above (or equal to) the copy's target
+        self._copies_by_dir: dict[str, list[int]] = {}
+        self._failed_copies: list[int] = []
+        self._failures_seen = 0  # copies before this position are sorted into _failed_copies
         self.deploys: list[DeployRef] = []
         #: each deploy with the virtual path of its archive (None for S3-key deploys)
         self.deploy_paths: list[tuple[DeployRef, str | None]] = []
@@ -118,6 +122,30 @@ class JobContext:
             if u.span == span and u.reason == reason:
                 return
         self.unmodelled.append(Unmodelled(span, reason, could_touch))
+
+    def add_copy(self, record: CopyRecord) -> None:
+        position = len(self.copies)
+        self.copies.append(record)
+        path = record.target.rstrip("/") or "/"
+        while True:
+            self._copies_by_dir.setdefault(path, []).append(position)
+            if path in ("/", ""):
+                break
+            path = posixpath.dirname(path)
+
+    def copies_towards(self, roots: list[str]) -> list[CopyRecord]:
+        """Copies into one of ``roots`` or below it, and failed copies towards a folder
+        above one, in the order they ran (what a zip of the roots may be missing)."""
+        # a copy's failure is known once its command has run, which is before any later zip
+        for i in range(self._failures_seen, len(self.copies)):
+            if self.copies[i].failed:
+                self._failed_copies.append(i)
+        self._failures_seen = len(self.copies)
+        found: set[int] = set()
+        for root in roots:
+            found.update(self._copies_by_dir.get(root.rstrip("/") or "/", ()))
+            found.update(i for i in self._failed_copies if is_under(root, self.copies[i].target))
+        return [self.copies[i] for i in sorted(found)]
 
     def new_archive(self, path: str, span: Span) -> Archive:
         self._next_archive += 1
@@ -207,7 +235,7 @@ class Invocation:
         record.job_key = self.ctx.job.key
         record.loop_context = self.loop_context()
         record.statement = (self.node.start, self.node.end)
-        self.ctx.copies.append(record)
+        self.ctx.add_copy(record)
         return record
 
     def unmodelled(self, reason: str, could_touch: bool = True) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from functools import lru_cache
 
 from validator.models import DeployRef, Package, Unmodelled
 from validator.simulate.context import Archive, JobContext
@@ -41,6 +42,7 @@ def package_name(archive: str, root_dir: str | None = None) -> str:
     return name or stem
 
 
+@lru_cache(maxsize=4096)
 def basename(path: str) -> str:
     """The last path component, where a symbolic part (``$(ls src/functions)``) counts as
     one piece even when its text holds a ``/``."""
@@ -60,6 +62,7 @@ def _strip(stem: str) -> str:
         name = shorter
 
 
+@lru_cache(maxsize=4096)
 def archive_pattern(path: str) -> str:
     """A basename pattern where each symbolic part matches anything (cross-job matching)."""
     base = basename(path)
@@ -69,6 +72,17 @@ def archive_pattern(path: str) -> str:
 
 def _escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def literal_head(path: str) -> str:
+    """The basename's literal start, up to its first symbolic part (or a ``$``/backquote
+    the pattern does not treat as symbolic): ``same_archive`` needs one head to start
+    the other."""
+    base = basename(path)
+    m = SYMBOLIC.search(base)
+    head = base[: m.start()] if m else base
+    cut = min((i for i in (head.find("$"), head.find("`")) if i >= 0), default=len(head))
+    return head[:cut]
 
 
 def same_archive(a: str, b: str) -> bool:

@@ -14,7 +14,7 @@ import posixpath
 
 from validator.models import FileKind, PackageFile, PipInstall
 from validator.simulate.context import Archive, Invocation
-from validator.simulate.vfs import VFile, is_under, relative, workspace_relative
+from validator.simulate.vfs import VFile, relative, workspace_relative
 from validator.simulate.words import Arg, has_glob
 
 #: single-letter options that take a value (the next argument, or the rest of the word)
@@ -254,13 +254,9 @@ def _with_prefix(pip: PipInstall, prefix: str) -> PipInstall:
 
 def add_failed_copies(inv: Invocation, archive: Archive, inputs: Inputs) -> None:
     """A copy that failed towards a zipped directory explains files missing from the archive."""
-    for record in inv.ctx.copies:
-        if record in archive.copies:
-            continue
-        for root, _stored in inputs.dirs:
-            if is_under(record.target, root) or (record.failed and is_under(root, record.target)):
-                archive.copies.append(record)
-                break
+    for record in inv.ctx.copies_towards([root for root, _stored in inputs.dirs]):
+        if record not in archive.copies:
+            archive.copies.append(record)
 
 
 def run_python_zipfile(inv: Invocation) -> bool | None:
