@@ -21,13 +21,14 @@ from types import ModuleType
 from typing import Any
 
 from validator.models import Finding, Severity
+from validator.records import FrozenRecord
 
 ENTRY_POINT_GROUP = "validate_imports.rules"
 CODE_PATTERN = re.compile(r"^[A-Z]{2,5}-\d{3}$")
 
 
-@dataclass(frozen=True)
-class Rule:
+@dataclass(frozen=True, eq=False, repr=False)
+class Rule(FrozenRecord):
     code: str
     name: str
     severity: Severity

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from validator.models import Finding, PackageReport, Severity
+from validator.records import Record
 
 
-@dataclass
-class ValidationResult:
+@dataclass(eq=False, repr=False)
+class ValidationResult(Record):
     """Findings (``.id``, ``.file``, ``.line``, ``.message``, ``.severity``) and packages."""
 
     findings: list[Finding] = field(default_factory=list)

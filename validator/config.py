@@ -17,6 +17,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from validator.records import FrozenRecord, Record
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -32,8 +34,8 @@ class ConfigError(Exception):
     """A configuration or selection problem; its message is one line naming the file and key."""
 
 
-@dataclass(frozen=True)
-class PackageMapping:
+@dataclass(frozen=True, eq=False, repr=False)
+class PackageMapping(FrozenRecord):
     """An explicit package → handler link (the first link the engine tries)."""
 
     handler: str
@@ -41,8 +43,8 @@ class PackageMapping:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class RuleSelection:
+@dataclass(frozen=True, eq=False, repr=False)
+class RuleSelection(FrozenRecord):
     """One layer of rule selection (the file, then the command line)."""
 
     select: tuple[str, ...] | None = None
@@ -50,8 +52,8 @@ class RuleSelection:
     extend_select: tuple[str, ...] = ()
 
 
-@dataclass
-class Config:
+@dataclass(eq=False, repr=False)
+class Config(Record):
     """Settings for one run; defaults mean "check every workflow with every rule"."""
 
     select: list[str] | None = None

@@ -16,12 +16,13 @@ from validator.models import (
     Unmodelled,
     Workflow,
 )
+from validator.records import Record
 from validator.repo import Repo
 from validator.snippets import quote_lines, quote_span
 
 
-@dataclass
-class RuleContext:
+@dataclass(eq=False, repr=False)
+class RuleContext(Record):
     """The inputs of ``check(ctx)``; rules read it and never re-parse anything."""
 
     root: Path

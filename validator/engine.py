@@ -27,6 +27,7 @@ from validator.models import (
     SimulationResult,
     Workflow,
 )
+from validator.records import Record
 from validator.repo import Repo, find_root
 from validator.simulate import simulate
 from validator.sources import iac_packages
@@ -34,8 +35,8 @@ from validator.suppress import Suppression, apply_suppressions, parse_suppressio
 from validator.workflow import discover_workflows, read_workflow
 
 
-@dataclass
-class Selection:
+@dataclass(eq=False, repr=False)
+class Selection(Record):
     """Rule selection given on the command line; it overrides the configuration file."""
 
     select: list[str] | None = None
@@ -43,8 +44,8 @@ class Selection:
     extend_select: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Analysis:
+@dataclass(eq=False, repr=False)
+class Analysis(Record):
     """Everything one run computed, for reporters (``result``) and for ``--fix`` (the rest)."""
 
     result: AnalysisResult

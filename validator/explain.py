@@ -13,12 +13,13 @@ import posixpath
 from dataclasses import dataclass
 
 from validator.models import CopyRecord, FileKind, Package, PackageFile, Span, UnresolvedImport
+from validator.records import FrozenRecord
 
 WORKSPACE = "/w"
 
 
-@dataclass(frozen=True)
-class Misplacement:
+@dataclass(frozen=True, eq=False, repr=False)
+class Misplacement(FrozenRecord):
     """Files of a repository path that are in the package, but not at the path an import needs."""
 
     repo_path: str  # the repository file or folder the import means

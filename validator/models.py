@@ -13,6 +13,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from validator.records import FrozenRecord, Record
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is; only errors make the exit status 1."""
@@ -24,8 +26,8 @@ class Severity(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True)
-class Span:
+@dataclass(frozen=True, eq=False, repr=False)
+class Span(FrozenRecord):
     """A range in a file of the repository (the file the user edits)."""
 
     path: str
@@ -38,8 +40,8 @@ class Span:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class Related:
+@dataclass(frozen=True, eq=False, repr=False)
+class Related(FrozenRecord):
     """A second place that explains a finding (the import that needs a file, the handler setting)."""
 
     path: str
@@ -55,8 +57,8 @@ class Applicability(str, enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True)
-class Edit:
+@dataclass(frozen=True, eq=False, repr=False)
+class Edit(FrozenRecord):
     """Replace ``text[start:end]`` of a file with ``content`` (offsets into the original text)."""
 
     path: str
@@ -65,8 +67,8 @@ class Edit:
     content: str
 
 
-@dataclass
-class Fix:
+@dataclass(eq=False, repr=False)
+class Fix(Record):
     """A proposed correction of the workflow: byte edits on the original file."""
 
     title: str
@@ -74,8 +76,8 @@ class Fix:
     applicability: Applicability = Applicability.SAFE
 
 
-@dataclass
-class Finding:
+@dataclass(eq=False, repr=False)
+class Finding(Record):
     """One problem, reported at the workflow line that caused it."""
 
     code: str
@@ -122,8 +124,8 @@ class FileKind(str, enum.Enum):
     SYMBOLIC = "symbolic"  # a path with an unresolved part (``${SHA}``); content unknown
 
 
-@dataclass
-class PackageFile:
+@dataclass(eq=False, repr=False)
+class PackageFile(Record):
     """A file inside a package, with where it came from and which workflow line put it there."""
 
     path: str  # path inside the archive, POSIX, no leading "/"
@@ -132,8 +134,8 @@ class PackageFile:
     origin: Span | None = None  # the command (cp, pip, echo …) that placed it
 
 
-@dataclass
-class PipInstall:
+@dataclass(eq=False, repr=False)
+class PipInstall(Record):
     """One ``pip install -t DIR`` that fed a package: which names it installed under which prefix."""
 
     prefix: str  # directory inside the archive the target maps to ("" = archive root)
@@ -143,8 +145,8 @@ class PipInstall:
     options: dict[str, str] = field(default_factory=dict)  # --platform, --python-version …
 
 
-@dataclass
-class CopyRecord:
+@dataclass(eq=False, repr=False)
+class CopyRecord(Record):
     """A copy-like command (cp, mv, rsync) as the simulator resolved it.
 
     ``placed`` maps each repository source file to the virtual path (absolute in the
@@ -167,8 +169,8 @@ class CopyRecord:
     statement: tuple[int, int] = (0, 0)  # script offsets of the command (for fixes)
 
 
-@dataclass
-class Package:
+@dataclass(eq=False, repr=False)
+class Package(Record):
     """The reconstructed tree of one Lambda ZIP (or a layer), and how it was built."""
 
     name: str  # short name: zip stem without version suffixes (``ingestion``)
@@ -196,8 +198,8 @@ class Package:
         return any(p.startswith(prefix) for p in self.files)
 
 
-@dataclass
-class DeployRef:
+@dataclass(eq=False, repr=False)
+class DeployRef(Record):
     """A place where an archive leaves the build: S3 upload, ``update-function-code``, SAM …"""
 
     archive: str  # archive path as written (symbolic parts kept)
@@ -209,8 +211,8 @@ class DeployRef:
     resolved: bool = False  # the archive was found among simulated packages
 
 
-@dataclass
-class Unmodelled:
+@dataclass(eq=False, repr=False)
+class Unmodelled(Record):
     """Part of a script the tool could not read or model (becomes LPK-000 when it matters)."""
 
     span: Span
@@ -218,8 +220,8 @@ class Unmodelled:
     could_touch_package: bool = True
 
 
-@dataclass
-class SimulationResult:
+@dataclass(eq=False, repr=False)
+class SimulationResult(Record):
     """Everything the packaging simulation learned from one workflow file."""
 
     packages: list[Package] = field(default_factory=list)
@@ -231,8 +233,8 @@ class SimulationResult:
 # --------------------------------------------------------------------------- handlers
 
 
-@dataclass
-class HandlerConfig:
+@dataclass(eq=False, repr=False)
+class HandlerConfig(Record):
     """A handler string declared somewhere (Terraform, SAM, serverless, CLI, pyproject)."""
 
     handler: str  # ``handler.lambda_handler``, ``src/lambdas/x/handler.main``
@@ -254,8 +256,8 @@ class HandlerConfig:
     patterns: list[str] = field(default_factory=list)
 
 
-@dataclass
-class HandlerLink:
+@dataclass(eq=False, repr=False)
+class HandlerLink(Record):
     """The handler a package is checked against, and how that link was made."""
 
     handler: str
@@ -271,8 +273,8 @@ class HandlerLink:
 # --------------------------------------------------------------------------- imports
 
 
-@dataclass
-class ImportSite:
+@dataclass(eq=False, repr=False)
+class ImportSite(Record):
     """One import statement (or ``importlib.import_module`` call) in a source file."""
 
     module: str  # absolute dotted name it asks for (after resolving relative levels)
@@ -285,8 +287,8 @@ class ImportSite:
     alternatives: tuple[str, ...] = ()  # other branches of a try/except ImportError chain
 
 
-@dataclass
-class UnresolvedImport:
+@dataclass(eq=False, repr=False)
+class UnresolvedImport(Record):
     """A first-party module the handler reaches that is not in the package at its import path."""
 
     site: ImportSite
@@ -297,8 +299,8 @@ class UnresolvedImport:
     reason: str = ""  # "missing", "relative-import-in-top-level-module"
 
 
-@dataclass
-class ThirdPartyLeaf:
+@dataclass(eq=False, repr=False)
+class ThirdPartyLeaf(Record):
     """A non-first-party module the closure needs: checked by LPK-005, kept in the model now."""
 
     module: str
@@ -307,8 +309,8 @@ class ThirdPartyLeaf:
     provided_by: str | None = None  # "stdlib", "runtime", "pip", None = not provided
 
 
-@dataclass
-class ImportClosure:
+@dataclass(eq=False, repr=False)
+class ImportClosure(Record):
     """The handler's import closure inside one package."""
 
     handler_module: str  # dotted (``src.lambdas.ingestion.handler``)
@@ -324,8 +326,8 @@ class ImportClosure:
 # --------------------------------------------------------------------------- workflows
 
 
-@dataclass
-class ScriptMap:
+@dataclass(eq=False, repr=False)
+class ScriptMap(Record):
     """Maps offsets in a ``run:`` script to positions in the workflow file.
 
     ``anchors`` is a sorted list of ``(script_offset, file_offset, line, column)``:
@@ -363,8 +365,8 @@ class ScriptMap:
         return Span(self.path, line, col, end_line, end_col + (1 if end > start else 0))
 
 
-@dataclass
-class Step:
+@dataclass(eq=False, repr=False)
+class Step(Record):
     """One step of a job, as written (``${{ }}`` left in place)."""
 
     index: int  # 0-based position in the job's ``steps``
@@ -382,8 +384,8 @@ class Step:
     condition: str | None = None  # the step's ``if:``
 
 
-@dataclass
-class JobRun:
+@dataclass(eq=False, repr=False)
+class JobRun(Record):
     """A job under one matrix combination (a job without a matrix yields one)."""
 
     workflow: str  # repository-relative workflow path
@@ -401,8 +403,8 @@ class JobRun:
         return f"{self.job_id}[{combo}]" if combo else self.job_id
 
 
-@dataclass
-class Workflow:
+@dataclass(eq=False, repr=False)
+class Workflow(Record):
     """A workflow file, read: every job run with its steps, and what could not be read."""
 
     path: str  # repository-relative
@@ -414,8 +416,8 @@ class Workflow:
 # --------------------------------------------------------------------------- results
 
 
-@dataclass
-class PackageReport:
+@dataclass(eq=False, repr=False)
+class PackageReport(Record):
     """One package with the handler it was checked against and its import closure."""
 
     package: Package
@@ -435,8 +437,8 @@ class PackageReport:
         return found
 
 
-@dataclass
-class AnalysisResult:
+@dataclass(eq=False, repr=False)
+class AnalysisResult(Record):
     """What one run of the analysis found: the contract every reporter reads."""
 
     root: str  # absolute repository root

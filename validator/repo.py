@@ -14,6 +14,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from validator.records import Record
+
 #: directories never worth walking (vendored, caches, virtual environments)
 SKIP_DIRS = frozenset(
     {".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", ".ruff_cache",
@@ -31,8 +33,8 @@ class RepoError(Exception):
     """The repository cannot be read at all (exit 2)."""
 
 
-@dataclass
-class Repo:
+@dataclass(eq=False, repr=False)
+class Repo(Record):
     """A repository root with its file list and a text cache."""
 
     root: Path

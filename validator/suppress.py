@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from validator.models import Finding, Span
+from validator.records import FrozenRecord
 
 # The patterns are compiled on first use: most workflows have no suppression comment.
 
@@ -36,8 +37,8 @@ def _code() -> re.Pattern[str]:
     return re.compile(r"^([A-Za-z]+)-?(\d{3})$")
 
 
-@dataclass(frozen=True)
-class Suppression:
+@dataclass(frozen=True, eq=False, repr=False)
+class Suppression(FrozenRecord):
     """One suppression comment and the line it silences."""
 
     path: str

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from validator.models import JobRun, ScriptMap, Span, Step, Unmodelled, Workflow
+from validator.records import Record
 from validator.repo import Repo
 from validator.yamlload import MAX_YAML_CHARS, LineIndex, YamlError, load_tree, scalar_source
 from validator.yamltree import KeyAt, YMap, YSeq, is_bool, untag
@@ -539,8 +540,8 @@ def _runs_on(value: Any) -> str | None:
 # --------------------------------------------------------------------------- matrix
 
 
-@dataclass
-class MatrixExpansion:
+@dataclass(eq=False, repr=False)
+class MatrixExpansion(Record):
     """The combinations of one ``strategy.matrix`` and what could not be expanded."""
 
     combinations: list[dict[str, str]]

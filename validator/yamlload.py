@@ -21,6 +21,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from validator.records import Record
 from validator.yamlfast import load_fast
 from validator.yamltree import YMap, from_round_trip
 
@@ -173,8 +174,8 @@ _ESCAPES = {
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
-@dataclass
-class ScalarSource:
+@dataclass(eq=False, repr=False)
+class ScalarSource(Record):
     """A scalar's loaded value with the text offset each character comes from.
 
     ``verbatim[i]`` is true when ``value[i]`` is copied from ``text[offsets[i]]``; it is

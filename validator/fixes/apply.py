@@ -23,6 +23,7 @@ from typing import Any
 
 from validator.fixes.edits import apply_edits
 from validator.models import Applicability, Edit, Finding, Fix, Workflow
+from validator.records import Record
 from validator.yamlload import YamlError, load_yaml
 
 MAX_PASSES = 10
@@ -146,8 +147,8 @@ def structure_problem(workflow: Workflow, new_text: str, edits: list[Edit]) -> s
 # --------------------------------------------------------------------------- the loop
 
 
-@dataclass
-class Outcome:
+@dataclass(eq=False, repr=False)
+class Outcome(Record):
     """What fixing did to the workflow files."""
 
     originals: dict[str, str]

@@ -32,10 +32,11 @@ from validator.models import (
     UnresolvedImport,
     Workflow,
 )
+from validator.records import Record
 
 
-@dataclass
-class Outcome:
+@dataclass(eq=False, repr=False)
+class Outcome(Record):
     fix: Fix | None = None
     declined: str | None = None
 

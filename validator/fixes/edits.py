@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from validator.models import Edit, Step, Workflow
+from validator.records import FrozenRecord
 from validator.yamlload import YamlError, load_yaml
 
 CONTINUATION = ("&&", "||", "|", "\\")
 
 
-@dataclass(frozen=True)
-class ScriptEdit:
+@dataclass(frozen=True, eq=False, repr=False)
+class ScriptEdit(FrozenRecord):
     """Replace ``script[start:end]`` with ``content`` (offsets into the ``run:`` script)."""
 
     start: int

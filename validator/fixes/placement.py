@@ -15,10 +15,11 @@ from validator.fixes import words
 from validator.fixes.edits import Declined
 from validator.fixes.sites import CopySite
 from validator.models import CopyRecord, Package, UnresolvedImport
+from validator.records import FrozenRecord
 
 
-@dataclass(frozen=True)
-class Location:
+@dataclass(frozen=True, eq=False, repr=False)
+class Location(FrozenRecord):
     """A copy's place in its package and the words for a new folder inside it."""
 
     root_word: str  # the package folder, as the target word writes it

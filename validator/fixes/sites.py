@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from validator.models import CopyRecord, JobRun, Step, Workflow
+from validator.records import FrozenRecord
 from validator.shell import parse_script
 from validator.shell.ir import Command, Node, Script, Word, children
 
 
-@dataclass(frozen=True)
-class CopySite:
+@dataclass(frozen=True, eq=False, repr=False)
+class CopySite(FrozenRecord):
     """A copy command located in its ``run:`` script."""
 
     workflow: Workflow

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from validator.records import Record
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _WS = re.compile(r"[ \t\r]*")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?(?![0-9A-Za-z_.])")
@@ -35,8 +37,8 @@ class Unsupported(Exception):
     """The text is outside what this reader models with certainty."""
 
 
-@dataclass
-class _Expr:
+@dataclass(eq=False, repr=False)
+class _Expr(Record):
     """One expression as hcl2 serialises it: ``value`` as an attribute's value,
     ``text`` as a part of a larger expression (inside ``${…}``)."""
 

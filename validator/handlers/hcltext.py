@@ -12,27 +12,29 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from validator.records import Record
+
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\n")
 
 
-@dataclass
-class Tok:
+@dataclass(eq=False, repr=False)
+class Tok(Record):
     kind: str  # "ident", "string", "heredoc", "punct", "nl", "other"
     start: int
     end: int
     text: str
 
 
-@dataclass
-class HclAttr:
+@dataclass(eq=False, repr=False)
+class HclAttr(Record):
     name: str
     start: int  # offset of the value's first character
     end: int  # offset after the value
 
 
-@dataclass
-class HclBlock:
+@dataclass(eq=False, repr=False)
+class HclBlock(Record):
     type: str
     labels: list[str]
     start: int  # offset of the block type keyword

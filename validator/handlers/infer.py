@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from validator.handlers import patterns
 from validator.models import FileKind, Package, PackageFile
+from validator.records import Record
 from validator.repo import Repo
 
 #: entry modules in the order people (and AWS templates) use them, with the function
@@ -30,8 +31,8 @@ _ASSIGN = re.compile(r"^([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)", re.M)
 _SKIP_PARTS = frozenset({"tests", "test", "site-packages", "dist-packages", "node_modules", "__pycache__"})
 
 
-@dataclass
-class Inferred:
+@dataclass(eq=False, repr=False)
+class Inferred(Record):
     handler: str
     path: str  # archive path of the entry module
     why: str

@@ -20,6 +20,7 @@ from validator.handlers.grammar import parse_handler
 from validator.handlers.infer import infer_handler
 from validator.lookup import Lookup, end_item_keys, end_query_keys
 from validator.models import DeployRef, HandlerConfig, HandlerLink, Package, Span
+from validator.records import Record
 from validator.repo import Repo
 
 _ORIGIN_WORDS = {
@@ -31,16 +32,16 @@ _ORIGIN_WORDS = {
 }
 
 
-@dataclass
-class Candidate:
+@dataclass(eq=False, repr=False)
+class Candidate(Record):
     config: HandlerConfig
     how: str
     explanation: str
     strength: float
 
 
-@dataclass
-class _State:
+@dataclass(eq=False, repr=False)
+class _State(Record):
     """Per-run bookkeeping: which config went to which package names, and why others fell through."""
 
     claimed: dict[int, set[str]] = field(default_factory=dict)

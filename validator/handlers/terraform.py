@@ -20,6 +20,7 @@ from typing import Any
 from validator.handlers import hclread, patterns
 from validator.handlers.hcltext import HclAttr, HclBlock, HclText
 from validator.models import HandlerConfig, Span, Unmodelled
+from validator.records import Record
 from validator.repo import Repo
 
 _REF = re.compile(r"\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
@@ -33,15 +34,15 @@ _EACH = re.compile(r"\$\{\s*each\.(key|value)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\"[^
 LAMBDA_TYPES = ("aws_lambda_function",)
 
 
-@dataclass
-class TfFile:
+@dataclass(eq=False, repr=False)
+class TfFile(Record):
     path: str
     data: dict[str, Any]
     hcl: HclText
 
 
-@dataclass
-class TfModuleDir:
+@dataclass(eq=False, repr=False)
+class TfModuleDir(Record):
     """All .tf files of one directory: Terraform evaluates them together."""
 
     dir: str

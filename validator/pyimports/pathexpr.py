@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from validator.records import FrozenRecord
+
 #: Lambda's task root; absolute paths below it map into the archive
 TASK_ROOT = "/var/task"
 
@@ -23,8 +25,8 @@ _WRAPPERS = frozenset(
 _MAX_DEPTH = 40
 
 
-@dataclass(frozen=True)
-class PathValue:
+@dataclass(frozen=True, eq=False, repr=False)
+class PathValue(FrozenRecord):
     """A path relative to an anchor: ``"file"`` (the module file) or ``"root"`` (the archive root)."""
 
     anchor: str

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from validator.pyimports.firstparty import RepoModules
 from validator.pyimports.pathexpr import PathValue, dotted, evaluate
+from validator.records import FrozenRecord
 from validator.repo import Repo
 
 #: exception names whose handler turns a ``try`` of imports into a chain of alternatives
@@ -30,8 +31,8 @@ _NEWLINES = re.compile(r"\r\n|\r|\n")
 _WITH_BODIES = (ast.For, ast.AsyncFor, ast.While, ast.Match)
 
 
-@dataclass(frozen=True)
-class RawImport:
+@dataclass(frozen=True, eq=False, repr=False)
+class RawImport(FrozenRecord):
     """An import as written; ``module`` is without its leading dots (``level`` counts them)."""
 
     kind: str  # "import", "from", "dynamic"
@@ -46,8 +47,8 @@ class RawImport:
     package: str | None = None  # dynamic: ``package=`` literal, or "__package__" / "__name__"
 
 
-@dataclass(frozen=True)
-class Guard:
+@dataclass(frozen=True, eq=False, repr=False)
+class Guard(FrozenRecord):
     """A ``try``/``except ImportError`` chain or a version switch: its branches are alternatives.
 
     ``optional`` when some alternative imports nothing and does not raise, so the
@@ -58,8 +59,8 @@ class Guard:
     texts: tuple[tuple[str, ...], ...]  # import texts per branch
 
 
-@dataclass(frozen=True)
-class PathAddition:
+@dataclass(frozen=True, eq=False, repr=False)
+class PathAddition(FrozenRecord):
     """A literal ``sys.path.append/insert`` (or ``site.addsitedir``)."""
 
     line: int

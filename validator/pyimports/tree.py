@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from validator.models import FileKind, Package, PackageFile
+from validator.records import FrozenRecord
 
 #: lower is preferred when one directory holds several files for one name
 _PRIORITY = {"ext": 0, "py": 1, "pyc": 2}
 
 
-@dataclass(frozen=True)
-class ModuleLoc:
+@dataclass(frozen=True, eq=False, repr=False)
+class ModuleLoc(FrozenRecord):
     """Where a module was found: its file (None for a namespace package) and, for
     packages, the directories its submodules are searched in."""
 

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from validator.records import Record
 
-@dataclass
-class Node:
+
+@dataclass(eq=False, repr=False)
+class Node(Record):
     start: int
     end: int
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Word(Node):
     """One shell word as written: ``"$BUILD_DIR/src"``, ``src/lambdas/*``, ``${{ matrix.x }}``
     (the latter appears as its placeholder ``${_GHA0_…}`` in ``text``)."""
@@ -32,7 +34,7 @@ class Word(Node):
     text: str
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Redirect(Node):
     """``>`` ``>>`` ``<`` ``2>&1`` …; ``target`` is None for fd duplications."""
 
@@ -42,7 +44,7 @@ class Redirect(Node):
     heredoc: str | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Assignment(Node):
     """``NAME=value`` (alone, as a command prefix, or after ``local``/``export``/``readonly``/``declare``)."""
 
@@ -52,7 +54,7 @@ class Assignment(Node):
     scope: str = "plain"  # "plain", "local", "export", "readonly", "declare"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Command(Node):
     """A simple command.  ``words[0]`` is the command name; ``assignments`` are prefixes
     (``FOO=1 cmd``) or, with no words, plain assignments."""
@@ -63,7 +65,7 @@ class Command(Node):
     background: bool = False
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Pipeline(Node):
     """``a | b | c``; ``negated`` for ``! a``.  Each command runs (in a subshell in bash)."""
 
@@ -71,7 +73,7 @@ class Pipeline(Node):
     negated: bool = False
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AndOr(Node):
     """``a && b || c``: ``ops[i]`` joins ``items[i]`` and ``items[i+1]``."""
 
@@ -79,7 +81,7 @@ class AndOr(Node):
     ops: list[str]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Subshell(Node):
     """``( … )``: changes to cwd and variables do not leak out; file changes do."""
 
@@ -87,7 +89,7 @@ class Subshell(Node):
     redirects: list[Redirect] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Group(Node):
     """``{ …; }``."""
 
@@ -95,7 +97,7 @@ class Group(Node):
     redirects: list[Redirect] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Test(Node):
     """``[ … ]``, ``test …`` or ``[[ … ]]`` with its words (without the brackets)."""
 
@@ -103,13 +105,13 @@ class Test(Node):
     double: bool = False  # ``[[ ]]``
 
 
-@dataclass
-class IfClause:
+@dataclass(eq=False, repr=False)
+class IfClause(Record):
     condition: list[Node]
     body: list[Node]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class If(Node):
     """``if c1; then b1; elif c2; then b2; else e; fi``."""
 
@@ -117,7 +119,7 @@ class If(Node):
     else_body: list[Node] | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class For(Node):
     """``for var in words; do body; done`` (``words`` None means ``"$@"``)."""
 
@@ -126,7 +128,7 @@ class For(Node):
     body: list[Node]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class While(Node):
     """``while``/``until`` loops: the body runs an unknown number of times."""
 
@@ -136,25 +138,25 @@ class While(Node):
     redirects: list[Redirect] = field(default_factory=list)
 
 
-@dataclass
-class CaseArm:
+@dataclass(eq=False, repr=False)
+class CaseArm(Record):
     patterns: list[Word]
     body: list[Node]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Case(Node):
     word: Word
     arms: list[CaseArm]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class FunctionDef(Node):
     name: str
     body: list[Node]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Unread(Node):
     """A statement the front end could not read.  The simulator decides whether it could
     touch a package (it mentions zip/cp/a build dir …) and then reports LPK-000."""
@@ -163,8 +165,8 @@ class Unread(Node):
     reason: str
 
 
-@dataclass
-class Script:
+@dataclass(eq=False, repr=False)
+class Script(Record):
     """A parsed ``run:`` script."""
 
     text: str  # the original script text

@@ -22,6 +22,7 @@ from validator.models import (
     Unmodelled,
     Workflow,
 )
+from validator.records import Record
 from validator.repo import Repo
 from validator.shell.ir import Command, Node
 from validator.simulate.expand import Value
@@ -35,8 +36,8 @@ MAX_LOOP_ITERATIONS = 100
 MAX_CALL_DEPTH = 20
 
 
-@dataclass
-class Archive:
+@dataclass(eq=False, repr=False)
+class Archive(Record):
     """A ZIP the job wrote, in its latest state."""
 
     id: int

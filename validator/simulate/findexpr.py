@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from validator.records import FrozenRecord, Record
 from validator.simulate.expand import DirLister, pattern_match
 
 __all__ = ["ACTING", "Action", "Entry", "FindSpec", "parse", "render", "walk"]
@@ -26,8 +27,8 @@ _EXECS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 ACTING = frozenset({*_EXECS, "-delete", "-fprint", "-fprint0", "-fprintf", "-fls"})
 
 
-@dataclass(frozen=True)
-class Action:
+@dataclass(frozen=True, eq=False, repr=False)
+class Action(FrozenRecord):
     """``-print``, ``-printf FMT``, ``-exec CMD… ;|+`` or ``-delete``."""
 
     kind: str  # "print", "printf", "exec", "delete"
@@ -36,8 +37,8 @@ class Action:
     fmt: str = "%p\n"
 
 
-@dataclass(frozen=True)
-class Entry:
+@dataclass(frozen=True, eq=False, repr=False)
+class Entry(FrozenRecord):
     """One visited path: as find prints it, as a virtual absolute path, its depth."""
 
     shown: str
@@ -51,8 +52,8 @@ class Entry:
 Expr = tuple
 
 
-@dataclass
-class FindSpec:
+@dataclass(eq=False, repr=False)
+class FindSpec(Record):
     roots: list[str]
     expr: Expr | None
     maxdepth: int | None = None

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from validator.records import FrozenRecord
 from validator.simulate.scan import matching_close, name_len
 
 __all__ = [
@@ -27,8 +28,8 @@ MAX_DEPTH = 40  # nesting of ${ } / $( ) / braces before we give up (symbolic)
 MAX_GLOB_RESULTS = 20_000
 
 
-@dataclass(frozen=True)
-class Value:
+@dataclass(frozen=True, eq=False, repr=False)
+class Value(FrozenRecord):
     """A shell variable's value; ``symbolic`` means unknown statically and ``text`` is how
     it renders (``${SHA}``)."""
 
@@ -73,8 +74,8 @@ class DirLister(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Field:
+@dataclass(frozen=True, eq=False, repr=False)
+class Field(FrozenRecord):
     """One word after expansion."""
 
     text: str

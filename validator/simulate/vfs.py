@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from validator.models import CopyRecord, FileKind, PipInstall, Span
+from validator.records import Record
 
 WORKSPACE = "/w"
 HOME = "/home/runner"
@@ -26,8 +27,8 @@ class VfsFull(Exception):
     """The virtual tree hit ``MAX_ENTRIES`` (a runaway loop or a huge copy)."""
 
 
-@dataclass
-class VFile:
+@dataclass(eq=False, repr=False)
+class VFile(Record):
     """A file in the virtual tree (its content is never known, only its provenance)."""
 
     kind: FileKind
