@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -25,6 +24,7 @@ from validator.records import FrozenRecord
 
 ENTRY_POINT_GROUP = "validate_imports.rules"
 CODE_PATTERN = re.compile(r"^[A-Z]{2,5}-\d{3}$")
+RULE_MODULE = re.compile(r"^[a-z]+\d{3}_\w*\.py$")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -71,11 +71,7 @@ def rule_from_module(module: ModuleType) -> Rule:
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, sorted by code; built-in modules first, then entry points."""
     found: dict[str, Rule] = {}
-    modules = [
-        importlib.import_module(f"{__name__}.{info.name}")
-        for info in pkgutil.iter_modules(__path__)
-        if re.match(r"^[a-z]+\d{3}_", info.name)
-    ]
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in _rule_module_names()]
     if _group_may_be_registered():
         from importlib.metadata import entry_points
 
@@ -86,6 +82,19 @@ def all_rules() -> tuple[Rule, ...]:
             raise RuleError(f"rule code {rule.code} is defined twice ({found[rule.code].module}, {rule.module})")
         found[rule.code] = rule
     return tuple(sorted(found.values(), key=lambda r: r.code))
+
+
+def _rule_module_names() -> list[str]:
+    """The modules of this package named like a rule (``lpk003_...``), in name order."""
+    names: set[str] = set()
+    for folder in __path__:
+        try:
+            names.update(entry[:-3] for entry in os.listdir(folder) if RULE_MODULE.match(entry))
+        except OSError:  # not a folder (a zip import): ask the import system
+            import pkgutil
+
+            names.update(info.name for info in pkgutil.iter_modules([folder]) if RULE_MODULE.match(info.name + ".py"))
+    return sorted(names)
 
 
 def _group_may_be_registered() -> bool:

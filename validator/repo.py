@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -170,6 +169,8 @@ def list_files(root: Path) -> tuple[list[str], bool]:
 def _git_files(root: Path) -> list[str] | None:
     if not (root / ".git").exists():
         return None
+    import subprocess  # only for checkouts: it costs a few milliseconds to import
+
     try:
         proc = subprocess.run(
             ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],

@@ -11,6 +11,7 @@ problems and the rest of the file is still analysed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -722,8 +723,10 @@ def _truthy(value: Any) -> bool:
     return True
 
 
-def _tokens(expr: str) -> list[tuple[str, Any]] | None:
-    """Tokens of an expression, or ``None`` when it uses syntax this reader does not know."""
+@functools.lru_cache(maxsize=4096)
+def _tokens(expr: str) -> tuple[tuple[str, Any], ...] | None:
+    """Tokens of an expression, or ``None`` when it uses syntax this reader does not know
+    (cached: the same expressions recur in every step and every matrix combination)."""
     out: list[tuple[str, Any]] = []
     i, n = 0, len(expr)
     while i < n:
@@ -769,13 +772,13 @@ def _tokens(expr: str) -> list[tuple[str, Any]] | None:
             i = j
         else:
             return None
-    return out
+    return tuple(out)
 
 
 class _Parser:
     """Recursive descent over the supported subset; values are Python values or ``_UNKNOWN``."""
 
-    def __init__(self, tokens: list[tuple[str, Any]], job: JobRun, step: Step | None, depth: int) -> None:
+    def __init__(self, tokens: Sequence[tuple[str, Any]], job: JobRun, step: Step | None, depth: int) -> None:
         self.tokens = tokens
         self.i = 0
         self.job = job

@@ -14,6 +14,7 @@ Where to look: step setup and job/workflow assembly are here; ``cp`` placement i
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 
 from validator.lookup import Lookup, end_item_keys, end_query_keys
@@ -125,10 +126,7 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
         path = f"{FILE_COMMANDS}/{file}"
         state.vars[name] = Value(path)
         ctx.special_files[path] = "env" if name == "GITHUB_ENV" else name.lower()
-    for name in SYMBOLIC_DEFAULTS:
-        state.vars[name] = Value("${" + name + "}", True)
-    state.vars.update({"GITHUB_WORKSPACE": Value(WORKSPACE), "HOME": Value(HOME), "RUNNER_TEMP": Value(RUNNER_TEMP),
-                       "CI": Value("true"), "GITHUB_ACTIONS": Value("true"), "RUNNER_OS": Value("Linux")})
+    state.vars.update(_runner_variables())
     for name, raw in {**ctx.job.env, **step.env}.items():
         state.vars[name] = resolve_text(ctx.job, step, str(raw))
     state.vars.update(ctx.github_env)
@@ -145,6 +143,15 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
     state.vars["PWD"] = Value(state.cwd)
     with contextlib.suppress(ExitStep):
         interp.run_list(script.body, state)
+
+
+@functools.cache
+def _runner_variables() -> dict[str, Value]:
+    """The variables the runner sets in every step (values are immutable, so shared)."""
+    out = {name: Value("${" + name + "}", True) for name in SYMBOLIC_DEFAULTS}
+    out.update({"GITHUB_WORKSPACE": Value(WORKSPACE), "HOME": Value(HOME), "RUNNER_TEMP": Value(RUNNER_TEMP),
+                "CI": Value("true"), "GITHUB_ACTIONS": Value("true"), "RUNNER_OS": Value("Linux")})
+    return out
 
 
 def resolve(job: JobRun, step: Step, expr: str) -> Value:
