@@ -59,6 +59,18 @@ def installed_copy(tmp: Path) -> str | None:
     return str(venv / "bin" / "validate-imports")
 
 
+def as_git_checkout(repo: Path) -> str:
+    """Commit the generated repository, as the repositories the tool runs in are (it then
+    lists files with ``git ls-files``, one more process per run)."""
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "init.defaultBranch=main"]
+    try:
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+            subprocess.run([*git, *args], cwd=repo, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        return " (not a git checkout: git failed)"
+    return " in a git checkout"
+
+
 def time_commands(cmds: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, tuple[float, int]]:
     """Median wall time in milliseconds of ``runs`` cold runs of each command, run by run
     interleaved so that a change in machine load touches all alike (after one warm-up
@@ -93,11 +105,12 @@ def main() -> int:
             print("validate-imports is not installed (pip install -e .)", file=sys.stderr)
             return 2
         repo = make_repo(Path(tmp) / "repo", lambdas=5, modules=30, pad_steps=a.pad_steps)
+        committed = as_git_checkout(repo)
         wf = repo / ".github/workflows/deploy.yml"
         lines = wf.read_text().count("\n")
         pyfiles = sum(1 for _ in repo.rglob("*.py"))
-        print(f"workflow: {lines} lines, 5 packages, {pyfiles} Python files; validate-imports from the {how}; "
-              f"median of {a.runs} interleaved cold runs\n")
+        print(f"workflow: {lines} lines, 5 packages, {pyfiles} Python files{committed}; "
+              f"validate-imports from the {how}; median of {a.runs} interleaved cold runs\n")
         cmds = {"validate-imports": [me, str(wf.relative_to(repo))]}
         if zizmor := tool("zizmor"):
             cmds["zizmor --offline"] = [zizmor, "--offline", str(wf.relative_to(repo))]

@@ -82,6 +82,7 @@ class Interpreter:
 
     def __init__(self, ctx: JobContext) -> None:
         self.ctx = ctx
+        self._by_type = self._handlers()
 
     # ------------------------------------------------------------------ lists
     def run_list(self, nodes: list[Node], state: ShellState) -> Status:
@@ -92,7 +93,7 @@ class Interpreter:
         return status
 
     def run_node(self, node: Node, state: ShellState) -> Status:
-        handler = self._handlers().get(type(node))
+        handler = self._by_type.get(type(node))
         if handler is None:
             return True
         return handler(node, state)
