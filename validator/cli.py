@@ -182,7 +182,6 @@ def rule_command(argv: list[str]) -> int:
 def check_command(args: argparse.Namespace) -> int:
     from rules import all_rules
     from validator.config import load_config, validate_codes
-    from validator.engine import Selection, run
 
     known = [r.code for r in all_rules()]
     for codes in (args.select or [], args.ignore, args.extend_select):
@@ -200,9 +199,12 @@ def check_command(args: argparse.Namespace) -> int:
     if args.output_file is not None:
         check_writable(args.output_file)
 
-    from validator.repo import find_root
+    from validator.repo import find_root, start_listing
 
     root = (args.root or find_root(args.paths[0] if args.paths else Path.cwd())).resolve()
+    start_listing(root)  # git lists the files while the analysis modules load
+    from validator.engine import Selection, run
+
     config = load_config(root, args.config, known_codes=known)
     selection = Selection(select=args.select, ignore=args.ignore, extend_select=args.extend_select)
     if args.fix or args.diff:

@@ -8,10 +8,12 @@ root, never loops on symlinks, and refuses files that are too large or binary.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from validator.records import Record
 
@@ -166,28 +168,55 @@ def list_files(root: Path) -> tuple[list[str], bool]:
     return sorted(files)[:MAX_FILES], truncated
 
 
+#: ``git ls-files`` processes started ahead of time, by repository root
+_listings: dict[str, Any] = {}
+_GIT_LS_FILES = ("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+
+
+def start_listing(root: Path) -> None:
+    """Start listing a checkout's files now, so that git runs while the rest of the tool
+    loads (``list_files`` collects the result)."""
+    root = root.resolve()
+    if str(root) in _listings or not (root / ".git").exists():
+        return
+    import subprocess  # only for checkouts: it costs a few milliseconds to import
+
+    with contextlib.suppress(OSError):  # no git: the files are walked instead
+        _listings[str(root)] = subprocess.Popen(["git", "-C", str(root), *_GIT_LS_FILES],
+                                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
 def _git_files(root: Path) -> list[str] | None:
     if not (root / ".git").exists():
         return None
-    import subprocess  # only for checkouts: it costs a few milliseconds to import
+    import subprocess
 
+    start_listing(root)
+    proc = _listings.pop(str(root.resolve()), None)
+    if proc is None:
+        return None
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True, timeout=60, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+        stdout, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         return None
     if proc.returncode != 0:
         return None
-    names = proc.stdout.decode("utf-8", errors="replace").split("\0")
+    names = stdout.decode("utf-8", errors="replace").split("\0")
     out = []
+    base = str(root)
     for name in names:
         if not name or any(part in SKIP_DIRS for part in name.split("/")[:-1]):
             continue
         # git lists deleted-but-tracked files too; the checkout CI makes has them, but a
-        # working tree without them is what the user is looking at
-        if (root / name).is_file() or (root / name).is_symlink():
+        # working tree without them is what the user is looking at.  Submodules are
+        # listed as folders and are not files of this repository.
+        try:
+            mode = os.lstat(os.path.join(base, name)).st_mode
+        except OSError:
+            continue
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
             out.append(name)
     return out
 
