@@ -131,10 +131,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 cfg = report.link.config
                 related.append(Related(cfg.span.path, cfg.span.line, f"handler = {cfg.handler}"))
             root_handler = bool(wanted) and "/" not in (wanted or "")
-            nested = ", ".join(f"{e}/" for e in expected)
+            places = [f"{', '.join(f'{e}/' for e in expected if e)} inside the package"] if any(expected) else []
+            where = " and ".join(places + (["the ZIP root"] if "" in expected else []))
             hint = (
-                f"keep this copy for the root handler and also copy the files to {nested} inside the package"
-                if root_handler else f"copy the files to {nested} inside the package instead"
+                f"keep this copy for the root handler and also copy the files to {where}"
+                if root_handler else f"copy the files to {where} instead"
             )
             finding = Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
             from validator.fixes import builders  # only when there is something to fix

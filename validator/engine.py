@@ -146,6 +146,8 @@ def run_rules(context: RuleContext, config: Config) -> list[Finding]:
     late = [r for r in all_rules() if _phase(r) == "late"]
     raw = _dedupe(f for rule in normal for f in rule.check(context))
     suppressions = [s for wf in context.workflows for s in parse_suppressions(wf.path, wf.text)]
+    for path in dict.fromkeys(p for sim in context.simulations for p in sim.scripts):
+        suppressions += parse_suppressions(path, context.repo.read_text(path) or "")
     check_suppression_codes(suppressions, {r.code for r in all_rules()})
     kept, unused = apply_suppressions(raw, suppressions)
     context.raw_findings = raw

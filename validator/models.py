@@ -228,6 +228,8 @@ class SimulationResult(Record):
     copies: list[CopyRecord] = field(default_factory=list)
     deploys: list[DeployRef] = field(default_factory=list)
     unmodelled: list[Unmodelled] = field(default_factory=list)
+    #: repository shell scripts the workflow runs (``bash scripts/package.sh``), followed
+    scripts: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- handlers

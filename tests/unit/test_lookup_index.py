@@ -34,13 +34,15 @@ def span(line: int = 1) -> Span:
     return Span("wf.yml", line, 1, line, 2)
 
 
-def _check(strategy: st.SearchStrategy[Any], prop: Callable[..., bool], min_true: float) -> None:
+def _check(strategy: st.SearchStrategy[Any], prop: Callable[..., bool], min_true: float,
+           share: float = 1.0) -> None:
     """Run ``prop`` (which asserts the property and returns whether the exact predicate
-    held) on ``EXAMPLES`` draws, and fail if too few draws were true matches: a superset
+    held) on ``EXAMPLES * share`` draws, and fail if too few draws were true matches: a superset
     property over pairs that never match proves nothing."""
     seen: Counter[bool] = Counter()
 
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=max(1, int(EXAMPLES * share)), deadline=None,
+              suppress_health_check=[HealthCheck.too_slow])
     @given(strategy)
     def run(args: tuple[Any, ...]) -> None:
         matched = bool(prop(*args))
@@ -371,14 +373,20 @@ def linking_case(draw: st.DrawFn) -> tuple[list[Package], list[HandlerConfig], l
     archive (or a variant of it), so that journey and name links are common."""
     pkgs = draw(st.lists(package_st, min_size=1, max_size=4))
     archives = st.one_of(st.sampled_from([p.archive for p in pkgs]), archive_text())
-    configs = draw(st.lists(config_st, max_size=6))
+    configs = draw(st.lists(config_st, min_size=1, max_size=6))
     for c in configs:
         if c.filename is not None and draw(st.booleans()):
             c.filename = draw(archives)
-    deploys = draw(st.lists(deploy_st, max_size=5))
+    function_names = st.one_of(function_name_text, *(st.just(c.function_name) for c in configs if c.function_name))
+    s3_keys = st.one_of(s3_key_text(), *(st.just(c.s3_key) for c in configs if c.s3_key))
+    deploys = draw(st.lists(deploy_st, min_size=1, max_size=5))
     for d in deploys:
         if d.archive and draw(st.integers(0, 3)):
             d.archive = draw(archives)
+        if d.function_name is not None:
+            d.function_name = draw(function_names)
+        if d.s3_key is not None:
+            d.s3_key = draw(s3_keys)
     return pkgs, configs, deploys
 
 
@@ -391,6 +399,6 @@ def test_link_handlers_same_links_as_a_full_scan() -> None:
         hows = sorted({x.how for x in scanned if x is not None})
         for how in hows:
             event(f"linked by {how}")
-        return any(how in ("zip-file", "s3-key", "filename", "code-uri", "cli") for how in hows)
+        return any(how in ("zip-file", "s3-key", "filename", "code-uri", "cli", "name") for how in hows)
 
-    _check(linking_case(), prop, 0.15)
+    _check(linking_case(), prop, 0.2, share=0.5)  # each draw links twice

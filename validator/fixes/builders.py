@@ -49,7 +49,7 @@ def _workflow(ctx: RuleContext, copy: CopyRecord) -> Workflow:
     for wf in ctx.workflows:
         if wf.path == copy.span.path:
             return wf
-    raise Declined("the workflow of this copy was not read")
+    raise Declined(f"the copy is in {copy.span.path}, not in a workflow file; fixes edit workflows only")
 
 
 def _site(ctx: RuleContext, copy: CopyRecord) -> tuple[Workflow, sites.CopySite]:

@@ -61,6 +61,7 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
         result.copies += ctx.copies
         result.deploys += ctx.deploys
         result.unmodelled += ctx.unmodelled
+        result.scripts += [path for path in ctx.scripts_followed if path not in result.scripts]
     built: list[tuple[JobContext, Package, bool]] = []  # (job, package, deployed)
     unresolved: list[tuple[JobContext, DeployRef]] = []
     for ctx in contexts:
@@ -141,6 +142,7 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
             ctx.vfs.mkdir(path, parents=True)
         state.cwd = path
     state.vars["PWD"] = Value(state.cwd)
+    state.exported.update(state.vars)  # the step's environment: scripts it runs see it
     with contextlib.suppress(ExitStep):
         interp.run_list(script.body, state)
 

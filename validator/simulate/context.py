@@ -17,6 +17,7 @@ from validator.models import (
     JobRun,
     PackageFile,
     PipInstall,
+    ScriptMap,
     Span,
     Step,
     Unmodelled,
@@ -101,10 +102,21 @@ class JobContext:
         self.special_files: dict[str, str] = {}
         #: ``actions/download-artifact`` names/paths seen in this job
         self.downloads: list[str] = []
+        #: where the statements being run are written: None for the step's ``run:``,
+        #: a repository script's own map while it runs (``bash scripts/package.sh``)
+        self.source_map: ScriptMap | None = None
+        #: repository scripts being run, innermost last (no script follows itself)
+        self.scripts_running: list[str] = []
+        #: every repository script followed, in the order first run
+        self.scripts_followed: list[str] = []
+        #: where each defined function is written (``id`` of its node -> ``source_map`` then)
+        self.function_maps: dict[int, ScriptMap | None] = {}
         self._next_archive = 0
 
     # ------------------------------------------------------------------ positions
     def span(self, node: Node) -> Span:
+        if self.source_map is not None:
+            return self.source_map.span(node.start, node.end)
         step = self.step
         if step is not None and step.script_map is not None:
             return step.script_map.span(node.start, node.end)
@@ -130,9 +142,10 @@ class JobContext:
         path = record.target.rstrip("/") or "/"
         while True:
             self._copies_by_dir.setdefault(path, []).append(position)
-            if path in ("/", ""):
+            parent = posixpath.dirname(path)
+            if parent == path or not path:  # "/" (or "//"), or the top of a relative path
                 break
-            path = posixpath.dirname(path)
+            path = parent
 
     def copies_towards(self, roots: list[str]) -> list[CopyRecord]:
         """Copies into one of ``roots`` or below it, and failed copies towards a folder

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from validator.models import FileKind
+from validator.shell import parse_script
 from validator.shell.ir import (
     AndOr,
     Assignment,
@@ -30,7 +31,7 @@ from validator.shell.ir import (
     Unread,
     While,
 )
-from validator.simulate import arrays, commands
+from validator.simulate import arrays, commands, scripts
 from validator.simulate.commands import xargs
 from validator.simulate.conditions import evaluate
 from validator.simulate.context import (
@@ -284,13 +285,16 @@ class Interpreter:
     # ------------------------------------------------------------------ functions
     def _function_def(self, node: FunctionDef, state: ShellState) -> Status:
         state.functions[node.name] = node
+        # a function from a sourced script keeps reporting at that script's lines
+        self.ctx.function_maps[id(node)] = self.ctx.source_map
         return True
 
     def _call(self, fn: FunctionDef, args: list[Arg], node: Command, state: ShellState) -> Status:
         if len(state.frames) >= MAX_CALL_DEPTH:
             self.ctx.unmodelled_at(node, f"function calls nested deeper than {MAX_CALL_DEPTH}: not followed")
             return None
-        saved_positional = state.positional
+        saved_positional, saved_map = state.positional, self.ctx.source_map
+        self.ctx.source_map = self.ctx.function_maps.get(id(fn), saved_map)
         frame = Frame(fn.name, [to_value(a) for a in args])
         state.frames.append(frame)
         state.positional = frame.args
@@ -301,6 +305,7 @@ class Interpreter:
         except ReturnFromFunction:
             status = True
         finally:
+            self.ctx.source_map = saved_map
             state.context.pop()
             state.frames.pop()
             state.positional = saved_positional
@@ -364,12 +369,48 @@ class Interpreter:
         ``commands/``; ``find -exec`` and ``xargs`` use it for the commands they run."""
         inv = Invocation(self.ctx, state, node, args, self.ctx.span(node))
         inv.dispatch = lambda more: self._dispatch(node, more, state)
+        call = scripts.script_call(inv)
+        if call is not None:
+            return self._script(inv, call, state)
         found = commands.lookup(args)
         if found is not None:
             handler, inv.args = found
             return handler(inv)
         self._unknown(inv)
         return True
+
+    def _script(self, inv: Invocation, call: scripts.ScriptCall, state: ShellState) -> Status:
+        """Run a repository shell script: in a new shell (``bash x.sh``, ``./x.sh``) that
+        sees exported variables and its arguments, or in this one (``source x.sh``)."""
+        ctx = self.ctx
+        if call.repo_path in ctx.scripts_running or len(ctx.scripts_running) >= scripts.MAX_DEPTH:
+            inv.unmodelled(f"{call.repo_path} runs itself or is nested too deeply: not followed again")
+            return None
+        script = parse_script(call.text)
+        if call.repo_path not in ctx.scripts_followed:
+            ctx.scripts_followed.append(call.repo_path)
+        runs = state
+        if not call.sourced:
+            runs = ShellState(cwd=state.cwd, vars={k: v for k, v in state.vars.items() if k in state.exported},
+                              exported=set(state.exported), context=list(state.context), uncertain=state.uncertain)
+        saved_positional, saved_map = runs.positional, ctx.source_map
+        if call.args or not call.sourced:
+            runs.positional = [to_value(a) for a in call.args]
+        runs.context.append(call.repo_path)
+        ctx.scripts_running.append(call.repo_path)
+        ctx.source_map = scripts.file_map(call.repo_path, call.text)
+        try:
+            return self.run_list(script.body, runs)
+        except ExitStep:
+            if call.sourced or ctx.limit_hit:
+                raise
+            return None  # ``exit`` ends the script's own shell; its status is not known
+        finally:
+            ctx.source_map = saved_map
+            ctx.scripts_running.pop()
+            runs.context.pop()
+            if call.sourced:
+                runs.positional = saved_positional
 
     def _control(self, args: list[Arg], state: ShellState) -> Status:
         name = args[0].text
