@@ -33,6 +33,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,34 @@ def run_real_build(repo: Path, config: dict) -> dict:
     if proc.returncode != 0:
         pytest.fail(f"real-build failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
     return json.loads(proc.stdout)
+
+
+def inline_local_actions(repo: Path) -> None:
+    """Replace each ``uses: ./…`` step by its composite action's steps, with
+    ``${{ inputs.x }}`` written out as the runner would, so that real-build (which runs
+    ``run:`` steps only) builds what the action builds."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    inputs_re = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+    for wf in sorted((repo / ".github" / "workflows").glob("*.y*ml")):
+        doc = yaml.load(wf.read_text(encoding="utf-8"))
+        for job in doc["jobs"].values():
+            steps = []
+            for step in job.get("steps") or []:
+                uses = step.get("uses") or ""
+                if not uses.startswith("./"):
+                    steps.append(step)
+                    continue
+                action = yaml.load((repo / uses / "action.yml").read_text(encoding="utf-8"))
+                values = {str(k): str(v.get("default", "")) for k, v in (action.get("inputs") or {}).items()}
+                values.update({str(k): str(v) for k, v in (step.get("with") or {}).items()})
+                for inner in action["runs"]["steps"]:
+                    steps.append({key: inputs_re.sub(lambda m: values.get(m.group(1), ""), str(value))
+                                  for key, value in inner.items() if key != "shell"})
+            job["steps"] = steps
+        with wf.open("w", encoding="utf-8") as fh:
+            yaml.dump(doc, fh)
 
 
 # --------------------------------------------------------------------------- matching
@@ -189,7 +218,14 @@ def test_simulation_matches_real_build(case_dir: Path) -> None:
     if config.get("skip"):
         pytest.skip(config["skip"])
     repo = case_dir / "repo"
-    real = run_real_build(repo, config)
+    if config.get("inline_actions"):
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "repo"
+            shutil.copytree(repo, copy)
+            inline_local_actions(copy)
+            real = run_real_build(copy, config)
+    else:
+        real = run_real_build(repo, config)
 
     problems: list[str] = []
 

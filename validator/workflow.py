@@ -30,6 +30,7 @@ __all__ = [
     "WorkflowError",
     "discover_workflows",
     "github_string",
+    "read_action",
     "read_workflow",
     "resolve_expression",
     "substitute_expressions",
@@ -118,6 +119,45 @@ def read_workflow(path: Path, repo: Repo, text: str | None = None) -> Workflow:
     except RecursionError:
         raise WorkflowError(f"{rel}: the workflow is nested too deeply to read") from None
     return Workflow(path=rel, text=text, jobs=jobs, problems=reader.problems)
+
+
+@dataclass(eq=False, repr=False)
+class CompositeAction(Record):
+    """A local composite action (``uses: ./.github/actions/package``): its steps, read
+    like a job's, and the defaults of its inputs."""
+
+    path: str  # repository-relative action file
+    steps: list[Step]
+    defaults: dict[str, str]
+    problems: list[Unmodelled]
+
+
+def read_action(directory: str, repo: Repo) -> CompositeAction | None:
+    """The composite action in the repository folder ``directory``; None when the folder
+    has no action file or the action is not composite (JavaScript, Docker)."""
+    for name in ("action.yml", "action.yaml"):
+        rel = f"{directory}/{name}" if directory else name
+        text = repo.read_text(rel)
+        if text is not None:
+            return _composite(rel, text)
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _composite(rel: str, text: str) -> CompositeAction | None:
+    try:
+        document = load_tree(text, rel)
+    except (YamlError, RecursionError):
+        return None
+    runs = document.get("runs") if isinstance(document, Mapping) else None
+    if not isinstance(runs, Mapping) or runs.get("using") != "composite":
+        return None
+    reader = _Reader(rel, text)
+    steps = reader.steps(f"action {rel}", runs, _Defaults())
+    inputs = document.get("inputs") if isinstance(document, Mapping) else None
+    defaults = {str(name): github_string(spec["default"]) for name, spec in inputs.items()
+                if isinstance(spec, Mapping) and spec.get("default") is not None} if isinstance(inputs, Mapping) else {}
+    return CompositeAction(rel, steps, defaults, reader.problems)
 
 
 def _display_path(path: Path, root: Path) -> str:
@@ -876,6 +916,14 @@ class _Parser:
             if len(path) == 2:
                 return value
             return _json_path(value, path[2:])
+        if context == "inputs" and len(path) == 2 and self.step is not None:
+            value = self.step.inputs.get(str(path[1]))
+            if value is None or self.depth >= _MAX_ENV_DEPTH:
+                return _UNKNOWN
+            text, complete = _substitute(value, self.job, self.step, self.depth + 1)
+            return text if complete else _UNKNOWN
+        if context == "github" and path[1:] == ["action_path"] and self.step is not None and self.step.action_path:
+            return self.step.action_path
         if context == "env" and len(path) == 2:
             env = self.step.env if self.step is not None else self.job.env
             value = env.get(str(path[1]))

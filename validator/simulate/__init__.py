@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+from dataclasses import replace
 
 from validator.lookup import Lookup, end_item_keys, end_query_keys
 from validator.models import DeployRef, JobRun, Package, SimulationResult, Step, Unmodelled, Workflow
@@ -37,6 +38,7 @@ from validator.simulate.packages import (
 )
 from validator.simulate.state import ShellState
 from validator.simulate.vfs import HOME, RUNNER_TEMP, WORKSPACE, normalize, workspace_relative
+from validator.workflow import read_action
 
 __all__ = ["simulate"]
 
@@ -48,6 +50,8 @@ SYMBOLIC_DEFAULTS = ("GITHUB_SHA", "GITHUB_REF", "GITHUB_REF_NAME", "GITHUB_HEAD
                      "GITHUB_REPOSITORY_OWNER", "GITHUB_ACTOR", "GITHUB_EVENT_NAME", "GITHUB_JOB",
                      "GITHUB_EVENT_PATH", "RUNNER_ARCH", "RUNNER_NAME", "AWS_REGION", "AWS_DEFAULT_REGION")
 SHELLS = ("bash", "sh", "")
+#: composite actions calling composite actions deeper than this are not followed
+MAX_ACTION_DEPTH = 5
 
 
 def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
@@ -108,10 +112,46 @@ def run_job(ctx: JobContext) -> None:
         ctx.step = step
         combo = ",".join(f"{k}={v}" for k, v in sorted(ctx.job.matrix.items()))
         ctx.step_key = f"{ctx.workflow.path}:{ctx.job.job_id}:{step.index}:{combo}"
-        if step.uses:
-            uses_step(ctx, step)
-        elif step.run and (step.shell or "bash").split()[0].rsplit("/", 1)[-1] in SHELLS:
-            run_step(ctx, interp, step)
+        run_any_step(ctx, interp, step)
+
+
+def run_any_step(ctx: JobContext, interp: Interpreter, step: Step, depth: int = 0) -> None:
+    if step.uses and step.uses.startswith("./"):
+        run_local_action(ctx, interp, step, depth)
+    elif step.uses:
+        uses_step(ctx, step)
+    elif step.run and (step.shell or "bash").split()[0].rsplit("/", 1)[-1] in SHELLS:
+        run_step(ctx, interp, step)
+
+
+def run_local_action(ctx: JobContext, interp: Interpreter, step: Step, depth: int) -> None:
+    """``uses: ./path``: a composite action's steps run in place, with the inputs the
+    step passes (known values) and its defaults; findings point at the action file."""
+    folder = normalize((step.uses or "").split("@", 1)[0], WORKSPACE)
+    action = read_action(workspace_relative(folder), ctx.repo)
+    if action is None:
+        uses_step(ctx, step)
+        return
+    if depth >= MAX_ACTION_DEPTH:
+        ctx.unmodelled.append(Unmodelled(ctx.span_of_step(), f"{action.path}: composite actions nested deeper "
+                                                             f"than {MAX_ACTION_DEPTH} are not followed"))
+        return
+    ctx.unmodelled += [p for p in action.problems if p not in ctx.unmodelled]
+    if action.path not in ctx.scripts_followed:
+        ctx.scripts_followed.append(action.path)
+    inputs = dict(action.defaults)
+    for name, raw in step.with_.items():
+        value = resolve_text(ctx.job, step, raw)
+        if value.symbolic:
+            inputs.pop(name, None)  # unknown: ``inputs.<name>`` stays symbolic
+        else:
+            inputs[name] = value.text
+    caller_key = ctx.step_key
+    for inner in action.steps:
+        ctx.step = replace(inner, env={**step.env, **inner.env}, inputs=inputs, action_path=folder)
+        ctx.step_key = f"{caller_key}>{action.path}:{inner.index}"
+        run_any_step(ctx, interp, ctx.step, depth + 1)
+    ctx.step, ctx.step_key = step, caller_key
 
 
 def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
@@ -142,6 +182,8 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
             ctx.vfs.mkdir(path, parents=True)
         state.cwd = path
     state.vars["PWD"] = Value(state.cwd)
+    if step.action_path:
+        state.vars["GITHUB_ACTION_PATH"] = Value(step.action_path)
     state.exported.update(state.vars)  # the step's environment: scripts it runs see it
     with contextlib.suppress(ExitStep):
         interp.run_list(script.body, state)
