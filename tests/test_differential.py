@@ -105,9 +105,11 @@ def inline_local_actions(repo: Path) -> None:
                 action = yaml.load((repo / uses / "action.yml").read_text(encoding="utf-8"))
                 values = {str(k): str(v.get("default", "")) for k, v in (action.get("inputs") or {}).items()}
                 values.update({str(k): str(v) for k, v in (step.get("with") or {}).items()})
+                def written_out(text: str, values: dict[str, str] = values) -> str:
+                    return inputs_re.sub(lambda m: values.get(m.group(1), ""), text)
+
                 for inner in action["runs"]["steps"]:
-                    steps.append({key: inputs_re.sub(lambda m: values.get(m.group(1), ""), str(value))
-                                  for key, value in inner.items() if key != "shell"})
+                    steps.append({key: written_out(str(value)) for key, value in inner.items() if key != "shell"})
             job["steps"] = steps
         with wf.open("w", encoding="utf-8") as fh:
             yaml.dump(doc, fh)
