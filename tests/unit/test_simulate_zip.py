@@ -98,3 +98,18 @@ def test_archive_without_python_is_skipped(tmp_path: Path) -> None:
 def test_working_directory(tmp_path: Path) -> None:
     r = run(tmp_path, SRC, job(step("zip -r ../api.zip . -x 'tests/*'", working_directory="build")))
     assert "handler.py" in files(r, "api")
+
+
+def test_exclude_and_include_lists_read_from_a_file(tmp_path: Path) -> None:
+    repo = {"src/a/handler.py": "", "src/a/test_handler.py": "", "src/a/README.md": "", "src/a/util.py": "",
+            "exclude.lst": "test_*\n\n*.md\n", "include.lst": "*.py\n"}
+    r = run(tmp_path, repo, "cd src/a && zip -qr ../../a.zip . -x@../../exclude.lst")
+    assert files(r, "a") == ["handler.py", "util.py"]
+    r = run(tmp_path / "i", repo, "cd src/a && zip -qr ../../a.zip . -i@../../include.lst -x 'test_*'")
+    assert files(r, "a") == ["handler.py", "util.py"]
+
+
+def test_unknown_pattern_file_is_noted(tmp_path: Path) -> None:
+    r = run(tmp_path, {"src/a/handler.py": ""}, "cd src/a && zip -qr ../../a.zip . -x@/tmp/generated.lst")
+    assert files(r, "a") == ["handler.py"]
+    assert any("generated.lst" in u.reason for u in r.unmodelled)

@@ -90,6 +90,22 @@ def parse_zip(args: list[Arg]) -> ZipCall:
     return call
 
 
+def pattern_files(inv: Invocation, patterns: list[str], option: str) -> list[str]:
+    """``-x@exclude.lst``: the patterns listed in a repository file, one per line; a list
+    whose content is unknown is noted and leaves the other patterns in force."""
+    out: list[str] = []
+    for pattern in patterns:
+        if not pattern.startswith("@") or len(pattern) == 1:
+            out.append(pattern)
+            continue
+        text = inv.ctx.vfs.read_text(inv.path(pattern[1:]))
+        if text is None:
+            inv.unmodelled(f"zip {option}{pattern} reads patterns from {pattern[1:]}, whose content is not known")
+            continue
+        out += [line.strip() for line in text.splitlines() if line.strip()]
+    return out
+
+
 def stored_name(text: str) -> str:
     """The path zip stores for an argument: ``/``, ``./`` and ``../`` prefixes dropped."""
     parts = [p for p in text.split("/") if p not in ("", ".")]
@@ -165,6 +181,8 @@ def run(inv: Invocation) -> bool | None:
         return True
     if call.stdin_names:
         inv.unmodelled("zip -@ reads the file list from stdin: the archive contents are unknown")
+    call.excludes = pattern_files(inv, call.excludes, "-x")
+    call.includes = pattern_files(inv, call.includes, "-i")
     path = archive_path(inv, call.archive)
     existing = inv.ctx.archive_at(path)
     skip = {path} | (existing.aliases if existing else set())
