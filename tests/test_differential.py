@@ -27,6 +27,7 @@ ARCHIVE paths are relative to the repository root as real-build reports them
 
 from __future__ import annotations
 
+import itertools
 import json
 import posixpath
 import re
@@ -85,17 +86,56 @@ def run_real_build(repo: Path, config: dict) -> dict:
     return json.loads(proc.stdout)
 
 
-def inline_local_actions(repo: Path) -> None:
-    """Replace each ``uses: ./…`` step by its composite action's steps, with
-    ``${{ inputs.x }}`` written out as the runner would, so that real-build (which runs
-    ``run:`` steps only) builds what the action builds."""
+_INPUTS = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+_MATRIX = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+
+
+def _written_out(text: str, values: dict[str, str], pattern: re.Pattern[str] = _INPUTS) -> str:
+    return pattern.sub(lambda m: values.get(m.group(1), ""), text)
+
+
+def _input_values(declared: dict, passed: dict, matrix: dict | None = None) -> dict[str, str]:
+    values = {str(k): str((v or {}).get("default", "")) for k, v in (declared or {}).items()}
+    values.update({str(k): _written_out(str(v), matrix or {}, _MATRIX) for k, v in (passed or {}).items()})
+    return values
+
+
+def inline_local_calls(repo: Path) -> None:
+    """Write out what the runner does for local calls, so that real-build (which runs the
+    ``run:`` steps of each workflow file, without ``env:``) builds what they build:
+
+    * a job calling a local reusable workflow becomes the callee's jobs, once per matrix
+      combination, with ``${{ inputs.x }}`` written out and the callee's job ``env:``
+      exported at the top of each script; the callee file is removed;
+    * a ``uses: ./…`` step becomes its composite action's steps, inputs written out."""
     from ruamel.yaml import YAML
 
     yaml = YAML()
-    inputs_re = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+    callees: set[Path] = set()
     for wf in sorted((repo / ".github" / "workflows").glob("*.y*ml")):
         doc = yaml.load(wf.read_text(encoding="utf-8"))
-        for job in doc["jobs"].values():
+        jobs = {}
+        for job_id, job in doc["jobs"].items():
+            uses = job.get("uses") or ""
+            if not uses.startswith("./"):
+                jobs[job_id] = job
+                continue
+            callee_file = repo / uses.split("@")[0]
+            callees.add(callee_file)
+            callee = yaml.load(callee_file.read_text(encoding="utf-8"))
+            declared = ((callee.get("on") or {}).get("workflow_call") or {}).get("inputs") or {}
+            matrix = (job.get("strategy") or {}).get("matrix") or {}
+            keys = [k for k, v in matrix.items() if isinstance(v, list)]
+            for n, combo in enumerate([dict(zip(keys, vals, strict=True))
+                                       for vals in itertools.product(*(matrix[k] for k in keys))] or [{}]):
+                values = _input_values(declared, job.get("with") or {}, {str(k): str(v) for k, v in combo.items()})
+                for inner_id, inner in callee["jobs"].items():
+                    exports = "".join(f'export {k}="{_written_out(str(v), values)}"\n'
+                                      for k, v in (inner.get("env") or {}).items())
+                    steps = [{k: _written_out(exports + str(v) if k == "run" else str(v), values)
+                              for k, v in step.items()} if "run" in step else step for step in inner["steps"]]
+                    jobs[f"{job_id}-{inner_id}-{n}"] = {"runs-on": "ubuntu-latest", "steps": steps}
+        for job in jobs.values():
             steps = []
             for step in job.get("steps") or []:
                 uses = step.get("uses") or ""
@@ -103,16 +143,15 @@ def inline_local_actions(repo: Path) -> None:
                     steps.append(step)
                     continue
                 action = yaml.load((repo / uses / "action.yml").read_text(encoding="utf-8"))
-                values = {str(k): str(v.get("default", "")) for k, v in (action.get("inputs") or {}).items()}
-                values.update({str(k): str(v) for k, v in (step.get("with") or {}).items()})
-                def written_out(text: str, values: dict[str, str] = values) -> str:
-                    return inputs_re.sub(lambda m: values.get(m.group(1), ""), text)
-
-                for inner in action["runs"]["steps"]:
-                    steps.append({key: written_out(str(value)) for key, value in inner.items() if key != "shell"})
+                values = _input_values(action.get("inputs") or {}, step.get("with") or {})
+                steps += [{key: _written_out(str(value), values) for key, value in inner.items() if key != "shell"}
+                          for inner in action["runs"]["steps"]]
             job["steps"] = steps
+        doc["jobs"] = jobs
         with wf.open("w", encoding="utf-8") as fh:
             yaml.dump(doc, fh)
+    for callee_file in callees:
+        callee_file.unlink()
 
 
 # --------------------------------------------------------------------------- matching
@@ -220,11 +259,11 @@ def test_simulation_matches_real_build(case_dir: Path) -> None:
     if config.get("skip"):
         pytest.skip(config["skip"])
     repo = case_dir / "repo"
-    if config.get("inline_actions"):
+    if config.get("inline_calls"):
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "repo"
             shutil.copytree(repo, copy)
-            inline_local_actions(copy)
+            inline_local_calls(copy)
             real = run_real_build(copy, config)
     else:
         real = run_real_build(repo, config)

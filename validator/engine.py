@@ -74,7 +74,10 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
         paths = [root / w for w in config.workflows]
     workflows = [read_workflow(p, repo, text=(workflow_texts or {}).get(_rel(p, root)))
                  for p in discover_workflows(paths, root)]
-    simulations = [simulate(wf, repo) for wf in workflows]
+    # a reusable workflow that another one calls is simulated inside its caller, with the
+    # inputs the caller passes; alone, its inputs would be unknown
+    called = {path for wf in workflows for path in wf.calls}
+    simulations = [simulate(wf, repo) for wf in workflows if not (wf.reusable_only and wf.path in called)]
     context = build_context(root, repo, workflows, simulations, config)
     findings = run_rules(context, config)
     result = AnalysisResult(root=str(root), workflows=[wf.path for wf in workflows],
@@ -146,7 +149,9 @@ def run_rules(context: RuleContext, config: Config) -> list[Finding]:
     late = [r for r in all_rules() if _phase(r) == "late"]
     raw = _dedupe(f for rule in normal for f in rule.check(context))
     suppressions = [s for wf in context.workflows for s in parse_suppressions(wf.path, wf.text)]
-    for path in dict.fromkeys(p for sim in context.simulations for p in sim.scripts):
+    read = {wf.path for wf in context.workflows}
+    followed = [*(p for wf in context.workflows for p in wf.calls), *(p for sim in context.simulations for p in sim.scripts)]
+    for path in dict.fromkeys(p for p in followed if p not in read):
         suppressions += parse_suppressions(path, context.repo.read_text(path) or "")
     check_suppression_codes(suppressions, {r.code for r in all_rules()})
     kept, unused = apply_suppressions(raw, suppressions)

@@ -417,6 +417,10 @@ class Workflow(Record):
     text: str  # the file's text exactly as read (newlines kept)
     jobs: list[JobRun] = field(default_factory=list)
     problems: list[Unmodelled] = field(default_factory=list)
+    #: local reusable workflows its jobs call (their jobs are among ``jobs``)
+    calls: list[str] = field(default_factory=list)
+    #: triggered only by ``workflow_call``: it runs when another workflow calls it
+    reusable_only: bool = False
 
 
 # --------------------------------------------------------------------------- results

@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import posixpath
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ __all__ = [
 
 #: GitHub runs at most 256 jobs per matrix; more combinations are cut with a problem
 MAX_MATRIX_COMBINATIONS = 256
+
+#: reusable workflows nest at most four levels on GitHub
+MAX_CALL_DEPTH = 4
 
 #: a workflow file larger than this (bytes) is refused before it is read
 MAX_WORKFLOW_BYTES = MAX_YAML_CHARS
@@ -113,12 +117,36 @@ def read_workflow(path: Path, repo: Repo, text: str | None = None) -> Workflow:
         raise WorkflowError(f"{rel}: the workflow is empty")
     if not isinstance(document, Mapping):
         raise WorkflowError(f"{rel}:1:1: the top level is {_kind(document)}, expected a mapping")
-    reader = _Reader(rel, text)
+    reader = _Reader(rel, text, repo.read_text)
     try:
         jobs = reader.workflow(document)
     except RecursionError:
         raise WorkflowError(f"{rel}: the workflow is nested too deeply to read") from None
-    return Workflow(path=rel, text=text, jobs=jobs, problems=reader.problems)
+    return Workflow(path=rel, text=text, jobs=jobs, problems=reader.problems, calls=reader.calls,
+                    reusable_only=_triggers(document) == ["workflow_call"])
+
+
+def _triggers(document: Mapping[Any, Any]) -> list[str]:
+    """The events of ``on:`` (YAML 1.1 readers turn the key into ``True``)."""
+    on = document.get("on", document.get(True))
+    if isinstance(on, str):
+        return [on]
+    if isinstance(on, Mapping):
+        return [str(k) for k in on]
+    if isinstance(on, list):
+        return [str(k) for k in on]
+    return []
+
+
+def _call_inputs(document: Mapping[Any, Any]) -> dict[str, str]:
+    """The defaults of a reusable workflow's ``on.workflow_call.inputs``."""
+    on = document.get("on", document.get(True))
+    call = on.get("workflow_call") if isinstance(on, Mapping) else None
+    inputs = call.get("inputs") if isinstance(call, Mapping) else None
+    if not isinstance(inputs, Mapping):
+        return {}
+    return {str(name): github_string(spec["default"]) for name, spec in inputs.items()
+            if isinstance(spec, Mapping) and spec.get("default") is not None}
 
 
 @dataclass(eq=False, repr=False)
@@ -285,11 +313,16 @@ class _Defaults:
 class _Reader:
     """Walks one loaded workflow; collects problems instead of failing."""
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, loader: Callable[[str], str | None] | None = None,
+                 depth: int = 0) -> None:
         self.path = path
         self.text = text
         self.index = LineIndex(text)
         self.problems: list[Unmodelled] = []
+        #: reads repository files (a local reusable workflow a job calls); nesting depth
+        self.loader = loader
+        self.depth = depth
+        self.calls: list[str] = []
 
     # -- positions
 
@@ -388,7 +421,9 @@ class _Reader:
     def job(self, job_id: str, job: Mapping[str, Any], span: Span, top: _Defaults) -> list[JobRun]:
         level = self.defaults(job, top, f"job {job_id}")
         uses = job.get("uses")
-        if isinstance(uses, str) and not uses.startswith("./"):
+        if isinstance(uses, str) and uses.startswith("./"):
+            return self.called(job_id, job, span, level, uses)
+        if isinstance(uses, str):
             self.problem(
                 self.span_of(job, "uses"),
                 f"job {job_id} calls the reusable workflow {uses}; its steps are not read",
@@ -409,6 +444,50 @@ class _Reader:
             run = replace(base, matrix=dict(combo), env=dict(base.env), needs=list(base.needs))
             run.steps = [replace(s, env=dict(s.env), with_=dict(s.with_)) for s in steps]
             runs.append(run)
+        return runs
+
+    def called(self, job_id: str, job: Mapping[str, Any], span: Span, level: _Defaults, uses: str) -> list[JobRun]:
+        """A job calling a local reusable workflow: the callee's jobs, once per matrix
+        combination of the caller, with ``inputs`` bound to what ``with:`` passes (values
+        known statically) and to the callee's defaults.  Their steps report at the callee."""
+        target = posixpath.normpath(uses.split("@", 1)[0][2:])
+        where = self.span_of(job, "uses")
+        if self.depth >= MAX_CALL_DEPTH:
+            self.problem(where, f"job {job_id} calls {target} beyond {MAX_CALL_DEPTH} levels of reusable "
+                                f"workflows; it is not read")
+            return []
+        text = self.loader(target) if self.loader is not None else None
+        try:
+            document = load_tree(text, target) if text is not None else None
+        except (YamlError, RecursionError) as exc:
+            self.problem(where, f"job {job_id} calls {target}, which cannot be read: {exc}")
+            return []
+        if text is None or not isinstance(document, Mapping):
+            self.problem(where, f"job {job_id} calls {target}, which cannot be read")
+            return []
+        callee = _Reader(target, text, self.loader, self.depth + 1)
+        inner_jobs = callee.workflow(document)
+        self.problems += callee.problems
+        self.calls += [c for c in (target, *callee.calls) if c not in self.calls]
+        with_ = job.get("with")
+        passed = {str(k): github_string(v) for k, v in with_.items()} if isinstance(with_, Mapping) else {}
+        defaults = _call_inputs(document)
+        runs: list[JobRun] = []
+        for combo in self.matrix(job_id, job):
+            caller = JobRun(self.path, job_id, span.line, matrix=dict(combo), env=dict(level.env))
+            inputs = dict(defaults)
+            for name, raw in passed.items():
+                value, complete = _substitute(raw, caller, None, 0)
+                if complete:
+                    inputs[name] = value
+                else:
+                    inputs.pop(name, None)  # unknown: ``inputs.<name>`` stays symbolic
+            for inner in inner_jobs:
+                run = replace(inner, job_id=f"{job_id}/{inner.job_id}", env=dict(inner.env),
+                              needs=list(inner.needs), matrix=dict(inner.matrix))
+                run.steps = [replace(s, env=dict(s.env), with_=dict(s.with_), inputs=dict(inputs))
+                             for s in inner.steps]
+                runs.append(run)
         return runs
 
     def needs(self, job: Mapping[str, Any]) -> list[str]:

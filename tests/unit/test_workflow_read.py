@@ -140,9 +140,52 @@ def test_reusable_workflow_jobs(tmp_path: Path) -> None:
         tmp_path,
         "jobs:\n  local:\n    uses: ./.github/workflows/build.yml\n  remote:\n    uses: org/r/.github/workflows/b.yml@v1\n",
     )
-    assert [j.job_id for j in wf.jobs] == ["local", "remote"]
-    (problem,) = wf.problems
-    assert "org/r" in problem.reason and not problem.could_touch_package and problem.span.line == 5
+    assert [j.job_id for j in wf.jobs] == ["remote"]
+    missing, remote = wf.problems
+    assert "build.yml, which cannot be read" in missing.reason and missing.span.line == 3
+    assert "org/r" in remote.reason and not remote.could_touch_package and remote.span.line == 5
+
+
+CALLEE = """on:
+  workflow_call:
+    inputs:
+      function:
+        type: string
+        required: true
+      out:
+        type: string
+        default: dist
+jobs:
+  package:
+    runs-on: ubuntu-latest
+    env:
+      TARGET: ${{ inputs.out }}/${{ inputs.function }}.zip
+    steps:
+      - run: zip -r "$TARGET" "src/${{ inputs.function }}"
+"""
+
+
+def test_called_workflow_jobs_run_with_the_callers_inputs(tmp_path: Path) -> None:
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/package.yml").write_text(CALLEE)
+    caller = ("on: push\njobs:\n  build:\n    strategy:\n      matrix:\n        fn: [a, b]\n"
+              "    uses: ./.github/workflows/package.yml\n    with:\n      function: ${{ matrix.fn }}\n")
+    wf = _read(tmp_path, caller, ".github/workflows/deploy.yml")
+    assert [(j.job_id, j.workflow) for j in wf.jobs] == [("build/package", ".github/workflows/package.yml")] * 2
+    assert [j.steps[0].inputs for j in wf.jobs] == [{"function": "a", "out": "dist"},
+                                                   {"function": "b", "out": "dist"}]
+    assert wf.calls == [".github/workflows/package.yml"] and not wf.reusable_only
+    assert wf.jobs[0].steps[0].script_map.path == ".github/workflows/package.yml"
+    callee = read_workflow(tmp_path / ".github/workflows/package.yml", Repo(root=tmp_path))
+    assert callee.reusable_only
+
+
+def test_a_workflow_calling_itself_stops(tmp_path: Path) -> None:
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    text = "on: workflow_call\njobs:\n  again:\n    uses: ./.github/workflows/loop.yml\n"
+    (tmp_path / ".github/workflows/loop.yml").write_text(text)
+    wf = _read(tmp_path, text, ".github/workflows/loop.yml")
+    assert wf.jobs == [] and any("levels of reusable workflows" in p.reason for p in wf.problems)
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,8 @@ def _raw(text: str, words: list[Word]) -> list[Word]:
 
 def locate(workflow: Workflow, copy: CopyRecord) -> CopySite | str:
     """The copy's site, or why it cannot be edited."""
+    if not copy.step_key.startswith(workflow.path + ":"):
+        return f"the copy runs when another workflow calls {workflow.path}; only the caller's inputs say what it copies"
     found = find_step(workflow, copy.step_key, copy.job_key)
     if found is None:
         return "the step of this copy could not be located"

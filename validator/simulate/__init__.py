@@ -146,12 +146,13 @@ def run_local_action(ctx: JobContext, interp: Interpreter, step: Step, depth: in
             inputs.pop(name, None)  # unknown: ``inputs.<name>`` stays symbolic
         else:
             inputs[name] = value.text
-    caller_key = ctx.step_key
+    caller_key, caller_file = ctx.step_key, ctx.step_file
     for inner in action.steps:
         ctx.step = replace(inner, env={**step.env, **inner.env}, inputs=inputs, action_path=folder)
         ctx.step_key = f"{caller_key}>{action.path}:{inner.index}"
+        ctx.step_file = action.path
         run_any_step(ctx, interp, ctx.step, depth + 1)
-    ctx.step, ctx.step_key = step, caller_key
+    ctx.step, ctx.step_key, ctx.step_file = step, caller_key, caller_file
 
 
 def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:

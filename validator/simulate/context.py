@@ -105,6 +105,9 @@ class JobContext:
         #: where the statements being run are written: None for the step's ``run:``,
         #: a repository script's own map while it runs (``bash scripts/package.sh``)
         self.source_map: ScriptMap | None = None
+        #: the file the current step is written in when it is not the job's workflow (a
+        #: step of a local composite action)
+        self.step_file: str | None = None
         #: repository scripts being run, innermost last (no script follows itself)
         self.scripts_running: list[str] = []
         #: every repository script followed, in the order first run
@@ -126,7 +129,7 @@ class JobContext:
         """The step's own line (for problems that belong to no command)."""
         step = self.step
         line = (step.run_line or step.line) if step is not None else self.job.line
-        return Span(self.workflow.path, line, 1, line, 1)
+        return Span(self.step_file or self.job.workflow, line, 1, line, 1)
 
     # ------------------------------------------------------------------ recording
     def unmodelled_at(self, node: Node, reason: str, could_touch: bool = True) -> None:
