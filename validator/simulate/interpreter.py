@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from validator.models import FileKind
+from validator.models import FileKind, Span, Unmodelled
 from validator.shell import parse_script
 from validator.shell.ir import (
     AndOr,
@@ -31,7 +31,7 @@ from validator.shell.ir import (
     Unread,
     While,
 )
-from validator.simulate import arrays, commands, scripts
+from validator.simulate import arrays, commands, make, scripts
 from validator.simulate.commands import xargs
 from validator.simulate.conditions import evaluate
 from validator.simulate.context import (
@@ -44,7 +44,7 @@ from validator.simulate.context import (
 )
 from validator.simulate.expand import Value
 from validator.simulate.state import Frame, ShellState
-from validator.simulate.vfs import VFile, VfsFull, normalize
+from validator.simulate.vfs import VFile, VfsFull, normalize, workspace_relative
 from validator.simulate.words import Arg, arg, expand_args, expand_one, pattern_match, to_value
 
 Status = bool | None
@@ -372,6 +372,10 @@ class Interpreter:
         call = scripts.script_call(inv)
         if call is not None:
             return self._script(inv, call, state)
+        if inv.name.rsplit("/", 1)[-1] in ("make", "gmake"):
+            ran = self._make(inv, state)
+            if ran is not None:
+                return ran[0]
         found = commands.lookup(args)
         if found is not None:
             handler, inv.args = found
@@ -411,6 +415,89 @@ class Interpreter:
             runs.context.pop()
             if call.sourced:
                 runs.positional = saved_positional
+
+    def _make(self, inv: Invocation, state: ShellState) -> tuple[Status] | None:
+        """``make [TARGET…]`` with the Makefile's recipes run; None when it is not read
+        (no Makefile, a symbolic argument, ``make -n``): then it is an unknown command."""
+        if any(a.symbolic for a in inv.args[1:]):
+            return None
+        call = make.parse_make_args([a.text for a in inv.args[1:]], state.cwd)
+        if call is None:
+            return None
+        vfs = self.ctx.vfs
+        candidates = [call.makefile] if call.makefile else [f"{call.directory}/{n}" for n in make.MAKEFILES]
+        found = next(((p, t) for p in candidates if (t := vfs.read_text(p)) is not None), None)
+        if found is None:
+            return None
+        path, text = found
+        rel = workspace_relative(path)
+        mk = make.parse_makefile(rel, text)
+        for name, value in call.overrides.items():
+            mk.variables[name] = (value, False)
+            mk.exported.add(name)
+        ctx = self.ctx
+        if rel not in ctx.scripts_followed:
+            ctx.scripts_followed.append(rel)
+        for line, reason in mk.notes:
+            ctx.unmodelled.append(Unmodelled(Span(rel, line, 1, line, 1), reason, False))
+        if rel in ctx.scripts_running or len(ctx.scripts_running) >= scripts.MAX_DEPTH:
+            inv.unmodelled(f"{rel} runs make on itself or is nested too deeply: not followed again")
+            return (None,)
+        env = {k: v for k, v in state.vars.items() if k in state.exported}
+        for name in mk.exported:
+            if name in mk.variables:
+                env[name] = Value(make.expand(mk, f"$({name})", {}))
+        built: set[str] = set()
+        shared = ShellState(cwd=call.directory, vars=dict(env), exported=set(env),
+                            uncertain=state.uncertain) if mk.one_shell else None
+        ctx.scripts_running.append(rel)
+        try:
+            for target in call.targets or ([mk.default] if mk.default else []):
+                if self._make_target(inv, mk, target, call.directory, env, shared, built, [],
+                                     state.uncertain) is False:
+                    return (False,)
+        finally:
+            ctx.scripts_running.pop()
+        return (True,)
+
+    def _make_target(self, inv: Invocation, mk: make.Makefile, target: str, folder: str, env: dict[str, Value],
+                     shared: ShellState | None, built: set[str], stack: list[str], uncertain: int) -> Status:
+        """Prerequisites first, then the recipe, one shell per line (one for all with
+        ``.ONESHELL``); make stops at a failing line unless it starts with ``-``."""
+        if target in built or target in stack:
+            return True
+        rule = mk.rules.get(target)
+        if rule is None:
+            if self.ctx.vfs.exists(normalize(target, folder)):
+                return True
+            inv.unmodelled(f"make: no rule to make target {target} in {mk.path}")
+            return False
+        for prerequisite in rule.prerequisites:
+            if self._make_target(inv, mk, prerequisite, folder, env, shared, built, [*stack, target],
+                                 uncertain) is False:
+                return False
+        built.add(target)
+        prerequisites = list(dict.fromkeys(rule.prerequisites))
+        automatic = {"@": target, "<": prerequisites[0] if prerequisites else "", "^": " ".join(prerequisites),
+                     "*": ""}
+        saved_map = self.ctx.source_map
+        try:
+            for index in range(len(rule.recipe)):
+                text, source_map = make.recipe_line(mk, rule, index, automatic)
+                shell = shared or ShellState(cwd=folder, vars=dict(env), exported=set(env),
+                                             uncertain=uncertain, context=[f"make {target}"])
+                self.ctx.source_map = source_map
+                try:
+                    status = self.run_list(parse_script(text).body, shell)
+                except ExitStep:
+                    if self.ctx.limit_hit:
+                        raise
+                    status = None
+                if status is False and not rule.recipe[index][0].lstrip(" \t@+").startswith("-"):
+                    return False
+        finally:
+            self.ctx.source_map = saved_map
+        return True
 
     def _control(self, args: list[Arg], state: ShellState) -> Status:
         name = args[0].text
