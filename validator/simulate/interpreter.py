@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from validator.models import FileKind, Span, Unmodelled
 from validator.shell import parse_script
@@ -31,7 +32,7 @@ from validator.shell.ir import (
     Unread,
     While,
 )
-from validator.simulate import arrays, commands, make, scripts
+from validator.simulate import arrays, commands, scripts
 from validator.simulate.commands import xargs
 from validator.simulate.conditions import evaluate
 from validator.simulate.context import (
@@ -46,6 +47,9 @@ from validator.simulate.expand import Value
 from validator.simulate.state import Frame, ShellState
 from validator.simulate.vfs import VFile, VfsFull, normalize, workspace_relative
 from validator.simulate.words import Arg, arg, expand_args, expand_one, pattern_match, to_value
+
+if TYPE_CHECKING:
+    from validator.simulate.make import Makefile
 
 Status = bool | None
 
@@ -421,6 +425,8 @@ class Interpreter:
         (no Makefile, a symbolic argument, ``make -n``): then it is an unknown command."""
         if any(a.symbolic for a in inv.args[1:]):
             return None
+        from validator.simulate import make  # most workflows never run make
+
         call = make.parse_make_args([a.text for a in inv.args[1:]], state.cwd)
         if call is None:
             return None
@@ -460,7 +466,7 @@ class Interpreter:
             ctx.scripts_running.pop()
         return (True,)
 
-    def _make_target(self, inv: Invocation, mk: make.Makefile, target: str, folder: str, env: dict[str, Value],
+    def _make_target(self, inv: Invocation, mk: Makefile, target: str, folder: str, env: dict[str, Value],
                      shared: ShellState | None, built: set[str], stack: list[str], uncertain: int) -> Status:
         """Prerequisites first, then the recipe, one shell per line (one for all with
         ``.ONESHELL``); make stops at a failing line unless it starts with ``-``."""
@@ -477,13 +483,15 @@ class Interpreter:
                                  uncertain) is False:
                 return False
         built.add(target)
+        from validator.simulate.make import recipe_line
+
         prerequisites = list(dict.fromkeys(rule.prerequisites))
         automatic = {"@": target, "<": prerequisites[0] if prerequisites else "", "^": " ".join(prerequisites),
                      "*": ""}
         saved_map = self.ctx.source_map
         try:
             for index in range(len(rule.recipe)):
-                text, source_map = make.recipe_line(mk, rule, index, automatic)
+                text, source_map = recipe_line(mk, rule, index, automatic)
                 shell = shared or ShellState(cwd=folder, vars=dict(env), exported=set(env),
                                              uncertain=uncertain, context=[f"make {target}"])
                 self.ctx.source_map = source_map
