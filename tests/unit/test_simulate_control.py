@@ -97,3 +97,13 @@ def test_while_body_runs_once(tmp_path: Path) -> None:
 def test_loop_cap(tmp_path: Path) -> None:
     r = run(tmp_path, SRC, "for i in $(seq 1 1000) {1..500}; do touch x$i; done")
     assert any("for loop over" in u.reason for u in r.unmodelled)
+
+
+def test_loop_after_process_substitution_redirect_and_stray_continue(tmp_path: Path) -> None:
+    from validator.shell import parse_script
+    from validator.shell.ir import For
+
+    script = "cat < <(ls)\nfor d in a b; do\n  continue\ndone\nmkdir -p o && cp src/shared/util.py o/\n"
+    assert isinstance(parse_script(script).body[1], For)
+    r = run(tmp_path, SRC, "continue\nbreak\n" + script + "cd o && zip -q ../o.zip util.py")
+    assert files(r, "o") == ["util.py"]

@@ -459,6 +459,7 @@ class _Lexer:
                     tokens.append(Token("word", i, end, s[i:end], False))
                     i = end
                     command = False
+                    after_redirect = False  # it was the target of ``< <(…)``, if any
                     continue
                 candidates = _OPERATORS_AT.get(ch)
                 op = next((o for o in candidates if s.startswith(o, i)), None) if candidates else None

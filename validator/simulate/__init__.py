@@ -187,7 +187,7 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
         state.vars["GITHUB_ACTION_PATH"] = Value(step.action_path)
     state.exported.update(state.vars)  # the step's environment: scripts it runs see it
     with contextlib.suppress(ExitStep):
-        interp.run_list(script.body, state)
+        interp.run_top(script.body, state)
 
 
 @functools.cache

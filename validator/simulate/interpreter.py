@@ -87,9 +87,18 @@ class Interpreter:
 
     def __init__(self, ctx: JobContext) -> None:
         self.ctx = ctx
+        #: loops being run in the current shell (``break``/``continue`` outside one do nothing)
+        self.loops = 0
         self._by_type = self._handlers()
 
     # ------------------------------------------------------------------ lists
+    def run_top(self, nodes: list[Node], state: ShellState) -> Status:
+        """A whole script: ``break``/``continue`` outside a loop do nothing, as in bash."""
+        try:
+            return self.run_list(nodes, state)
+        except LoopControl:
+            return True
+
     def run_list(self, nodes: list[Node], state: ShellState) -> Status:
         status: Status = True
         for node in nodes:
@@ -264,6 +273,7 @@ class Interpreter:
         label = f"for {node.var} in {' '.join(v.text for v in values)}"
         state.context.append(label)
         status: Status = True
+        self.loops += 1
         try:
             for value in values:
                 state.set(node.var, to_value(value))
@@ -273,17 +283,20 @@ class Interpreter:
                     if ctl.kind == "break":
                         break
         finally:
+            self.loops -= 1
             state.context.pop()
         return status
 
     def _while(self, node: While, state: ShellState) -> Status:
         self.run_list(node.condition, state)
         state.context.append("while loop")
+        self.loops += 1
         try:
             return self._branches([node.body, []], state)
         except LoopControl:
             return None
         finally:
+            self.loops -= 1
             state.context.pop()
 
     # ------------------------------------------------------------------ functions
@@ -407,13 +420,17 @@ class Interpreter:
         runs.context.append(call.repo_path)
         ctx.scripts_running.append(call.repo_path)
         ctx.source_map = scripts.file_map(call.repo_path, call.text)
+        saved_loops = self.loops
+        if not call.sourced:
+            self.loops = 0
         try:
-            return self.run_list(script.body, runs)
+            return self.run_top(script.body, runs)
         except ExitStep:
             if call.sourced or ctx.limit_hit:
                 raise
             return None  # ``exit`` ends the script's own shell; its status is not known
         finally:
+            self.loops = saved_loops
             ctx.source_map = saved_map
             ctx.scripts_running.pop()
             runs.context.pop()
@@ -457,12 +474,14 @@ class Interpreter:
         shared = ShellState(cwd=call.directory, vars=dict(env), exported=set(env),
                             uncertain=state.uncertain) if mk.one_shell else None
         ctx.scripts_running.append(rel)
+        saved_loops, self.loops = self.loops, 0  # recipes run in shells of their own
         try:
             for target in call.targets or ([mk.default] if mk.default else []):
                 if self._make_target(inv, mk, target, call.directory, env, shared, built, [],
                                      state.uncertain) is False:
                     return (False,)
         finally:
+            self.loops = saved_loops
             ctx.scripts_running.pop()
         return (True,)
 
@@ -496,7 +515,7 @@ class Interpreter:
                                              uncertain=uncertain, context=[f"make {target}"])
                 self.ctx.source_map = source_map
                 try:
-                    status = self.run_list(parse_script(text).body, shell)
+                    status = self.run_top(parse_script(text).body, shell)
                 except ExitStep:
                     if self.ctx.limit_hit:
                         raise
@@ -514,7 +533,9 @@ class Interpreter:
         if name == "return" and state.frames:
             raise ReturnFromFunction()
         if name in ("break", "continue"):
-            raise LoopControl(name)
+            if self.loops:
+                raise LoopControl(name)
+            return True
         if name == "shift":
             n = int(args[1].text) if len(args) > 1 and args[1].text.isdigit() else 1
             state.positional = state.positional[n:]
