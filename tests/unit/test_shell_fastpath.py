@@ -56,11 +56,17 @@ def compare(text: str) -> tuple[int, int]:
     lexed = lex(replaced)
     parser = Parser(text, replaced, lexed)
     direct = compared = 0
-    for tokens in split(lexed.tokens):
+    statements = split(lexed.tokens)
+    for tokens in statements:
         fast = parser.direct.statement(tokens)
         if fast is None:
             continue
         direct += 1
+        # ``cmd <<EOF ; next``: the here-document ends after ``next``, so the text bashlex
+        # would get for this statement holds the next one too; nothing to compare
+        start, end = tokens[0].start, max(t.extent for t in tokens)
+        if any(start < t.start < end for other in statements if other is not tokens for t in other):
+            continue
         slow = bashlex_ir(parser, tokens)
         if slow is None:
             continue

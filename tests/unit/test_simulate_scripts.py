@@ -111,3 +111,54 @@ def test_findings_in_a_script_can_be_suppressed_there(tmp_path: Path) -> None:
         '  cp -r src/lambdas/${name}/* "${dest}/"'))
     after = analyze(root=repo)
     assert {(f.code, f.span.path) for f in after.findings} == {("LPK-003", "scripts/package.sh")}
+
+
+def test_variables_set_for_the_script_only(tmp_path: Path) -> None:
+    for call in ("OUT_DIR=zips ./scripts/package.sh a", "env OUT_DIR=zips bash scripts/package.sh a",
+                 "exec env OUT_DIR=zips ./scripts/package.sh a"):
+        r = run(tmp_path / str(len(call)), with_script("scripts/package.sh", PACKAGE_SH), call + "\necho $OUT_DIR")
+        assert package(r, "a").archive == "zips/a.zip", call
+
+
+def test_combined_shell_options_take_their_value(tmp_path: Path) -> None:
+    r = run(tmp_path, with_script("scripts/package.sh", PACKAGE_SH), "bash -euo pipefail scripts/package.sh b")
+    assert files(r, "b") == ["handler.py", "shared/util.py"]
+
+
+SCRIPT_DIR = """#!/usr/bin/env bash
+set -euo pipefail
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$SCRIPT_DIR")"
+HERE="$(dirname "$0")"
+mkdir -p "$ROOT/dist/$1"
+cp -r "$ROOT/src/lambdas/$1/." "$ROOT/dist/$1/"
+cp -r "$HERE/../src/shared" "$ROOT/dist/$1/"
+cd "$ROOT/dist/$1" && zip -qr "../$1.zip" .
+"""
+
+
+def test_script_folder_idioms(tmp_path: Path) -> None:
+    r = run(tmp_path, with_script("scripts/package.sh", SCRIPT_DIR), "cd src && ../scripts/package.sh a")
+    assert files(r, "a") == ["handler.py", "shared/util.py"]
+    assert not [u for u in r.unmodelled if u.could_touch]
+
+
+LIBRARY = """build() {
+  mkdir -p out/$1 && cp -r src/lambdas/$1/* out/$1/ && (cd out/$1 && zip -qr ../$1.zip .)
+}
+[[ "${BASH_SOURCE[0]}" == "$0" ]] || return 0
+build b
+"""
+
+
+def test_sourced_file_returns_at_its_guard(tmp_path: Path) -> None:
+    r = run(tmp_path, with_script("scripts/lib.sh", LIBRARY), "source scripts/lib.sh\nbuild a")
+    assert {p.archive for p in r.packages} == {"out/a.zip"}  # b is built only when run directly
+    r = run(tmp_path / "direct", with_script("scripts/lib.sh", LIBRARY), "bash scripts/lib.sh")
+    assert {p.archive for p in r.packages} == {"out/b.zip"}
+
+
+def test_a_missing_script_is_named(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, "./scripts/build_one.sh a\nbash tools/missing.sh\n/usr/local/bin/tool x")
+    reasons = [u.reason for u in r.unmodelled]
+    assert len(reasons) == 2 and all("is not in the repository" in reason for reason in reasons)

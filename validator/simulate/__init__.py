@@ -183,6 +183,7 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
             ctx.vfs.mkdir(path, parents=True)
         state.cwd = path
     state.vars["PWD"] = Value(state.cwd)
+    state.vars["0"] = Value(f"{RUNNER_TEMP}/step-{index}.sh")  # the runner's file for the script
     if step.action_path:
         state.vars["GITHUB_ACTION_PATH"] = Value(step.action_path)
     state.exported.update(state.vars)  # the step's environment: scripts it runs see it

@@ -89,6 +89,8 @@ class Interpreter:
         self.ctx = ctx
         #: loops being run in the current shell (``break``/``continue`` outside one do nothing)
         self.loops = 0
+        #: a file is being sourced in the current shell (a ``return`` outside functions ends it)
+        self.sourcing = False
         self._by_type = self._handlers()
 
     # ------------------------------------------------------------------ lists
@@ -404,33 +406,57 @@ class Interpreter:
         """Run a repository shell script: in a new shell (``bash x.sh``, ``./x.sh``) that
         sees exported variables and its arguments, or in this one (``source x.sh``)."""
         ctx = self.ctx
+        if call.missing:
+            inv.unmodelled(call.missing)
+            return None
         if call.repo_path in ctx.scripts_running or len(ctx.scripts_running) >= scripts.MAX_DEPTH:
             inv.unmodelled(f"{call.repo_path} runs itself or is nested too deeply: not followed again")
             return None
         script = parse_script(call.text)
         if call.repo_path not in ctx.scripts_followed:
             ctx.scripts_followed.append(call.repo_path)
+        # ``LAYOUT=tree ./x.sh``, ``env LAYOUT=tree bash x.sh``: set for the script only
+        extra = {a.name: to_value(expand_one(a.value, state, ctx.vfs)) if a.value is not None else Value("")
+                 for a in inv.node.assignments}
+        extra.update({name: Value(word.text.partition("=")[2], word.symbolic)
+                      for name, word in call.environment.items()})
         runs = state
+        saved_vars: dict[str, Value | None] = {}
         if not call.sourced:
             runs = ShellState(cwd=state.cwd, vars={k: v for k, v in state.vars.items() if k in state.exported},
-                              exported=set(state.exported), context=list(state.context), uncertain=state.uncertain)
+                              exported=set(state.exported) | set(extra), context=list(state.context),
+                              uncertain=state.uncertain)
+            runs.vars.update(extra)
+            runs.vars["0"] = Value(call.written)
+        else:
+            saved_vars = {name: state.vars.get(name) for name in (*extra, "BASH_SOURCE")}
+            runs.vars.update(extra)
+        runs.vars["BASH_SOURCE"] = Value.array([Value(call.written)])
         saved_positional, saved_map = runs.positional, ctx.source_map
         if call.args or not call.sourced:
             runs.positional = [to_value(a) for a in call.args]
         runs.context.append(call.repo_path)
         ctx.scripts_running.append(call.repo_path)
         ctx.source_map = scripts.file_map(call.repo_path, call.text)
-        saved_loops = self.loops
+        saved_loops, saved_sourcing = self.loops, self.sourcing
         if not call.sourced:
             self.loops = 0
+        self.sourcing = call.sourced
         try:
             return self.run_top(script.body, runs)
+        except ReturnFromFunction:  # ``return`` at the top of a sourced file ends the source
+            return True
         except ExitStep:
             if call.sourced or ctx.limit_hit:
                 raise
             return None  # ``exit`` ends the script's own shell; its status is not known
         finally:
-            self.loops = saved_loops
+            self.loops, self.sourcing = saved_loops, saved_sourcing
+            for name, old in saved_vars.items():
+                if old is None:
+                    runs.vars.pop(name, None)
+                else:
+                    runs.vars[name] = old
             ctx.source_map = saved_map
             ctx.scripts_running.pop()
             runs.context.pop()
@@ -530,8 +556,8 @@ class Interpreter:
         name = args[0].text
         if name == "exit":
             raise ExitStep()
-        if name == "return" and state.frames:
-            raise ReturnFromFunction()
+        if name == "return" and (state.frames or self.sourcing):
+            raise ReturnFromFunction()  # the innermost function call or ``source`` catches it
         if name in ("break", "continue"):
             if self.loops:
                 raise LoopControl(name)

@@ -78,8 +78,8 @@ class ParameterExpansion:
         """(value or None when unset, whether unset means "maybe from the environment")."""
         if name.isdigit():
             idx = int(name) if len(name) < 10 else 1 << 40
-            if idx == 0:
-                return Value("$0", symbolic=True), False
+            if idx == 0:  # the script's name: set for followed scripts and run steps
+                return self._lookup("0") or Value("$0", symbolic=True), False
             pos = self._positional()
             return (pos[idx - 1] if idx <= len(pos) else None), False
         if name == "#":

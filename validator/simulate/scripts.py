@@ -13,12 +13,12 @@ runs it.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from validator.models import ScriptMap
 from validator.records import Record
 from validator.simulate.context import Invocation
-from validator.simulate.vfs import workspace_relative
+from validator.simulate.vfs import WORKSPACE, is_under, workspace_relative
 from validator.simulate.words import Arg
 
 #: shells whose script argument is followed
@@ -38,13 +38,22 @@ class ScriptCall(Record):
     text: str
     args: list[Arg]  # its positional arguments
     sourced: bool  # ``source``/``.``: runs in the calling shell
+    written: str = ""  # the script's path as the command line writes it (``$0``, ``BASH_SOURCE``)
+    #: ``env NAME=value ./x.sh``: variables set for the script only
+    environment: dict[str, Arg] = field(default_factory=dict)
+    #: why the script cannot be followed although the command line clearly runs one
+    missing: str = ""
+
+
+#: prefixes that run the next word as the command (``exec ./x.sh``, ``env A=1 bash x.sh``)
+_WRAPPERS = frozenset({"exec", "command", "builtin", "nice", "nohup", "time", "sudo", "env"})
 
 
 def script_call(inv: Invocation) -> ScriptCall | None:
     """The script this command line runs, when it is a repository shell script whose text
     is known; None for anything else (``bash -c``, a script read from stdin, a Python
     script, a file the job wrote)."""
-    args = inv.args
+    args, environment = _unwrap(inv.args)
     if not args:
         return None
     name = args[0].text
@@ -64,10 +73,39 @@ def script_call(inv: Invocation) -> ScriptCall | None:
     if target.symbolic:
         return None
     path = inv.path(target)
-    text = inv.ctx.vfs.read_text(path)
-    if text is None or (base not in SHELLS and not sourced and not _is_shell(text, path)):
+    vfs = inv.ctx.vfs
+    text = vfs.read_text(path)
+    call = ScriptCall(path, workspace_relative(path), text or "", list(operands), sourced, target.text, environment)
+    if text is None:
+        if not is_under(path, WORKSPACE):
+            return None  # a program of the runner (``/usr/local/bin/tool``)
+        if sourced and "/" not in target.text:
+            return None  # ``source x`` also searches PATH; the checkout's x is not the only candidate
+        if not vfs.exists(path):
+            call.missing = (f"{target.text} is not in the repository and no modelled command creates it: "
+                            f"the shell would fail with 'No such file or directory'")
+        elif (source := vfs.files[path].source if path in vfs.files else None) is not None:
+            call.missing = f"{target.text} cannot be read ({inv.ctx.repo.error(source) or 'not text'})"
+        else:
+            return None  # written by the job itself: its content is not known
+        return call
+    if base not in SHELLS and not sourced and not _is_shell(text, path):
         return None
-    return ScriptCall(path, workspace_relative(path), text, list(operands), sourced)
+    return call
+
+
+def _unwrap(args: list[Arg]) -> tuple[list[Arg], dict[str, Arg]]:
+    """The command line without ``exec``/``env``/``nice`` … prefixes, and the variables
+    ``env NAME=value`` sets."""
+    environment: dict[str, Arg] = {}
+    while args and args[0].text in _WRAPPERS:
+        wrapper, args = args[0].text, args[1:]
+        while args and (args[0].text.startswith("-") or (wrapper == "env" and "=" in args[0].text)):
+            if wrapper == "env" and "=" in args[0].text and not args[0].text.startswith("-"):
+                name, _, _value = args[0].text.partition("=")
+                environment[name] = args[0]
+            args = args[1:]
+    return args, environment
 
 
 def _after_options(words: list[Arg]) -> list[Arg] | None:
@@ -83,7 +121,8 @@ def _after_options(words: list[Arg]) -> list[Arg] | None:
         if text.startswith(("-", "+")) and len(text) > 1:
             if not text.startswith("--") and ("c" in text[1:] or "s" in text[1:]):
                 return None
-            i += 1
+            # ``-euo pipefail``: an ``o`` in a cluster takes the next word
+            i += 2 if not text.startswith("--") and ("o" in text[1:] or "O" in text[1:]) else 1
             continue
         return words[i:]
     return []
