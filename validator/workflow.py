@@ -867,10 +867,10 @@ def _tokens(expr: str) -> tuple[tuple[str, Any], ...] | None:
                 j += 1
             out.append(("str", "".join(buf)))
             i = j + 1
-        elif expr.startswith(("||", "&&"), i):
+        elif expr.startswith(("||", "&&", "==", "!=", "<=", ">="), i):
             out.append((expr[i : i + 2], None))
             i += 2
-        elif ch in "().,[]":
+        elif ch in "<>!" or ch in "().,[]":
             out.append((ch, None))
             i += 1
         elif ch.isdigit() or (ch == "-" and i + 1 < n and expr[i + 1].isdigit()):
@@ -931,14 +931,32 @@ class _Parser:
         return value
 
     def and_(self) -> Any:
-        value = self.primary()
+        value = self.comparison()
         while self.peek() == "&&":
             self.take("&&")
-            right = self.primary()
+            right = self.comparison()
             if isinstance(value, _Unknown):
                 continue
             value = right if _truthy(value) else value
         return value
+
+    def comparison(self) -> Any:
+        value = self.unary()
+        while self.peek() in _COMPARISONS:
+            op = self.take_any()
+            right = self.unary()
+            if isinstance(value, _Unknown) or isinstance(right, _Unknown):
+                value = _UNKNOWN
+            else:
+                value = _compare(op, value, right)
+        return value
+
+    def unary(self) -> Any:
+        if self.peek() == "!":
+            self.take("!")
+            value = self.unary()
+            return value if isinstance(value, _Unknown) else not _truthy(value)
+        return self.primary()
 
     def primary(self) -> Any:
         kind = self.peek()
@@ -982,9 +1000,20 @@ class _Parser:
                 self.take(",")
                 args.append(self.or_())
         self.take(")")
-        if name.lower() != "format" or not args or any(isinstance(a, _Unknown) for a in args):
+        name = name.lower()
+        if name in ("success", "always") and not args:
+            return True  # the steps before are assumed to succeed
+        if name in ("failure", "cancelled") and not args:
+            return False
+        if any(isinstance(a, _Unknown) for a in args):
             return _UNKNOWN
-        return _format(_to_string(args[0]), [_to_string(a) for a in args[1:]])
+        if name == "format" and args:
+            return _format(_to_string(args[0]), [_to_string(a) for a in args[1:]])
+        if name in ("contains", "startswith", "endswith") and len(args) == 2 and not isinstance(args[0], list):
+            whole, part = _to_string(args[0]).lower(), _to_string(args[1]).lower()
+            return {"contains": part in whole, "startswith": whole.startswith(part),
+                    "endswith": whole.endswith(part)}[name]
+        return _UNKNOWN
 
     def lookup(self, path: list[Any]) -> Any:
         context = path[0]
@@ -1011,6 +1040,56 @@ class _Parser:
             text, complete = _substitute(value, self.job, self.step, self.depth + 1)
             return text if complete else _UNKNOWN
         return _UNKNOWN
+
+
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
+def _compare(op: str, a: Any, b: Any) -> bool:
+    """GitHub's comparison: strings ignore case; values of different types compare as numbers."""
+    if isinstance(a, str) and isinstance(b, str):
+        x: Any = a.lower()
+        y: Any = b.lower()
+    elif type(a) is type(b) and not isinstance(a, str):
+        x, y = a, b
+    else:
+        x, y = _number(a), _number(b)
+    if op == "==":
+        return bool(x == y)
+    if op == "!=":
+        return bool(x != y)
+    try:
+        return bool({"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op])
+    except TypeError:
+        return False
+
+
+def _number(value: Any) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, float):
+        return value
+    text = str(value).strip()
+    if not text:
+        return 0.0
+    try:
+        return float(int(text, 0)) if text.lower().startswith(("0x", "-0x")) else float(text)
+    except ValueError:
+        return math.nan
+
+
+def step_runs(job: JobRun, step: Step) -> bool | None:
+    """Whether a step's ``if:`` lets it run: None when it cannot be decided statically
+    (the steps before it are assumed to succeed)."""
+    if step.condition is None:
+        return True
+    text = step.condition.strip()
+    if text.startswith("${{") and text.endswith("}}") and text.count("${{") == 1:
+        text = text[3:-2]
+    value = _evaluate(text, job, step, 0)
+    return None if isinstance(value, _Unknown) else _truthy(value)
 
 
 def _evaluate(expr: str, job: JobRun, step: Step | None, depth: int) -> Any:

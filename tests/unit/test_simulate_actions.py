@@ -90,3 +90,14 @@ def test_steps_around_the_action_still_run(tmp_path: Path) -> None:
     r = run(tmp_path, repo, job(step("mkdir -p dist"), uses("./.github/actions/package", name="a"),
                                 step("cp dist/a.zip dist/a-copy.zip")))
     assert {p.archive for p in r.packages} >= {"dist/a.zip"}
+
+
+def test_step_conditions_are_decided_when_they_can_be(tmp_path: Path) -> None:
+    action = ACTION.replace("    - shell: bash\n      run: |\n", "    - shell: bash\n      if: inputs.name != 'b'\n"
+                            "      run: |\n", 1)
+    repo = {**SRC, ".github/actions/package/action.yml": action}
+    r = run(tmp_path, repo, job(uses("./.github/actions/package", name="a"), uses("./.github/actions/package", name="b")))
+    assert [c.target for c in r.copies] == ["/w/build/a"]  # the copy step was skipped for b
+    r = run(tmp_path / "m", SRC, job(step("mkdir o && cp -r src/lambdas/a/. o/ && cd o && zip -qr ../o.zip .",
+                                          condition="${{ matrix.fn == 'never' }}"), matrix={"fn": "a"}))
+    assert not r.packages

@@ -76,3 +76,10 @@ def test_uses_steps_and_non_bash_shells_are_skipped(tmp_path: Path) -> None:
                                step("import zipfile", shell="python"),
                                step("zip -r api.zip app")))
     assert files(r, "api") == ["app/handler.py", "app/lib/x.py"]
+
+
+def test_workspace_expressions_name_the_checkout(tmp_path: Path) -> None:
+    r = run(tmp_path, ["src/lambdas/a/handler.py"],
+            "mkdir -p ${{ runner.temp }}/a && cp -r ${{ github.workspace }}/src/lambdas/a/. ${{ runner.temp }}/a/\n"
+            "cd ${{ runner.temp }}/a && zip -qr ${{ github.workspace }}/dist-a.zip .")
+    assert [(p.archive, sorted(p.files)) for p in r.packages] == [("dist-a.zip", ["handler.py"])]

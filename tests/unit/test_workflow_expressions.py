@@ -50,8 +50,15 @@ STEP = Step(
         ("secrets.TOKEN", None),
         ("steps.build.outputs.zip", None),
         ("inputs.name", None),
-        ("matrix.fn == 'billing'", None),
-        ("!cancelled()", None),
+        ("matrix.fn == 'billing'", "true"),
+        ("matrix.fn == 'BILLING'", "true"),  # strings compare without case
+        ("matrix.fn != 'billing' || 'no'", "no"),
+        ("matrix.fn == github.sha", None),
+        ("'1' == 1 && null == 0 && true == 1", "true"),
+        ("!cancelled()", "true"),
+        ("failure()", "false"),
+        ("contains(matrix.fn, 'ILL') && startsWith(env.OUT, 'pack') && !endsWith(env.OUT, 'x')", "true"),
+        ("2 < 10 && '2' < '10'", "false"),
         ("toJSON(matrix)", None),
         ("", None),
         ("'unterminated", None),
@@ -70,3 +77,24 @@ def test_substitute_leaves_unknowns_as_written() -> None:
     text = "zip -r ${{ env.OUT }}/${{ matrix.fn }}-${{ github.sha }}.zip . # ${{ '}}' }}"
     assert substitute_expressions(text, JOB, STEP) == "zip -r packages/billing-${{ github.sha }}.zip . # }}"
     assert substitute_expressions("no expressions ${{ unclosed", JOB, STEP) == "no expressions ${{ unclosed"
+
+
+@pytest.mark.parametrize(
+    ("condition", "runs"),
+    [
+        (None, True),
+        ("matrix.fn == 'billing'", True),
+        ("${{ matrix.fn != 'billing' }}", False),
+        ("always()", True),
+        ("failure()", False),
+        ("github.ref == 'refs/heads/main'", None),
+        ("success() && env.OUT == 'packages'", True),
+        ("${{ matrix.fn }} == x", None),  # two expressions in one text: not decided
+    ],
+)
+def test_step_if(condition: str | None, runs: bool | None) -> None:
+    from dataclasses import replace
+
+    from validator.workflow import step_runs
+
+    assert step_runs(JOB, replace(STEP, condition=condition)) is runs

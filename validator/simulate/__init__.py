@@ -38,7 +38,7 @@ from validator.simulate.packages import (
 )
 from validator.simulate.state import ShellState
 from validator.simulate.vfs import HOME, RUNNER_TEMP, WORKSPACE, normalize, workspace_relative
-from validator.workflow import read_action
+from validator.workflow import read_action, step_runs
 
 __all__ = ["simulate"]
 
@@ -50,6 +50,8 @@ SYMBOLIC_DEFAULTS = ("GITHUB_SHA", "GITHUB_REF", "GITHUB_REF_NAME", "GITHUB_HEAD
                      "GITHUB_REPOSITORY_OWNER", "GITHUB_ACTOR", "GITHUB_EVENT_NAME", "GITHUB_JOB",
                      "GITHUB_EVENT_PATH", "RUNNER_ARCH", "RUNNER_NAME", "AWS_REGION", "AWS_DEFAULT_REGION")
 SHELLS = ("bash", "sh", "")
+#: runner paths an expression can name: the same folders the variables name
+RUNNER_PATHS = {"github.workspace": WORKSPACE, "runner.temp": RUNNER_TEMP}
 #: composite actions calling composite actions deeper than this are not followed
 MAX_ACTION_DEPTH = 5
 
@@ -116,6 +118,8 @@ def run_job(ctx: JobContext) -> None:
 
 
 def run_any_step(ctx: JobContext, interp: Interpreter, step: Step, depth: int = 0) -> None:
+    if step_runs(ctx.job, step) is False:
+        return  # its ``if:`` is false for this job run
     if step.uses and step.uses.startswith("./"):
         run_local_action(ctx, interp, step, depth)
     elif step.uses:
@@ -209,6 +213,8 @@ def resolve(job: JobRun, step: Step, expr: str) -> Value:
         value = resolve_expression(expr, job, step)
     except Exception:  # the reader may not know this expression form; stay symbolic
         value = None
+    if value is None:
+        value = RUNNER_PATHS.get(expr.strip())
     if value is None:
         m = re.fullmatch(r"(matrix|env)\.([A-Za-z_][\w-]*)", expr.strip())
         if m and m.group(1) == "matrix" and m.group(2) in job.matrix:
