@@ -43,10 +43,21 @@ def test_rsync_trailing_slash_rule_and_exclude(tmp_path: Path) -> None:
 
 
 def test_cd_dash_dotdot_and_missing(tmp_path: Path) -> None:
-    r = run(tmp_path, SRC, "mkdir -p build/x\ncd build/x\ncd ..\ncp ../lib/db.py .\ncd /\ncd -\n"
+    r = run(tmp_path, SRC, "set +e\nmkdir -p build/x\ncd build/x\ncd ..\ncp ../lib/db.py .\ncd /\ncd -\n"
                            "cd nowhere\nzip -r ../api.zip .")
     assert files(r, "api") == ["db.py"]
     assert any("nowhere" in u.reason for u in r.unmodelled)
+
+
+def test_failing_cd_ends_the_step_under_set_e(tmp_path: Path) -> None:
+    script = "mkdir -p build\ncp lib/db.py build/\ncd nowhere\nzip -r api.zip build"
+    assert not run(tmp_path, SRC, script).packages  # GitHub runs steps with bash -e
+    in_function = "f() {\n  cd nowhere\n  zip -r ../api.zip .\n}\nmkdir -p build\ncp lib/db.py build/\nf"
+    assert not run(tmp_path / "f", SRC, in_function).packages
+    kept = ["if cd nowhere; then :; fi", "cd nowhere || true", "cd nowhere && echo no", "! cd nowhere"]
+    for guarded in kept:
+        r = run(tmp_path / str(len(guarded)), SRC, f"mkdir -p build\ncp lib/db.py build/\n{guarded}\nzip -r api.zip build")
+        assert files(r, "api") == ["build/db.py"], guarded
 
 
 def test_pushd_popd(tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ def run_local_action(ctx: JobContext, interp: Interpreter, step: Step, depth: in
 def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
     script = parse_script(step.run or "")
     ctx.expressions = script.expressions
-    state = ShellState(cwd=WORKSPACE)
+    state = ShellState(cwd=WORKSPACE, errexit=True)  # GitHub runs ``bash -e`` / ``sh -e``
     index = step.index
     files = {"GITHUB_ENV": f"set_env_{index}", "GITHUB_OUTPUT": f"set_output_{index}",
              "GITHUB_PATH": f"add_path_{index}", "GITHUB_STEP_SUMMARY": f"step_summary_{index}"}

@@ -68,6 +68,13 @@ QUIET = frozenset({
 PACKAGING_WORDS = re.compile(r"\b(zip|cp|mv|rsync|mkdir|rm|pip3?|install|tar|unzip|ln)\b|\.zip\b")
 
 
+def _is_cd(node: Node) -> bool:
+    """A statement that is just ``cd DIR`` (or ``pushd``): its failure ends a ``set -e`` shell."""
+    if isinstance(node, Pipeline) and len(node.commands) == 1 and not node.negated:
+        node = node.commands[0]
+    return isinstance(node, Command) and bool(node.words) and node.words[0].text in ("cd", "pushd")
+
+
 class ExitStep(Exception):
     """``exit`` (or a hit limit): the rest of the step does not run."""
 
@@ -91,6 +98,8 @@ class Interpreter:
         self.loops = 0
         #: a file is being sourced in the current shell (a ``return`` outside functions ends it)
         self.sourcing = False
+        #: conditions being evaluated (``if``/``while``): ``set -e`` does not apply there
+        self.conditions = 0
         self._by_type = self._handlers()
 
     # ------------------------------------------------------------------ lists
@@ -106,6 +115,9 @@ class Interpreter:
         for node in nodes:
             status = self.run_node(node, state)
             state.last_status = status
+            if status is False and state.errexit and not self.conditions and _is_cd(node):
+                # the shell stops here; going on in the wrong folder would build phantoms
+                raise ExitStep()
         return status
 
     def run_node(self, node: Node, state: ShellState) -> Status:
@@ -230,7 +242,11 @@ class Interpreter:
         bodies: list[list[Node]] = []
         undecided = False
         for clause in node.clauses:
-            status = self.run_list(clause.condition, state)
+            self.conditions += 1
+            try:
+                status = self.run_list(clause.condition, state)
+            finally:
+                self.conditions -= 1
             if status is True:
                 bodies.append(clause.body)
                 break
@@ -290,7 +306,11 @@ class Interpreter:
         return status
 
     def _while(self, node: While, state: ShellState) -> Status:
-        self.run_list(node.condition, state)
+        self.conditions += 1
+        try:
+            self.run_list(node.condition, state)
+        finally:
+            self.conditions -= 1
         state.context.append("while loop")
         self.loops += 1
         try:

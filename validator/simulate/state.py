@@ -29,6 +29,7 @@ class ShellState:
         "context",
         "cwd",
         "dir_stack",
+        "errexit",
         "exported",
         "frames",
         "functions",
@@ -43,8 +44,10 @@ class ShellState:
                  dir_stack: list[str] | None = None, oldpwd: str | None = None,
                  positional: list[Value] | None = None, functions: dict[str, FunctionDef] | None = None,
                  frames: list[Frame] | None = None, context: list[str] | None = None, uncertain: int = 0,
-                 last_status: bool | None = True) -> None:
+                 last_status: bool | None = True, errexit: bool = False) -> None:
         self.cwd = cwd
+        #: ``set -e``: a failing statement ends the shell (GitHub runs steps with ``bash -e``)
+        self.errexit = errexit
         self.vars: dict[str, Value] = {} if vars is None else vars
         self.exported: set[str] = set() if exported is None else exported
         self.dir_stack: list[str] = [] if dir_stack is None else dir_stack
@@ -72,6 +75,7 @@ class ShellState:
             context=list(self.context),
             uncertain=self.uncertain,
             last_status=self.last_status,
+            errexit=self.errexit,
         )
 
     def adopt(self, other: ShellState) -> None:
@@ -84,6 +88,7 @@ class ShellState:
         self.positional = other.positional
         self.functions = other.functions
         self.frames = other.frames
+        self.errexit = other.errexit
 
     def lookup(self, name: str) -> Value | None:
         """Variable lookup for word expansion (``expand.Vars``); None when never set."""

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from validator.models import CopyRecord, FileKind
 from validator.simulate.commands.copying import transfer
@@ -122,8 +123,16 @@ def install(inv: Invocation) -> bool | None:
 
 
 def set_builtin(inv: Invocation) -> bool | None:
-    """Only ``set -- a b`` matters (positional arguments); options are irrelevant."""
+    """``set -- a b`` (positional arguments) and ``set -e``/``+e``/``-o errexit`` matter;
+    other options do not change what is built."""
     words = [a.text for a in inv.args[1:]]
+    for i, word in enumerate(words):
+        if word == "--":
+            break
+        if word in ("-o", "+o") and i + 1 < len(words) and words[i + 1] == "errexit":
+            inv.state.errexit = word == "-o"
+        elif re.fullmatch(r"[-+][a-zA-Z]+", word) and "e" in word:
+            inv.state.errexit = word.startswith("-")
     if "--" in words:
         rest = inv.args[1 + words.index("--") + 1 :]
         inv.state.positional = [Value(a.text, a.symbolic) for a in rest]
