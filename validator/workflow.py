@@ -160,28 +160,34 @@ class CompositeAction(Record):
     problems: list[Unmodelled]
 
 
-def read_action(directory: str, repo: Repo) -> CompositeAction | None:
-    """The composite action in the repository folder ``directory``; None when the folder
-    has no action file or the action is not composite (JavaScript, Docker)."""
+def read_action(directory: str, repo: Repo) -> CompositeAction | str | None:
+    """The composite action in the repository folder ``directory``; None for an action
+    that is not composite (JavaScript, Docker); a message when there is no readable one."""
     for name in ("action.yml", "action.yaml"):
         rel = f"{directory}/{name}" if directory else name
+        if not repo.is_file(rel):
+            continue
         text = repo.read_text(rel)
-        if text is not None:
-            return _composite(rel, text)
-    return None
+        if text is None:
+            return f"{rel} cannot be read: {repo.error(rel) or 'not text'}"
+        return _composite(rel, text)
+    where = directory or "the repository root"
+    return f"no action.yml or action.yaml in {where}: the step fails on GitHub"
 
 
 @functools.lru_cache(maxsize=64)
-def _composite(rel: str, text: str) -> CompositeAction | None:
+def _composite(rel: str, text: str) -> CompositeAction | str | None:
     try:
         document = load_tree(text, rel)
-    except (YamlError, RecursionError):
-        return None
-    runs = document.get("runs") if isinstance(document, Mapping) else None
+    except (YamlError, RecursionError) as exc:
+        return f"{rel} cannot be read: {exc}"
+    if not isinstance(document, Mapping):
+        return f"{rel} is {_kind(document)}, expected a mapping"
+    runs = document.get("runs")
     if not isinstance(runs, Mapping) or runs.get("using") != "composite":
         return None
     reader = _Reader(rel, text)
-    steps = reader.steps(f"action {rel}", runs, _Defaults())
+    steps = reader.steps("", runs, _Defaults(), owner=f"composite action {rel}")
     inputs = document.get("inputs") if isinstance(document, Mapping) else None
     defaults = {str(name): github_string(spec["default"]) for name, spec in inputs.items()
                 if isinstance(spec, Mapping) and spec.get("default") is not None} if isinstance(inputs, Mapping) else {}
@@ -500,24 +506,26 @@ class _Reader:
 
     # -- steps
 
-    def steps(self, job_id: str, job: Mapping[str, Any], level: _Defaults) -> list[Step]:
+    def steps(self, job_id: str, job: Mapping[str, Any], level: _Defaults, owner: str = "") -> list[Step]:
+        """The steps of a job (or of a composite action: ``owner`` names it in problems)."""
+        owner = owner or f"job {job_id}"
         steps = job.get("steps")
         if steps is None:
             return []
         if not isinstance(steps, list):
-            self.problem(self.span_of(job, "steps"), f"job {job_id} steps is {_kind(steps)}, expected a list")
+            self.problem(self.span_of(job, "steps"), f"{owner}: steps is {_kind(steps)}, expected a list")
             return []
         out: list[Step] = []
         for i, step in enumerate(steps):
             if not isinstance(step, Mapping):
                 span = self.item_span(steps, i, self.span_of(job, "steps"))
-                self.problem(span, f"job {job_id} step {i + 1} is {_kind(step)}, expected a mapping")
+                self.problem(span, f"{owner} step {i + 1} is {_kind(step)}, expected a mapping")
                 continue
-            out.append(self.step(job_id, i, step, level))
+            out.append(self.step(owner, i, step, level))
         return out
 
-    def step(self, job_id: str, index: int, node: Mapping[str, Any], level: _Defaults) -> Step:
-        what = f"job {job_id} step {index + 1}"
+    def step(self, owner: str, index: int, node: Mapping[str, Any], level: _Defaults) -> Step:
+        what = f"{owner} step {index + 1}"
         env = dict(level.env)
         env.update(self.env(node, what))
         step = Step(

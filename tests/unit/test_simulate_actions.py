@@ -101,3 +101,15 @@ def test_step_conditions_are_decided_when_they_can_be(tmp_path: Path) -> None:
     r = run(tmp_path / "m", SRC, job(step("mkdir o && cp -r src/lambdas/a/. o/ && cd o && zip -qr ../o.zip .",
                                           condition="${{ matrix.fn == 'never' }}"), matrix={"fn": "a"}))
     assert not r.packages
+
+
+def test_a_broken_local_action_is_named(tmp_path: Path) -> None:
+    repo = {**SRC, ".github/actions/bad/action.yml": "runs: [unclosed\n", ".github/actions/list/action.yml": "- a\n",
+            ".github/actions/steps/action.yml": "runs:\n  using: composite\n  steps: hello\n"}
+    r = run(tmp_path, repo, job(uses("./.github/actions/bad"), uses("./.github/actions/absent"),
+                                uses("./.github/actions/list"), uses("./.github/actions/steps")))
+    reasons = [u.reason for u in r.unmodelled]
+    assert any(".github/actions/bad/action.yml cannot be read" in x for x in reasons)
+    assert any("no action.yml or action.yaml in .github/actions/absent" in x for x in reasons)
+    assert any("action.yml is a list, expected a mapping" in x for x in reasons)
+    assert any("composite action .github/actions/steps/action.yml: steps is a string" in x for x in reasons)

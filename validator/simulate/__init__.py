@@ -38,7 +38,7 @@ from validator.simulate.packages import (
 )
 from validator.simulate.state import ShellState
 from validator.simulate.vfs import HOME, RUNNER_TEMP, WORKSPACE, normalize, workspace_relative
-from validator.workflow import read_action, step_runs
+from validator.workflow import CompositeAction, read_action, step_runs
 
 __all__ = ["simulate"]
 
@@ -133,7 +133,9 @@ def run_local_action(ctx: JobContext, interp: Interpreter, step: Step, depth: in
     step passes (known values) and its defaults; findings point at the action file."""
     folder = normalize((step.uses or "").split("@", 1)[0], WORKSPACE)
     action = read_action(workspace_relative(folder), ctx.repo)
-    if action is None:
+    if not isinstance(action, CompositeAction):
+        if action is not None:
+            ctx.unmodelled.append(Unmodelled(ctx.span_of_step(), f"uses: {step.uses}: {action}"))
         uses_step(ctx, step)
         return
     if depth >= MAX_ACTION_DEPTH:
