@@ -162,3 +162,11 @@ def test_a_missing_script_is_named(tmp_path: Path) -> None:
     r = run(tmp_path, SRC, "./scripts/build_one.sh a\nbash tools/missing.sh\n/usr/local/bin/tool x")
     reasons = [u.reason for u in r.unmodelled]
     assert len(reasons) == 2 and all("is not in the repository" in reason for reason in reasons)
+
+
+def test_set_a_exports_what_a_sourced_file_assigns(tmp_path: Path) -> None:
+    repo = {**with_script("scripts/package.sh", PACKAGE_SH), "deploy.env": "OUT_DIR=zips\n"}
+    r = run(tmp_path, repo, "set -a\nsource ./deploy.env\nset +a\nLATER=1\nbash scripts/package.sh a")
+    assert package(r, "a").archive == "zips/a.zip"
+    r = run(tmp_path / "plain", repo, "source ./deploy.env\nbash scripts/package.sh a")
+    assert package(r, "a").archive == "dist/a.zip"

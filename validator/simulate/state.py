@@ -28,6 +28,7 @@ class ShellState:
     __slots__ = (
         "context",
         "cwd",
+        "allexport",
         "dir_stack",
         "errexit",
         "exported",
@@ -44,10 +45,12 @@ class ShellState:
                  dir_stack: list[str] | None = None, oldpwd: str | None = None,
                  positional: list[Value] | None = None, functions: dict[str, FunctionDef] | None = None,
                  frames: list[Frame] | None = None, context: list[str] | None = None, uncertain: int = 0,
-                 last_status: bool | None = True, errexit: bool = False) -> None:
+                 last_status: bool | None = True, errexit: bool = False, allexport: bool = False) -> None:
         self.cwd = cwd
         #: ``set -e``: a failing statement ends the shell (GitHub runs steps with ``bash -e``)
         self.errexit = errexit
+        #: ``set -a``: every variable assigned is exported (``set -a; source .env; set +a``)
+        self.allexport = allexport
         self.vars: dict[str, Value] = {} if vars is None else vars
         self.exported: set[str] = set() if exported is None else exported
         self.dir_stack: list[str] = [] if dir_stack is None else dir_stack
@@ -76,6 +79,7 @@ class ShellState:
             uncertain=self.uncertain,
             last_status=self.last_status,
             errexit=self.errexit,
+            allexport=self.allexport,
         )
 
     def adopt(self, other: ShellState) -> None:
@@ -89,6 +93,7 @@ class ShellState:
         self.functions = other.functions
         self.frames = other.frames
         self.errexit = other.errexit
+        self.allexport = other.allexport
 
     def lookup(self, name: str) -> Value | None:
         """Variable lookup for word expansion (``expand.Vars``); None when never set."""
@@ -100,6 +105,8 @@ class ShellState:
             if name not in frame.saved:
                 frame.saved[name] = self.vars.get(name)
         self.vars[name] = value
+        if self.allexport:
+            self.exported.add(name)
 
     def unset(self, name: str) -> None:
         self.vars.pop(name, None)

@@ -123,16 +123,19 @@ def install(inv: Invocation) -> bool | None:
 
 
 def set_builtin(inv: Invocation) -> bool | None:
-    """``set -- a b`` (positional arguments) and ``set -e``/``+e``/``-o errexit`` matter;
-    other options do not change what is built."""
+    """``set -- a b`` (positional arguments), ``set -e`` (errexit) and ``set -a``
+    (allexport) matter; other options do not change what is built."""
     words = [a.text for a in inv.args[1:]]
     for i, word in enumerate(words):
         if word == "--":
             break
-        if word in ("-o", "+o") and i + 1 < len(words) and words[i + 1] == "errexit":
-            inv.state.errexit = word == "-o"
-        elif re.fullmatch(r"[-+][a-zA-Z]+", word) and "e" in word:
-            inv.state.errexit = word.startswith("-")
+        if word in ("-o", "+o") and i + 1 < len(words) and words[i + 1] in ("errexit", "allexport"):
+            setattr(inv.state, words[i + 1], word == "-o")
+        elif re.fullmatch(r"[-+][a-zA-Z]+", word):
+            if "e" in word:
+                inv.state.errexit = word.startswith("-")
+            if "a" in word:
+                inv.state.allexport = word.startswith("-")
     if "--" in words:
         rest = inv.args[1 + words.index("--") + 1 :]
         inv.state.positional = [Value(a.text, a.symbolic) for a in rest]
