@@ -26,9 +26,9 @@ class Frame:
 
 class ShellState:
     __slots__ = (
+        "allexport",
         "context",
         "cwd",
-        "allexport",
         "dir_stack",
         "errexit",
         "exported",
