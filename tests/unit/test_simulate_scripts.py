@@ -140,7 +140,7 @@ cd "$ROOT/dist/$1" && zip -qr "../$1.zip" .
 def test_script_folder_idioms(tmp_path: Path) -> None:
     r = run(tmp_path, with_script("scripts/package.sh", SCRIPT_DIR), "cd src && ../scripts/package.sh a")
     assert files(r, "a") == ["handler.py", "shared/util.py"]
-    assert not [u for u in r.unmodelled if u.could_touch]
+    assert not [u for u in r.unmodelled if u.could_touch_package]
 
 
 LIBRARY = """build() {

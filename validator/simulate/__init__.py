@@ -22,6 +22,7 @@ from validator.lookup import Lookup, end_item_keys, end_query_keys
 from validator.models import DeployRef, JobRun, Package, SimulationResult, Step, Unmodelled, Workflow
 from validator.repo import Repo
 from validator.shell import parse_script
+from validator.shell.readonly import reads_only
 from validator.simulate.context import JobContext
 from validator.simulate.expand import Value
 from validator.simulate.interpreter import ExitStep, Interpreter
@@ -162,6 +163,11 @@ def run_local_action(ctx: JobContext, interp: Interpreter, step: Step, depth: in
 
 
 def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
+    if reads_only(step.run or ""):
+        # a step that only reads (reports, checks) changes nothing that later steps,
+        # packages or deploys see: its working directory is checked, nothing else
+        working_directory(ctx, step)
+        return
     script = parse_script(step.run or "")
     ctx.expressions = script.expressions
     state = ShellState(cwd=WORKSPACE, errexit=True)  # GitHub runs ``bash -e`` / ``sh -e``
@@ -180,14 +186,7 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
     state.vars.update(ctx.github_env)
     for placeholder, expr in script.expressions.items():
         state.vars[placeholder] = resolve(ctx.job, step, expr)
-    if step.working_directory:
-        wd = resolve_text(ctx.job, step, step.working_directory)
-        path = normalize(wd.text, WORKSPACE)
-        if not ctx.vfs.is_dir(path):
-            ctx.unmodelled.append(Unmodelled(ctx.span_of_step(), f"working-directory {workspace_relative(path)} "
-                                                                 "does not exist when this step runs"))
-            ctx.vfs.mkdir(path, parents=True)
-        state.cwd = path
+    state.cwd = working_directory(ctx, step)
     state.vars["PWD"] = Value(state.cwd)
     state.vars["0"] = Value(f"{RUNNER_TEMP}/step-{index}.sh")  # the runner's file for the script
     if step.action_path:
@@ -195,6 +194,19 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
     state.exported.update(state.vars)  # the step's environment: scripts it runs see it
     with contextlib.suppress(ExitStep):
         interp.run_top(script.body, state)
+
+
+def working_directory(ctx: JobContext, step: Step) -> str:
+    """Where the step's script starts; a ``working-directory`` that does not exist yet is
+    noted (the step would fail) and then made, so that the rest can still be followed."""
+    if not step.working_directory:
+        return WORKSPACE
+    path = normalize(resolve_text(ctx.job, step, step.working_directory).text, WORKSPACE)
+    if not ctx.vfs.is_dir(path):
+        ctx.unmodelled.append(Unmodelled(ctx.span_of_step(), f"working-directory {workspace_relative(path)} "
+                                                             "does not exist when this step runs"))
+        ctx.vfs.mkdir(path, parents=True)
+    return path
 
 
 @functools.cache
