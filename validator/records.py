@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 _compared: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
@@ -21,7 +22,12 @@ _shown: dict[type, tuple[str, ...]] = {}
 
 
 def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
-    return lambda obj: tuple([getattr(obj, name) for name in names])
+    if len(names) > 1:
+        return attrgetter(*names)  # a tuple of the values, read in C
+    if names:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return lambda obj: ()
 
 
 def compared_values(obj: Any) -> tuple[Any, ...]:

@@ -57,6 +57,16 @@ class Archive(Record):
     inputs: list[str] = field(default_factory=list)
     #: command counter at the last zip into it (what ran before could have fed it)
     order: int = 0
+    #: ``copies`` by (span, target), so that adding one does not compare it with all
+    _copy_index: dict[tuple[Span, str], list[CopyRecord]] = field(default_factory=dict, repr=False, compare=False)
+
+    def add_copy(self, record: CopyRecord) -> None:
+        """Remember a copy that fed this archive, once."""
+        bucket = self._copy_index.setdefault((record.span, record.target), [])
+        if any(r is record or r == record for r in bucket):
+            return
+        bucket.append(record)
+        self.copies.append(record)
 
 
 class UnknownCommand:

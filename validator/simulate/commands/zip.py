@@ -212,8 +212,7 @@ def run(inv: Invocation) -> bool | None:
             continue
         archive.entries[stored] = PackageFile(stored, vfile.kind, vfile.source, vfile.origin or inv.span)
         for record in vfile.history:
-            if record not in archive.copies:
-                archive.copies.append(record)
+            archive.add_copy(record)
     if "r" in call.flags or "R" in call.flags:
         add_installed(inv, archive, inputs, call)
         add_failed_copies(inv, archive, inputs)
@@ -273,8 +272,7 @@ def _with_prefix(pip: PipInstall, prefix: str) -> PipInstall:
 def add_failed_copies(inv: Invocation, archive: Archive, inputs: Inputs) -> None:
     """A copy that failed towards a zipped directory explains files missing from the archive."""
     for record in inv.ctx.copies_towards([root for root, _stored in inputs.dirs]):
-        if record not in archive.copies:
-            archive.copies.append(record)
+        archive.add_copy(record)
 
 
 def run_python_zipfile(inv: Invocation) -> bool | None:
@@ -310,8 +308,7 @@ def run_python_zipfile(inv: Invocation) -> bool | None:
     for stored, vfile in files.items():
         archive.entries[stored] = PackageFile(stored, vfile.kind, vfile.source, vfile.origin or inv.span)
         for record in vfile.history:
-            if record not in archive.copies:
-                archive.copies.append(record)
+            archive.add_copy(record)
     inputs = Inputs(dirs=dirs)
     add_installed(inv, archive, inputs, ZipCall())
     add_failed_copies(inv, archive, inputs)
