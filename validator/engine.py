@@ -27,6 +27,7 @@ from validator.models import (
     SimulationResult,
     Workflow,
 )
+from validator.pyimports.prefetch import Prefetch
 from validator.records import Record
 from validator.repo import Repo, find_root
 from validator.simulate import simulate
@@ -70,6 +71,7 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
         config = load_config(root, config_path)
     config = merge_selection(config, selection)
     repo = Repo.open(root)
+    parsing = Prefetch.start(repo)  # Python files parsed alongside the simulation (CLI only)
     if not paths and config.workflows:
         paths = [root / w for w in config.workflows]
     workflows = [read_workflow(p, repo, text=(workflow_texts or {}).get(_rel(p, root)))
@@ -78,7 +80,7 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
     # inputs the caller passes; alone, its inputs would be unknown
     called = {path for wf in workflows for path in wf.calls}
     simulations = [simulate(wf, repo) for wf in workflows if not (wf.reusable_only and wf.path in called)]
-    context = build_context(root, repo, workflows, simulations, config)
+    context = build_context(root, repo, workflows, simulations, config, parsing)
     findings = run_rules(context, config)
     result = AnalysisResult(root=str(root), workflows=[wf.path for wf in workflows],
                             findings=sorted(findings, key=Finding.sort_key), packages=context.packages)
@@ -101,7 +103,7 @@ def merge_selection(config: Config, selection: Selection | None) -> Config:
 
 
 def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations: list[SimulationResult],
-                  config: Config) -> RuleContext:
+                  config: Config, parsing: Prefetch | None = None) -> RuleContext:
     """Link every package to its handler and compute its import closure."""
     packages = [p for sim in simulations for p in sim.packages]
     deploys = [d for sim in simulations for d in sim.deploys]
@@ -114,6 +116,8 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
         packages.append(package)
         links.append(iac_link)
     cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
+    if parsing is not None:
+        cache.prefill(repo, parsing.take())
     reports = []
     for package, link in zip(packages, links, strict=True):
         closure = fallback = None
