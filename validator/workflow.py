@@ -488,8 +488,11 @@ class _Reader:
                     inputs[name] = value
                 else:
                     inputs.pop(name, None)  # unknown: ``inputs.<name>`` stays symbolic
+            # each call is a job run of its own: ``lambdas[function=auth]/package``
+            label = ",".join(f"{k}={v}" for k, v in sorted(combo.items()))
+            caller_id = f"{job_id}[{label}]" if label else job_id
             for inner in inner_jobs:
-                run = replace(inner, job_id=f"{job_id}/{inner.job_id}", env=dict(inner.env),
+                run = replace(inner, job_id=f"{caller_id}/{inner.job_id}", env=dict(inner.env),
                               needs=list(inner.needs), matrix=dict(inner.matrix))
                 run.steps = [replace(s, env=dict(s.env), with_=dict(s.with_), inputs=dict(inputs))
                              for s in inner.steps]
@@ -905,7 +908,10 @@ def _tokens(expr: str) -> tuple[tuple[str, Any], ...] | None:
 class _Parser:
     """Recursive descent over the supported subset; values are Python values or ``_UNKNOWN``."""
 
-    def __init__(self, tokens: Sequence[tuple[str, Any]], job: JobRun, step: Step | None, depth: int) -> None:
+    def __init__(self, tokens: Sequence[tuple[str, Any]], job: JobRun, step: Step | None, depth: int,
+                 truth: bool = False) -> None:
+        #: only the truth of the result matters (a step's ``if:``), not its value
+        self.truth = truth
         self.tokens = tokens
         self.i = 0
         self.job = job
@@ -934,6 +940,8 @@ class _Parser:
             self.take("||")
             right = self.and_()
             if isinstance(value, _Unknown):
+                if self.truth and not isinstance(right, _Unknown) and _truthy(right):
+                    value = True  # as a condition, ``unknown || true`` is true
                 continue
             value = value if _truthy(value) else right
         return value
@@ -944,6 +952,8 @@ class _Parser:
             self.take("&&")
             right = self.comparison()
             if isinstance(value, _Unknown):
+                if self.truth and not isinstance(right, _Unknown) and not _truthy(right):
+                    value = False  # as a condition, ``unknown && false`` is false
                 continue
             value = right if _truthy(value) else value
         return value
@@ -1030,14 +1040,14 @@ class _Parser:
             if value is None:
                 return _UNKNOWN
             if len(path) == 2:
-                return value
+                return _typed(value)
             return _json_path(value, path[2:])
         if context == "inputs" and len(path) == 2 and self.step is not None:
             value = self.step.inputs.get(str(path[1]))
             if value is None or self.depth >= _MAX_ENV_DEPTH:
                 return _UNKNOWN
             text, complete = _substitute(value, self.job, self.step, self.depth + 1)
-            return text if complete else _UNKNOWN
+            return _typed(text) if complete else _UNKNOWN
         if context == "github" and path[1:] == ["action_path"] and self.step is not None and self.step.action_path:
             return self.step.action_path
         if context == "env" and len(path) == 2:
@@ -1051,6 +1061,12 @@ class _Parser:
 
 
 _COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
+def _typed(value: str) -> Any:
+    """A matrix or input value as the expression sees it: the reader keeps values as
+    text, but ``true``/``false`` were booleans in the YAML (``matrix.flat == true``)."""
+    return {"true": True, "false": False}.get(value, value)
 
 
 def _compare(op: str, a: Any, b: Any) -> bool:
@@ -1096,16 +1112,16 @@ def step_runs(job: JobRun, step: Step) -> bool | None:
     text = step.condition.strip()
     if text.startswith("${{") and text.endswith("}}") and text.count("${{") == 1:
         text = text[3:-2]
-    value = _evaluate(text, job, step, 0)
+    value = _evaluate(text, job, step, 0, truth=True)
     return None if isinstance(value, _Unknown) else _truthy(value)
 
 
-def _evaluate(expr: str, job: JobRun, step: Step | None, depth: int) -> Any:
+def _evaluate(expr: str, job: JobRun, step: Step | None, depth: int, truth: bool = False) -> Any:
     tokens = _tokens(expr.strip())
     if not tokens:
         return _UNKNOWN
     try:
-        return _Parser(tokens, job, step, depth).parse()
+        return _Parser(tokens, job, step, depth, truth).parse()
     except (ValueError, IndexError):
         return _UNKNOWN
 

@@ -86,10 +86,16 @@ def test_an_action_calling_itself_stops(tmp_path: Path) -> None:
 
 
 def test_steps_around_the_action_still_run(tmp_path: Path) -> None:
-    repo = {**SRC, ".github/actions/package/action.yml": ACTION}
-    r = run(tmp_path, repo, job(step("mkdir -p dist"), uses("./.github/actions/package", name="a"),
-                                step("cp dist/a.zip dist/a-copy.zip")))
-    assert {p.archive for p in r.packages} >= {"dist/a.zip"}
+    repo = {**SRC, ".github/actions/package/action.yml": ACTION.replace('"${{ inputs.out }}"', "")}
+    r = run(tmp_path, repo, job(step("mkdir -p zips"), uses("./.github/actions/package", name="a", out="zips"),
+                                step("cp src/shared/util.py build/a/ && cd build/a && zip -qr ../../late.zip .")))
+    assert {p.archive for p in r.packages} == {"zips/a.zip", "late.zip"}  # zips/ came from the step before
+    assert files(r, "late") == ["handler.py", "util.py"]  # the step after sees what the action built
+
+
+def test_an_action_at_the_repository_root(tmp_path: Path) -> None:
+    r = run(tmp_path, {**SRC, "action.yml": ACTION}, job(uses("./", name="b")))
+    assert {p.archive for p in r.packages} == {"dist/b.zip"}
 
 
 def test_step_conditions_are_decided_when_they_can_be(tmp_path: Path) -> None:

@@ -90,6 +90,10 @@ def test_substitute_leaves_unknowns_as_written() -> None:
         ("github.ref == 'refs/heads/main'", None),
         ("success() && env.OUT == 'packages'", True),
         ("${{ matrix.fn }} == x", None),  # two expressions in one text: not decided
+        ("github.event_name == 'push' && false", False),
+        ("github.event_name == 'push' || always()", True),
+        ("matrix.flag == true && !matrix.off", True),
+        ("matrix.off", False),
     ],
 )
 def test_step_if(condition: str | None, runs: bool | None) -> None:
@@ -97,4 +101,5 @@ def test_step_if(condition: str | None, runs: bool | None) -> None:
 
     from validator.workflow import step_runs
 
-    assert step_runs(JOB, replace(STEP, condition=condition)) is runs
+    job = replace(JOB, matrix={**JOB.matrix, "flag": "true", "off": "false"})
+    assert step_runs(job, replace(STEP, condition=condition)) is runs

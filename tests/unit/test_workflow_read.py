@@ -171,7 +171,8 @@ def test_called_workflow_jobs_run_with_the_callers_inputs(tmp_path: Path) -> Non
     caller = ("on: push\njobs:\n  build:\n    strategy:\n      matrix:\n        fn: [a, b]\n"
               "    uses: ./.github/workflows/package.yml\n    with:\n      function: ${{ matrix.fn }}\n")
     wf = _read(tmp_path, caller, ".github/workflows/deploy.yml")
-    assert [(j.job_id, j.workflow) for j in wf.jobs] == [("build/package", ".github/workflows/package.yml")] * 2
+    assert [(j.job_id, j.workflow) for j in wf.jobs] == [("build[fn=a]/package", ".github/workflows/package.yml"),
+                                                          ("build[fn=b]/package", ".github/workflows/package.yml")]
     assert [j.steps[0].inputs for j in wf.jobs] == [{"function": "a", "out": "dist"},
                                                    {"function": "b", "out": "dist"}]
     assert wf.calls == [".github/workflows/package.yml"] and not wf.reusable_only

@@ -133,7 +133,8 @@ def run_local_action(ctx: JobContext, interp: Interpreter, step: Step, depth: in
     """``uses: ./path``: a composite action's steps run in place, with the inputs the
     step passes (known values) and its defaults; findings point at the action file."""
     folder = normalize((step.uses or "").split("@", 1)[0], WORKSPACE)
-    action = read_action(workspace_relative(folder), ctx.repo)
+    relative = workspace_relative(folder)
+    action = read_action("" if relative == "." else relative, ctx.repo)
     if not isinstance(action, CompositeAction):
         if action is not None:
             ctx.unmodelled.append(Unmodelled(ctx.span_of_step(), f"uses: {step.uses}: {action}"))
