@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_simulate_support import files, package, run
+from test_simulate_support import files, job, package, run, step
 
 SRC = ["app/handler.py", "app/util.py", "app/tests/test_x.py", "lib/db.py"]
 
@@ -78,3 +78,19 @@ def test_ln_s_is_a_copy(tmp_path: Path) -> None:
     r = run(tmp_path, SRC, "mkdir build\nln -s ../lib build/lib\ncp app/handler.py build/\n"
                            "cd build && zip -r ../app.zip .")
     assert files(r, "app") == ["handler.py", "lib/db.py"]
+
+
+def test_set_e_applies_where_bash_applies_it(tmp_path: Path) -> None:
+    setup = "mkdir -p build\ncp lib/db.py build/\n"
+    zip_it = "\nzip -r api.zip build"
+    for guarded in ("{ cd nowhere; } || echo none", "f() { cd nowhere; }\nf || true", 'cd "$UNKNOWN_DIR"'):
+        r = run(tmp_path / str(len(guarded)), SRC, setup + guarded + zip_it)
+        assert files(r, "api") == ["build/db.py"], guarded
+    custom = run(tmp_path / "custom", SRC, job(step(setup + "cd nowhere" + zip_it, shell="bash {0}")))
+    assert files(custom, "api") == ["build/db.py"]  # a shell template without -e
+
+
+def test_break_and_continue_stay_in_their_shell(tmp_path: Path) -> None:
+    script = ("f() { continue; }\nfor n in handler db; do\n  f\n  ( continue )\n  mkdir -p o/$n\n"
+              "done\ncp app/handler.py o/handler/ && cp lib/db.py o/db/\nzip -r api.zip o")
+    assert files(run(tmp_path, SRC, script), "api") == ["o/db/db.py", "o/handler/handler.py"]

@@ -170,3 +170,12 @@ def test_set_a_exports_what_a_sourced_file_assigns(tmp_path: Path) -> None:
     assert package(r, "a").archive == "zips/a.zip"
     r = run(tmp_path / "plain", repo, "source ./deploy.env\nbash scripts/package.sh a")
     assert package(r, "a").archive == "dist/a.zip"
+
+
+def test_a_script_has_its_own_set_e(tmp_path: Path) -> None:
+    script = "cd nowhere\nmkdir -p out && cp -r src/lambdas/a/. out/ && cd out && zip -qr ../a.zip .\n"
+    repo = {**with_script("scripts/x.sh", "#!/bin/bash -e\n" + script), "scripts/plain.sh": script}
+    assert not run(tmp_path / "e", repo, "bash -e scripts/plain.sh").packages
+    assert not run(tmp_path / "shebang", repo, "./scripts/x.sh").packages
+    assert files(run(tmp_path / "plain", repo, "bash scripts/x.sh"), "a") == ["handler.py"]  # the #! line is a comment
+    assert files(run(tmp_path / "cond", repo, "if ! bash scripts/plain.sh; then echo failed; fi"), "a") == ["handler.py"]

@@ -171,7 +171,7 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
         return
     script = parse_script(step.run or "")
     ctx.expressions = script.expressions
-    state = ShellState(cwd=WORKSPACE, errexit=True)  # GitHub runs ``bash -e`` / ``sh -e``
+    state = ShellState(cwd=WORKSPACE, errexit=_errexit(step.shell))
     index = step.index
     files = {"GITHUB_ENV": f"set_env_{index}", "GITHUB_OUTPUT": f"set_output_{index}",
              "GITHUB_PATH": f"add_path_{index}", "GITHUB_STEP_SUMMARY": f"step_summary_{index}"}
@@ -195,6 +195,14 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
     state.exported.update(state.vars)  # the step's environment: scripts it runs see it
     with contextlib.suppress(ExitStep):
         interp.run_top(script.body, state)
+
+
+def _errexit(shell: str | None) -> bool:
+    """GitHub runs ``bash -e``/``sh -e`` for the built-in shells; a template (``bash {0}``)
+    runs as written."""
+    if shell is None or shell.strip() in ("bash", "sh"):
+        return True
+    return bool(re.search(r"(^|\s)-\w*e", shell))
 
 
 def working_directory(ctx: JobContext, step: Step) -> str:

@@ -115,6 +115,8 @@ class JobContext:
         #: where the statements being run are written: None for the step's ``run:``,
         #: a repository script's own map while it runs (``bash scripts/package.sh``)
         self.source_map: ScriptMap | None = None
+        #: the last ``cd`` certainly failed (its folder does not exist, nothing unknown in it)
+        self.cd_failed = False
         #: the file the current step is written in when it is not the job's workflow (a
         #: step of a local composite action)
         self.step_file: str | None = None

@@ -115,7 +115,7 @@ class Interpreter:
         for node in nodes:
             status = self.run_node(node, state)
             state.last_status = status
-            if status is False and state.errexit and not self.conditions and _is_cd(node):
+            if status is False and state.errexit and not self.conditions and _is_cd(node) and self.ctx.cd_failed:
                 # the shell stops here; going on in the wrong folder would build phantoms
                 raise ExitStep()
         return status
@@ -164,6 +164,17 @@ class Interpreter:
 
     def _pipeline(self, node: Pipeline, state: ShellState) -> Status:
         status: Status = True
+        self.conditions += node.negated  # ``! cmd``: set -e does not apply inside
+        try:
+            status = self._pipeline_commands(node, state)
+        finally:
+            self.conditions -= node.negated
+        if node.negated:
+            return None if status is None else not status
+        return status
+
+    def _pipeline_commands(self, node: Pipeline, state: ShellState) -> Status:
+        status: Status = True
         if len(node.commands) == 1:
             status = self.run_node(node.commands[0], state)
         else:
@@ -173,8 +184,6 @@ class Interpreter:
             else:
                 for cmd in node.commands:
                     status = self._in_subshell(lambda s, c=cmd: self.run_node(c, s), state)  # type: ignore[misc]
-        if node.negated:
-            return None if status is None else not status
         return status
 
     def _xargs_input(self, node: Pipeline, state: ShellState) -> str | None:
@@ -201,23 +210,43 @@ class Interpreter:
         return status
 
     def _and_or(self, node: AndOr, state: ShellState) -> Status:
-        status = self.run_node(node.items[0], state)
-        for op, item in zip(node.ops, node.items[1:], strict=False):
+        last = len(node.items) - 1
+        status = self._list_item(node.items[0], state, last == 0)
+        for index, (op, item) in enumerate(zip(node.ops, node.items[1:], strict=False), start=1):
             runs = status is True if op == "&&" else status is False
             if status is None:
-                status = self._branches([[item], []], state)
+                self.conditions += index < last
+                try:
+                    status = self._branches([[item], []], state)
+                finally:
+                    self.conditions -= index < last
             elif runs:
-                status = self.run_node(item, state)
+                status = self._list_item(item, state, index == last)
         return status
+
+    def _list_item(self, item: Node, state: ShellState, last: bool) -> Status:
+        """An item of ``a && b || c``: set -e applies to the last one only."""
+        if last:
+            return self.run_node(item, state)
+        self.conditions += 1
+        try:
+            return self.run_node(item, state)
+        finally:
+            self.conditions -= 1
 
     def _in_subshell(self, fn: Callable[[ShellState], Status], state: ShellState) -> Status:
         fork = state.fork()
+        saved_loops, self.loops = self.loops, 0  # ``( continue )`` does not reach a loop outside
         try:
             return fn(fork)
         except ExitStep:
             if self.ctx.limit_hit:
                 raise
             return None if state.uncertain else False
+        except LoopControl:
+            return True
+        finally:
+            self.loops = saved_loops
 
     def _subshell(self, node: Subshell, state: ShellState) -> Status:
         return self._in_subshell(lambda s: self.run_list(node.body, s), state)
@@ -339,11 +368,15 @@ class Interpreter:
         state.positional = frame.args
         state.context.append(f"function {fn.name}")
         status: Status = True
+        saved_loops, self.loops = self.loops, 0  # bash 5: ``continue`` in a function stays there
         try:
             status = self.run_list(fn.body, state)
         except ReturnFromFunction:
             status = True
+        except LoopControl:
+            status = True
         finally:
+            self.loops = saved_loops
             self.ctx.source_map = saved_map
             state.context.pop()
             state.frames.pop()
@@ -458,12 +491,14 @@ class Interpreter:
         runs.context.append(call.repo_path)
         ctx.scripts_running.append(call.repo_path)
         ctx.source_map = scripts.file_map(call.repo_path, call.text)
-        saved_loops, saved_sourcing = self.loops, self.sourcing
+        saved_loops, saved_sourcing, saved_conditions = self.loops, self.sourcing, self.conditions
         if not call.sourced:
-            self.loops = 0
+            self.loops = self.conditions = 0  # a new shell: its own loops and its own set -e
+            runs.errexit = call.errexit
         self.sourcing = call.sourced
         try:
-            return self.run_top(script.body, runs)
+            # a sourced file's ``break`` reaches the caller's loop; a script's ends nowhere
+            return self.run_list(script.body, runs) if call.sourced else self.run_top(script.body, runs)
         except ReturnFromFunction:  # ``return`` at the top of a sourced file ends the source
             return True
         except ExitStep:
@@ -471,7 +506,7 @@ class Interpreter:
                 raise
             return None  # ``exit`` ends the script's own shell; its status is not known
         finally:
-            self.loops, self.sourcing = saved_loops, saved_sourcing
+            self.loops, self.sourcing, self.conditions = saved_loops, saved_sourcing, saved_conditions
             for name, old in saved_vars.items():
                 if old is None:
                     runs.vars.pop(name, None)
@@ -521,13 +556,14 @@ class Interpreter:
                             uncertain=state.uncertain) if mk.one_shell else None
         ctx.scripts_running.append(rel)
         saved_loops, self.loops = self.loops, 0  # recipes run in shells of their own
+        saved_conditions, self.conditions = self.conditions, 0
         try:
             for target in call.targets or ([mk.default] if mk.default else []):
                 if self._make_target(inv, mk, target, call.directory, env, shared, built, [],
                                      state.uncertain) is False:
                     return (False,)
         finally:
-            self.loops = saved_loops
+            self.loops, self.conditions = saved_loops, saved_conditions
             ctx.scripts_running.pop()
         return (True,)
 

@@ -13,6 +13,7 @@ runs it.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from validator.models import ScriptMap
@@ -43,6 +44,8 @@ class ScriptCall(Record):
     environment: dict[str, Arg] = field(default_factory=dict)
     #: why the script cannot be followed although the command line clearly runs one
     missing: str = ""
+    #: ``bash -e x.sh`` or a ``#!/bin/bash -e`` line: a failing command ends the script
+    errexit: bool = False
 
 
 #: prefixes that run the next word as the command (``exec ./x.sh``, ``env A=1 bash x.sh``)
@@ -59,11 +62,13 @@ def script_call(inv: Invocation) -> ScriptCall | None:
     name = args[0].text
     base = posixpath.basename(name)
     sourced = False
+    options: list[str] = []
     if base in SHELLS:
         rest = _after_options(args[1:])
         if rest is None or not rest:
             return None
         target, operands = rest[0], rest[1:]
+        options = [a.text for a in args[1 : len(args) - len(rest)] if a.text.startswith("-")]
     elif name in ("source", ".") and len(args) > 1:
         target, operands, sourced = args[1], args[2:], True
     elif "/" in name:
@@ -91,6 +96,10 @@ def script_call(inv: Invocation) -> ScriptCall | None:
         return call
     if base not in SHELLS and not sourced and not _is_shell(text, path):
         return None
+    first = text.split("\n", 1)[0]
+    # ``bash x.sh`` reads the ``#!`` line as a comment; ``./x.sh`` runs it with its options
+    call.errexit = any("e" in o[1:] for o in options if not o.startswith("--")) or (
+        base not in SHELLS and not sourced and first.startswith("#!") and bool(re.search(r"\s-\w*e", first)))
     return call
 
 

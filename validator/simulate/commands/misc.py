@@ -22,8 +22,10 @@ def change_dir(inv: Invocation, target: str) -> bool | None:
     """Move the shell to ``target`` if it exists in the tree; record why not otherwise."""
     state = inv.state
     path = inv.path(target)
+    inv.ctx.cd_failed = False
     if not inv.ctx.vfs.is_dir(path):
         symbolic = any(a.symbolic for a in inv.args[1:])
+        inv.ctx.cd_failed = not symbolic  # certain to fail (set -e then ends the shell)
         if symbolic:
             inv.unmodelled(f"cannot resolve cd target {target!r}: later relative paths are uncertain")
         else:
