@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_simulate_support import files, run
+from test_simulate_support import files, job, run, step
 
 from validator.simulate.make import expand, parse_make_args, parse_makefile
 
@@ -78,3 +78,31 @@ def test_overrides_folder_and_failures(tmp_path: Path) -> None:
     assert any("no rule to make target nothing-here" in u.reason for u in r.unmodelled)
     r = run(tmp_path / "none", SRC, "make package")  # no Makefile: an unknown command
     assert r.scripts == []
+
+
+def test_overrides_environment_and_self_reference() -> None:
+    mk = parse_makefile("Makefile", "BUILD = build\nOUT := $(BUILD)/a\nSRC ?= lib\nA = $(A)$(A)$(A)x\n",
+                        overrides={"BUILD": "out"}, environment=frozenset({"SRC"}))
+    assert expand(mk, "$(OUT) $(SRC) $(A)", {}) == "out/a ${SRC} x"  # and no exponential expansion
+    assert expand(mk, "$(@D) $(@F) $(<D)", {"@": "dist/a.zip", "<": "x.py"}) == "dist a.zip ."
+
+
+def test_step_environment_answers_question_mark_assignments(tmp_path: Path) -> None:
+    makefile = "SRC_ROOT ?= lib\na:\n\tmkdir -p o && cp -r $(SRC_ROOT)/lambdas/a/. o/\n\tcd o && zip -qr ../a.zip .\n"
+    r = run(tmp_path, {**SRC, "Makefile": makefile}, job(step("make a", env={"SRC_ROOT": "src"})))
+    assert files(r, "a") == ["handler.py"]
+
+
+def test_oneshell_runs_each_recipe_as_one_script(tmp_path: Path) -> None:
+    makefile = (".ONESHELL:\nall: a b\na b:\n\tmkdir -p build/$@\n\tcd build/$@\n\tfor f in ../../src/lambdas/$@/*.py; do\n"
+                "\t  cp \"$$f\" .\n\tdone\n\tzip -qr ../$@.zip .\n")
+    r = run(tmp_path, {**SRC, "Makefile": makefile}, "make")
+    assert {p.archive for p in r.packages} == {"build/a.zip", "build/b.zip"}  # b's recipe starts from the folder again
+    assert files(r, "b") == ["handler.py"]
+
+
+def test_continued_recipe_lines_report_their_own_line(tmp_path: Path) -> None:
+    makefile = "a:\n\tmkdir -p o && \\\n\tcp -r src/lambdas/missing/. o/\n"
+    r = run(tmp_path, {**SRC, "Makefile": makefile}, "make a")
+    (copy,) = r.copies
+    assert (copy.span.path, copy.span.line, copy.span.column, copy.failed) == ("Makefile", 3, 2, "missing-source")

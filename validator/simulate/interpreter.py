@@ -535,10 +535,7 @@ class Interpreter:
             return None
         path, text = found
         rel = workspace_relative(path)
-        mk = make.parse_makefile(rel, text)
-        for name, value in call.overrides.items():
-            mk.variables[name] = (value, False)
-            mk.exported.add(name)
+        mk = make.parse_makefile(rel, text, call.overrides, frozenset(n for n in state.vars if n in state.exported))
         ctx = self.ctx
         if rel not in ctx.scripts_followed:
             ctx.scripts_followed.append(rel)
@@ -552,15 +549,12 @@ class Interpreter:
             if name in mk.variables:
                 env[name] = Value(make.expand(mk, f"$({name})", {}))
         built: set[str] = set()
-        shared = ShellState(cwd=call.directory, vars=dict(env), exported=set(env),
-                            uncertain=state.uncertain) if mk.one_shell else None
         ctx.scripts_running.append(rel)
         saved_loops, self.loops = self.loops, 0  # recipes run in shells of their own
         saved_conditions, self.conditions = self.conditions, 0
         try:
             for target in call.targets or ([mk.default] if mk.default else []):
-                if self._make_target(inv, mk, target, call.directory, env, shared, built, [],
-                                     state.uncertain) is False:
+                if self._make_target(inv, mk, target, call.directory, env, built, [], state.uncertain) is False:
                     return (False,)
         finally:
             self.loops, self.conditions = saved_loops, saved_conditions
@@ -568,9 +562,9 @@ class Interpreter:
         return (True,)
 
     def _make_target(self, inv: Invocation, mk: Makefile, target: str, folder: str, env: dict[str, Value],
-                     shared: ShellState | None, built: set[str], stack: list[str], uncertain: int) -> Status:
-        """Prerequisites first, then the recipe, one shell per line (one for all with
-        ``.ONESHELL``); make stops at a failing line unless it starts with ``-``."""
+                     built: set[str], stack: list[str], uncertain: int) -> Status:
+        """Prerequisites first, then the recipe, one shell per line (one for the recipe
+        with ``.ONESHELL``); make stops at a failing line unless it starts with ``-``."""
         if target in built or target in stack:
             return True
         rule = mk.rules.get(target)
@@ -580,21 +574,21 @@ class Interpreter:
             inv.unmodelled(f"make: no rule to make target {target} in {mk.path}")
             return False
         for prerequisite in rule.prerequisites:
-            if self._make_target(inv, mk, prerequisite, folder, env, shared, built, [*stack, target],
-                                 uncertain) is False:
+            if self._make_target(inv, mk, prerequisite, folder, env, built, [*stack, target], uncertain) is False:
                 return False
         built.add(target)
-        from validator.simulate.make import recipe_line
+        from validator.simulate.make import recipe_line, recipe_script
 
         prerequisites = list(dict.fromkeys(rule.prerequisites))
         automatic = {"@": target, "<": prerequisites[0] if prerequisites else "", "^": " ".join(prerequisites),
                      "*": ""}
         saved_map = self.ctx.source_map
         try:
-            for index in range(len(rule.recipe)):
-                text, source_map = recipe_line(mk, rule, index, automatic)
-                shell = shared or ShellState(cwd=folder, vars=dict(env), exported=set(env),
-                                             uncertain=uncertain, context=[f"make {target}"])
+            units = [recipe_script(mk, rule, automatic)] if mk.one_shell and rule.recipe else [
+                recipe_line(mk, rule, index, automatic) for index in range(len(rule.recipe))]
+            for index, (text, source_map) in enumerate(units):
+                shell = ShellState(cwd=folder, vars=dict(env), exported=set(env), uncertain=uncertain,
+                                   context=[f"make {target}"])
                 self.ctx.source_map = source_map
                 try:
                     status = self.run_top(parse_script(text).body, shell)

@@ -51,10 +51,20 @@ class Makefile(Record):
     one_shell: bool
     #: what was not read (conditionals, include, pattern rules …), with the line
     notes: list[tuple[int, str]]
+    #: ``make NAME=value``: they win over the Makefile's own assignments
+    overrides: dict[str, str] = field(default_factory=dict)
+    #: names the environment sets (``?=`` leaves them to it)
+    environment: frozenset[str] = frozenset()
+    #: variables being expanded (a variable that refers to itself expands to nothing)
+    expanding: set[str] = field(default_factory=set, repr=False, compare=False)
 
 
-def parse_makefile(path: str, text: str) -> Makefile:
-    mk = Makefile(path, {}, set(), {}, None, False, [])
+def parse_makefile(path: str, text: str, overrides: dict[str, str] | None = None,
+                   environment: frozenset[str] = frozenset()) -> Makefile:
+    mk = Makefile(path, {}, set(), {}, None, False, [], dict(overrides or {}), environment)
+    for name, value in mk.overrides.items():
+        mk.variables[name] = (value, False)
+        mk.exported.add(name)  # make passes command-line variables to its recipes
     lines = text.split("\n")
     offsets = []
     pos = 0
@@ -111,7 +121,11 @@ def _strip_comment(line: str) -> str:
 
 
 def _assign(mk: Makefile, modifier: str | None, name: str, op: str, value: str) -> None:
-    if op == "?=" and name in mk.variables:
+    if modifier == "export":
+        mk.exported.add(name)
+    if name in mk.overrides and modifier != "override":
+        return
+    if op == "?=" and (name in mk.variables or name in mk.environment):
         return
     if op == "+=" and name in mk.variables:
         old, recursive = mk.variables[name]
@@ -122,8 +136,6 @@ def _assign(mk: Makefile, modifier: str | None, name: str, op: str, value: str) 
         mk.variables[name] = (f"$(shell {value})", False)
     else:
         mk.variables[name] = (value, True)
-    if modifier == "export":
-        mk.exported.add(name)
 
 
 def _rule(mk: Makefile, line: str, number: int, offset: int) -> list[Rule]:
@@ -174,6 +186,10 @@ def expand(mk: Makefile, text: str, automatic: dict[str, str], depth: int = 0,
         if j > i:
             if pieces is not None:
                 pieces.append((length, i))
+                k = text.find("\n", i, j)  # a continued recipe line: anchor each line
+                while k >= 0:
+                    pieces.append((length + k + 1 - i, k + 1))
+                    k = text.find("\n", k + 1, j)
             out.append(text[i:j])
             length += j - i
         if j >= len(text):
@@ -210,9 +226,21 @@ def _reference(mk: Makefile, text: str, i: int, automatic: dict[str, str], depth
 def _variable(mk: Makefile, name: str, automatic: dict[str, str], depth: int) -> str:
     if name in automatic:
         return automatic[name]
+    if len(name) == 2 and name[0] in automatic and name[1] in "DF":  # ``$(@D)``, ``$(<F)`` …
+        words = automatic[name[0]].split()
+        part = posixpath.dirname if name[1] == "D" else posixpath.basename
+        return " ".join((part(w) or ".") if name[1] == "D" else part(w) for w in words)
     if name in mk.variables and depth < _MAX_EXPANSION:
         value, recursive = mk.variables[name]
-        return expand(mk, value, automatic, depth + 1) if recursive else value
+        if not recursive:
+            return value
+        if name in mk.expanding:
+            return ""  # GNU make stops here: "Recursive variable references itself"
+        mk.expanding.add(name)
+        try:
+            return expand(mk, value, automatic, depth + 1)
+        finally:
+            mk.expanding.discard(name)
     if name in ("@", "<", "^", "*", "?", "+", "|"):
         return ""
     # not defined in the Makefile: make takes it from the environment
@@ -254,6 +282,19 @@ def recipe_line(mk: Makefile, rule: Rule, index: int, automatic: dict[str, str])
         col = (column + lead + in_at) if line_index == 0 else (in_at - starts[line_index] + 1)
         anchors.append((out_at, offset + lead + in_at, number + line_index, col))
     return expanded, ScriptMap(mk.path, anchors)
+
+
+def recipe_script(mk: Makefile, rule: Rule, automatic: dict[str, str]) -> tuple[str, ScriptMap]:
+    """With ``.ONESHELL``: the whole recipe as one script, and its map."""
+    texts: list[str] = []
+    anchors: list[tuple[int, int, int, int]] = []
+    at = 0
+    for index in range(len(rule.recipe)):
+        text, line_map = recipe_line(mk, rule, index, automatic)
+        anchors += [(out + at, off, line, col) for out, off, line, col in line_map.anchors]
+        texts.append(text)
+        at += len(text) + 1
+    return "\n".join(texts), ScriptMap(mk.path, anchors)
 
 
 @dataclass(eq=False, repr=False)
