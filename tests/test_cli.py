@@ -200,3 +200,20 @@ def test_unknown_code_in_a_suppression_is_exit_2(seed, capsys):
     code, out, err = run([str(seed)], capsys)
     assert code == 2 and out == ""
     assert "LPK-030" in err and "deploy.yml:" in err
+
+
+def test_console_script_output_survives_its_quick_exit(tmp_path):
+    """The console script ends with ``os._exit`` once its output is flushed: the report,
+    an ``--output-file`` and a closed pipe must all come out right."""
+    exe = Path(sys.executable).with_name("validate-imports")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "validator"]
+    env = dict(os.environ, NO_COLOR="1")
+    proc = subprocess.run([*cmd, str(SEED)], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 1 and proc.stdout.count("LPK-003") >= 3 and proc.stdout.rstrip().endswith("--fix`.")
+    out = tmp_path / "report.sarif"
+    proc = subprocess.run([*cmd, str(SEED), "--format", "sarif", "--output-file", str(out)], capture_output=True,
+                          text=True, env=env, check=False)
+    assert proc.returncode == 1 and json.loads(out.read_text())["runs"][0]["results"]
+    head = subprocess.run(f"{' '.join(cmd)} {SEED} --format json | head -c 10", shell=True, capture_output=True,
+                          text=True, env=env, check=False)
+    assert "Traceback" not in head.stderr
