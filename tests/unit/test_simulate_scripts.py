@@ -179,3 +179,15 @@ def test_a_script_has_its_own_set_e(tmp_path: Path) -> None:
     assert not run(tmp_path / "shebang", repo, "./scripts/x.sh").packages
     assert files(run(tmp_path / "plain", repo, "bash scripts/x.sh"), "a") == ["handler.py"]  # the #! line is a comment
     assert files(run(tmp_path / "cond", repo, "if ! bash scripts/plain.sh; then echo failed; fi"), "a") == ["handler.py"]
+
+
+def test_associative_arrays_declared_in_a_script(tmp_path: Path) -> None:
+    script = ("declare -A DIRS=([a]=src/lambdas/a [b]=src/lambdas/b)\nfor n in a b; do\n  mkdir -p out/$n\n"
+              "  cp -r \"${DIRS[$n]}/.\" out/$n/\ndone\n(cd out/b && zip -qr ../b.zip .)\n")
+    inline = run(tmp_path / "inline", SRC, script)
+    followed = run(tmp_path / "script", with_script("scripts/build.sh", script),
+                   "echo padding to move offsets around\n" * 3 + "bash scripts/build.sh")
+    # ``declare -A`` is read from the script's own text: the same verdict as inline
+    # (associative values stay unknown), not an indexed array that gives b the files of a
+    assert [c.sources for c in followed.copies] == [c.sources for c in inline.copies] == [[], []]
+    assert [u.reason for u in followed.unmodelled] == [u.reason for u in inline.unmodelled]

@@ -115,6 +115,8 @@ class JobContext:
         #: where the statements being run are written: None for the step's ``run:``,
         #: a repository script's own map while it runs (``bash scripts/package.sh``)
         self.source_map: ScriptMap | None = None
+        #: the text ``source_map`` maps (a script file, a make recipe), when not the step's
+        self.source_text: str | None = None
         #: the last ``cd`` certainly failed (its folder does not exist, nothing unknown in it)
         self.cd_failed = False
         #: the file the current step is written in when it is not the job's workflow (a
@@ -124,8 +126,8 @@ class JobContext:
         self.scripts_running: list[str] = []
         #: every repository script followed, in the order first run
         self.scripts_followed: list[str] = []
-        #: where each defined function is written (``id`` of its node -> ``source_map`` then)
-        self.function_maps: dict[int, ScriptMap | None] = {}
+        #: where each defined function is written (``id`` of its node -> source map and text)
+        self.function_maps: dict[int, tuple[ScriptMap | None, str | None]] = {}
         self._next_archive = 0
 
     # ------------------------------------------------------------------ positions

@@ -354,15 +354,15 @@ class Interpreter:
     def _function_def(self, node: FunctionDef, state: ShellState) -> Status:
         state.functions[node.name] = node
         # a function from a sourced script keeps reporting at that script's lines
-        self.ctx.function_maps[id(node)] = self.ctx.source_map
+        self.ctx.function_maps[id(node)] = (self.ctx.source_map, self.ctx.source_text)
         return True
 
     def _call(self, fn: FunctionDef, args: list[Arg], node: Command, state: ShellState) -> Status:
         if len(state.frames) >= MAX_CALL_DEPTH:
             self.ctx.unmodelled_at(node, f"function calls nested deeper than {MAX_CALL_DEPTH}: not followed")
             return None
-        saved_positional, saved_map = state.positional, self.ctx.source_map
-        self.ctx.source_map = self.ctx.function_maps.get(id(fn), saved_map)
+        saved_positional, saved_map, saved_text = state.positional, self.ctx.source_map, self.ctx.source_text
+        self.ctx.source_map, self.ctx.source_text = self.ctx.function_maps.get(id(fn), (saved_map, saved_text))
         frame = Frame(fn.name, [to_value(a) for a in args])
         state.frames.append(frame)
         state.positional = frame.args
@@ -377,7 +377,7 @@ class Interpreter:
             status = True
         finally:
             self.loops = saved_loops
-            self.ctx.source_map = saved_map
+            self.ctx.source_map, self.ctx.source_text = saved_map, saved_text
             state.context.pop()
             state.frames.pop()
             state.positional = saved_positional
@@ -485,12 +485,12 @@ class Interpreter:
             saved_vars = {name: state.vars.get(name) for name in (*extra, "BASH_SOURCE")}
             runs.vars.update(extra)
         runs.vars["BASH_SOURCE"] = Value.array([Value(call.written)])
-        saved_positional, saved_map = runs.positional, ctx.source_map
+        saved_positional, saved_map, saved_text = runs.positional, ctx.source_map, ctx.source_text
         if call.args or not call.sourced:
             runs.positional = [to_value(a) for a in call.args]
         runs.context.append(call.repo_path)
         ctx.scripts_running.append(call.repo_path)
-        ctx.source_map = scripts.file_map(call.repo_path, call.text)
+        ctx.source_map, ctx.source_text = scripts.file_map(call.repo_path, call.text), call.text
         saved_loops, saved_sourcing, saved_conditions = self.loops, self.sourcing, self.conditions
         if not call.sourced:
             self.loops = self.conditions = 0  # a new shell: its own loops and its own set -e
@@ -512,7 +512,7 @@ class Interpreter:
                     runs.vars.pop(name, None)
                 else:
                     runs.vars[name] = old
-            ctx.source_map = saved_map
+            ctx.source_map, ctx.source_text = saved_map, saved_text
             ctx.scripts_running.pop()
             runs.context.pop()
             if call.sourced:
@@ -582,14 +582,14 @@ class Interpreter:
         prerequisites = list(dict.fromkeys(rule.prerequisites))
         automatic = {"@": target, "<": prerequisites[0] if prerequisites else "", "^": " ".join(prerequisites),
                      "*": ""}
-        saved_map = self.ctx.source_map
+        saved_map, saved_text = self.ctx.source_map, self.ctx.source_text
         try:
             units = [recipe_script(mk, rule, automatic)] if mk.one_shell and rule.recipe else [
                 recipe_line(mk, rule, index, automatic) for index in range(len(rule.recipe))]
             for index, (text, source_map) in enumerate(units):
                 shell = ShellState(cwd=folder, vars=dict(env), exported=set(env), uncertain=uncertain,
                                    context=[f"make {target}"])
-                self.ctx.source_map = source_map
+                self.ctx.source_map, self.ctx.source_text = source_map, text
                 try:
                     status = self.run_top(parse_script(text).body, shell)
                 except ExitStep:
@@ -599,7 +599,7 @@ class Interpreter:
                 if status is False and not rule.recipe[index][0].lstrip(" \t@+").startswith("-"):
                     return False
         finally:
-            self.ctx.source_map = saved_map
+            self.ctx.source_map, self.ctx.source_text = saved_map, saved_text
         return True
 
     def _control(self, args: list[Arg], state: ShellState) -> Status:
@@ -664,7 +664,8 @@ class Interpreter:
         """``declare -A M`` / ``local -A M=(…)``: the front end drops the options, so they
         are read from the statement text."""
         step = self.ctx.step
-        text = (step.run or "")[node.start : node.end] if step is not None else ""
+        source = self.ctx.source_text if self.ctx.source_map is not None else (step.run if step else None)
+        text = (source or "")[node.start : node.end]
         return bool(re.match(r"\s*(declare|typeset|local|readonly)\s+(-\w+\s+)*-\w*A", text))
 
     def _declare(self, node: Command, args: list[Arg], state: ShellState) -> Status:
