@@ -106,3 +106,12 @@ def test_continued_recipe_lines_report_their_own_line(tmp_path: Path) -> None:
     r = run(tmp_path, {**SRC, "Makefile": makefile}, "make a")
     (copy,) = r.copies
     assert (copy.span.path, copy.span.line, copy.span.column, copy.failed) == ("Makefile", 3, 2, "missing-source")
+
+
+def test_a_command_ending_in_a_variable_ends_at_the_reference(tmp_path: Path) -> None:
+    makefile = "OUT = build/nowhere/deeper/still\na:\n\tcp -r src/lambdas/a/. $(OUT)\n"
+    r = run(tmp_path, {**SRC, "Makefile": makefile}, "make a")
+    (copy,) = r.copies
+    assert copy.failed
+    # "\tcp -r src/lambdas/a/. $(OUT)": the command spans columns 2 to 29, ")" included
+    assert (copy.span.line, copy.span.column, copy.span.end_line, copy.span.end_column) == (3, 2, 3, 30)

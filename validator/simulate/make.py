@@ -197,6 +197,8 @@ def expand(mk: Makefile, text: str, automatic: dict[str, str], depth: int = 0,
         value, end = _reference(mk, text, j, automatic, depth)
         if pieces is not None:
             pieces.append((length, j))
+            if len(value) > 1:  # the value's last character stands for the reference's last
+                pieces.append((length + len(value) - 1, end - 1))
         out.append(value)
         length += len(value)
         i = end
