@@ -22,7 +22,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from validator.shell.ir import Script, Unread
-from validator.shell.lex import lex
+from validator.shell.lex import Lexed, lex
 from validator.shell.mask import mask_expressions
 from validator.shell.parser import Parser
 
@@ -30,11 +30,18 @@ __all__ = ["parse_script"]
 
 
 @lru_cache(maxsize=1024)
+def lexed_script(text: str) -> tuple[str, dict[str, str], Lexed]:
+    """The script with ``${{ }}`` masked, the expressions, and its tokens (cached: both
+    ``parse_script`` and ``readonly.reads_only`` start from them; never modified)."""
+    replaced, expressions = mask_expressions(text)
+    return replaced, expressions, lex(replaced)
+
+
+@lru_cache(maxsize=1024)
 def parse_script(text: str) -> Script:
     """Parse a ``run:`` script into the IR, recovering from what cannot be read."""
-    replaced, expressions = mask_expressions(text)
     try:
-        lexed = lex(replaced)
+        replaced, expressions, lexed = lexed_script(text)
         body = Parser(text, replaced, lexed).statements(lexed.tokens)
     except RecursionError:
         body = [Unread(0, len(text), text, "too deeply nested")] if text.strip() else []

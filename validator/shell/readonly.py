@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from validator.shell.lex import lex
-from validator.shell.mask import mask_expressions
+from validator.shell import lexed_script
 
 __all__ = ["reads_only"]
 
@@ -43,8 +42,10 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 @lru_cache(maxsize=1024)
 def reads_only(text: str) -> bool:
     """Whether every command of ``text`` only reads (see the module docstring)."""
-    replaced, _ = mask_expressions(text)
-    lexed = lex(replaced)
+    try:
+        replaced, _, lexed = lexed_script(text)
+    except RecursionError:
+        return False
     if lexed.unterminated:
         return False
     tokens = lexed.tokens

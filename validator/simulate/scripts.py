@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from validator.models import ScriptMap
 from validator.records import Record
+from validator.simulate.commands import unwrap
 from validator.simulate.context import Invocation
 from validator.simulate.vfs import WORKSPACE, is_under, workspace_relative
 from validator.simulate.words import Arg
@@ -48,15 +49,11 @@ class ScriptCall(Record):
     errexit: bool = False
 
 
-#: prefixes that run the next word as the command (``exec ./x.sh``, ``env A=1 bash x.sh``)
-_WRAPPERS = frozenset({"exec", "command", "builtin", "nice", "nohup", "time", "sudo", "env"})
-
-
 def script_call(inv: Invocation) -> ScriptCall | None:
     """The script this command line runs, when it is a repository shell script whose text
     is known; None for anything else (``bash -c``, a script read from stdin, a Python
     script, a file the job wrote)."""
-    args, environment = _unwrap(inv.args)
+    args, environment = unwrap(inv.args)  # ``exec ./x.sh``, ``env A=1 bash x.sh``
     if not args:
         return None
     name = args[0].text
@@ -101,20 +98,6 @@ def script_call(inv: Invocation) -> ScriptCall | None:
     call.errexit = any("e" in o[1:] for o in options if not o.startswith("--")) or (
         base not in SHELLS and not sourced and first.startswith("#!") and bool(re.search(r"\s-\w*e", first)))
     return call
-
-
-def _unwrap(args: list[Arg]) -> tuple[list[Arg], dict[str, Arg]]:
-    """The command line without ``exec``/``env``/``nice`` … prefixes, and the variables
-    ``env NAME=value`` sets."""
-    environment: dict[str, Arg] = {}
-    while args and args[0].text in _WRAPPERS:
-        wrapper, args = args[0].text, args[1:]
-        while args and (args[0].text.startswith("-") or (wrapper == "env" and "=" in args[0].text)):
-            if wrapper == "env" and "=" in args[0].text and not args[0].text.startswith("-"):
-                name, _, _value = args[0].text.partition("=")
-                environment[name] = args[0]
-            args = args[1:]
-    return args, environment
 
 
 def _after_options(words: list[Arg]) -> list[Arg] | None:

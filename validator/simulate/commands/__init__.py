@@ -57,12 +57,22 @@ PYTHON = re.compile(r"^(python|python3|python3\.\d+|py)$")
 PIP = re.compile(r"^pip(3(\.\d+)?)?$")
 
 
+def unwrap(args: list[Arg]) -> tuple[list[Arg], dict[str, Arg]]:
+    """The command line without ``sudo``/``exec``/``env``/``nice`` … prefixes, and the
+    variables ``env NAME=value`` sets for the command."""
+    environment: dict[str, Arg] = {}
+    while args and args[0].text in WRAPPERS:
+        wrapper, args = args[0].text, args[1:]
+        while args and (args[0].text.startswith("-") or "=" in args[0].text):
+            if wrapper == "env" and not args[0].text.startswith("-"):
+                environment[args[0].text.partition("=")[0]] = args[0]
+            args = args[1:]
+    return args, environment
+
+
 def lookup(args: list[Arg]) -> tuple[Handler, list[Arg]] | None:
     """The interpreter for this command line and the arguments it should see."""
-    while args and args[0].text in WRAPPERS:
-        args = args[1:]
-        while args and (args[0].text.startswith("-") or "=" in args[0].text):
-            args = args[1:]
+    args, _environment = unwrap(args)
     if not args:
         return None
     name = args[0].text.rsplit("/", 1)[-1]
