@@ -19,8 +19,8 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from validator.models import Finding, Severity
-from validator.records import FrozenRecord
+from validator.model import Finding, Severity
+from validator.model.base import FrozenRecord
 
 ENTRY_POINT_GROUP = "validate_imports.rules"
 CODE_PATTERN = re.compile(r"^[A-Z]{2,5}-\d{3}$")

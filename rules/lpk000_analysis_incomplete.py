@@ -37,8 +37,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from validator.context import RuleContext
-from validator.models import Finding, Severity
+from validator.model import Finding, Severity
+from validator.model.context import RuleContext
 
 CODE = "LPK-000"
 NAME = "analysis-incomplete"

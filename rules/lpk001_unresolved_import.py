@@ -43,11 +43,16 @@ nothing makes the import optional.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from validator.context import RuleContext
-from validator.explain import failed_copies_for, find_misplacement
-from validator.models import Finding, Related, Severity, UnresolvedImport
+from validator.model import CopyRecord, Finding, PackageReport, Related, Severity, UnresolvedImport
+from validator.model.context import RuleContext
+from validator.model.explain import failed_copies_for, find_misplacement
+
+if TYPE_CHECKING:
+    from validator.fixes.outcome import Outcome
 
 CODE = "LPK-001"
 NAME = "unresolved-import"
@@ -90,7 +95,54 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             finding = Finding(CODE, _message(pkg.name, module, items), pkg.span, Severity.ERROR,
                               package=pkg.name, related=related, hint=hint)
             if items[0].repo_path and items[0].reason in ("", "missing"):
-                from validator.fixes import builders  # only when there is something to fix
+                from validator.fixes.outcome import guarded
 
-                builders.missing_module(ctx, report, items).attach(finding)
+                guarded(fix_missing_module, ctx, report, items).attach(finding)
             yield finding
+
+
+# --------------------------------------------------------------------------- fix
+
+
+def fix_missing_module(ctx: RuleContext, report: PackageReport, items: list[UnresolvedImport]) -> Outcome:
+    """Copy a first-party folder the package lacks to the path its imports name."""
+    from validator.fixes import placement, words
+    from validator.fixes.edits import insert_after, is_literal, to_file_edits
+    from validator.fixes.loops import check_runs
+    from validator.fixes.outcome import Declined, Outcome, site_of
+    from validator.model import Applicability, Fix
+
+    first = items[0]
+    if first.reason not in ("", "missing") or not first.repo_path:
+        raise Declined("only a module that exists in the repository can be copied in")
+    strip = placement.import_root(first)
+    if strip is None:
+        raise Declined("the import path does not match the module's place in the repository")
+    repo_dir = posixpath.dirname(first.repo_path)
+    arch_dir = placement.expected_arch(repo_dir, strip)
+    if arch_dir is None or arch_dir.count("/") < 1:
+        raise Declined("the module sits in a top-level package; copying all of it is a choice left to you")
+    pkg = report.package
+    anchors = [c for c in pkg.copies if not c.failed and c.step_key == (pkg.step_key or c.step_key) and c.command == "cp"
+               and placement.archive_path(pkg, c.target) is not None]
+    if not anchors:
+        raise Declined("no copy into the package in the zip's step to place the new copy after")
+    anchor = max(anchors, key=lambda c: c.statement)
+    wf, site = site_of(ctx, anchor)
+    loc = placement.locate(site, anchor, pkg)
+    if loc.source_container is None or not words.matches(loc.source_container, loc.container_repo):
+        raise Declined("the copies in this step do not run from the repository root")
+    folder = words.shell_quote(arch_dir)
+    source = words.shell_quote(repo_dir)
+    new_dir = words.join(loc.root_word, folder, slash=False)
+    statements = [f"mkdir -p {new_dir}", f"cp -r {source}/* {words.join(loc.root_word, folder, slash=True)}"]
+
+    def arch_for(_other: CopyRecord, _report: PackageReport) -> str | None:
+        return arch_dir
+
+    check_runs(ctx, anchor, target_arch=loc.target_arch, folder=folder, literal=True, arch_for=arch_for,
+               move=False)
+    script = site.step.run or ""
+    edit = insert_after(script, site.command.start, site.command.end, statements, is_literal(site.step.run_style))
+    return Outcome(Fix(f"Copy {repo_dir} to {arch_dir} inside the package", to_file_edits(wf, site.step, [edit]),
+                       Applicability.SAFE))

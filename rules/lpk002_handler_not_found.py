@@ -36,11 +36,22 @@ never reported: the tool only says which handler it assumed.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from validator.context import RuleContext
-from validator.explain import failed_copies_for, find_handler_elsewhere, handler_module_path, zip_prefix
-from validator.models import Finding, Related, Severity, Span
+from validator.model import CopyRecord, Finding, PackageFile, PackageReport, Related, Severity, Span
+from validator.model.context import RuleContext
+from validator.model.explain import (
+    failed_copies_for,
+    find_handler_elsewhere,
+    flat_copies,
+    handler_module_path,
+    zip_prefix,
+)
+
+if TYPE_CHECKING:
+    from validator.fixes.outcome import Outcome
 
 CODE = "LPK-002"
 NAME = "handler-not-found"
@@ -50,7 +61,6 @@ FIX = "sometimes"
 
 
 def _flat_copy_spans(report: object) -> set[Span]:
-    from rules.lpk003_flat_copy import flat_copies  # the same reasoning LPK-003 reports
 
     return set(flat_copies(report))  # type: ignore[arg-type]
 
@@ -95,9 +105,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             message += f" (handler {link.explanation})" if link.explanation else ""
             finding = Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
             if elsewhere is not None:
-                from validator.fixes import builders  # only when there is something to fix
+                from validator.fixes.outcome import guarded
 
-                builders.handler_elsewhere(ctx, report, elsewhere).attach(finding)
+                guarded(fix_handler_elsewhere, ctx, report, elsewhere).attach(finding)
             yield finding
         elif closure.handler_function_found is False:
             fn = link.handler.rpartition(".")[2]
@@ -107,3 +117,63 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(CODE, f"package {pkg.name}: {closure.handler_file} defines no function {fn!r} "
                           "(Runtime.HandlerNotFound)", span, Severity.ERROR, package=pkg.name, related=related,
                           hint=f"define {fn} in the handler module, or correct the handler string")
+
+
+# --------------------------------------------------------------------------- fix
+
+
+def fix_handler_elsewhere(ctx: RuleContext, report: PackageReport, elsewhere: PackageFile) -> Outcome:
+    """Move the copy that put the handler's module at another path than the handler names."""
+    from validator.fixes import placement
+    from validator.fixes.loops import check_runs
+    from validator.fixes.outcome import Declined, relocate, site_of
+
+    pkg, link = report.package, report.link
+    wanted = handler_module_path(link.handler) if link else None
+    copy = next((c for c in pkg.copies if elsewhere.origin is not None and c.span == elsewhere.origin), None)
+    if copy is None or wanted is None:
+        raise Declined("the handler's module was not put there by a copy")
+    wf, site = site_of(ctx, copy)
+    if len(site.sources) != 1:
+        raise Declined("the copy has several sources")
+    loc = placement.locate(site, copy, pkg)
+    dest = next((v for s, v in copy.placed.items() if s == elsewhere.source), None)
+    rel = dest[len(copy.target.rstrip("/")) + 1:] if dest else None
+    if not rel or not (wanted == rel or wanted.endswith("/" + rel)):
+        raise Declined(f"the copy cannot put the module at {wanted} by changing its target")
+    arch = wanted[: -len(rel)].rstrip("/")
+    if arch == loc.target_arch:
+        raise Declined("the copy already targets that folder; the archive's paths come from how it is zipped")
+    folder, literal = placement.folder_word(loc, arch)
+    handler_rel = rel
+
+    def arch_for(other: CopyRecord, other_report: PackageReport) -> str | None:
+        other_wanted = handler_module_path(other_report.link.handler) if other_report.link else None
+        if not other_wanted or not other_wanted.endswith(handler_rel):
+            return None
+        return other_wanted[: -len(handler_rel)].rstrip("/")
+
+    # the handler's own bare imports (``from templates import x``) still need the files at the root
+    add = bool(elsewhere.source) and _imports_siblings(ctx, str(elsewhere.source), loc.container_repo)
+    if add and site.command.words[0].text == "mv":
+        raise Declined("the handler also imports its neighbours from the ZIP root; `mv` cannot leave them there")
+    check_runs(ctx, copy, target_arch=loc.target_arch, folder=folder, literal=literal, arch_for=arch_for,
+               move=not add)
+    return relocate(wf, site, report, loc, folder, add,
+                     f"put {elsewhere.source} at {wanted} for the handler {link.handler if link else ''}")
+
+
+def _imports_siblings(ctx: RuleContext, source: str, folder: str) -> bool:
+    """Whether a module imports, by a bare top-level name, a module of the folder it is copied from."""
+    try:
+        tree = ast.parse((ctx.root / source).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return True  # unknown: keep the root copy, it cannot hurt
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    base = (ctx.root / folder) if folder else ctx.root
+    return any((base / f"{n}.py").is_file() or (base / n).is_dir() for n in names)

@@ -46,35 +46,28 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from validator.context import RuleContext
-from validator.explain import (
+from validator.model import CopyRecord, Finding, PackageReport, Related, Severity, UnresolvedImport
+from validator.model.context import RuleContext
+from validator.model.explain import (
     Misplacement,
     failed_copies_for,
     find_handler_elsewhere,
+    flat_copies,
     handler_module_path,
     imported_module,
-    misplaced_imports,
     zip_prefix,
 )
-from validator.models import Finding, PackageReport, Related, Severity, Span, UnresolvedImport
+
+if TYPE_CHECKING:
+    from validator.fixes.outcome import Outcome
 
 CODE = "LPK-003"
 NAME = "flat-copy"
 SEVERITY = "error"
 SUMMARY = "A folder is copied so its files land at another path than the one its absolute imports use"
 FIX = "sometimes"
-
-
-def flat_copies(report: PackageReport) -> dict[Span, list[tuple[UnresolvedImport, Misplacement]]]:
-    """Misplaced imports of one package, grouped by the command that misplaced them."""
-    groups: dict[Span, list[tuple[UnresolvedImport, Misplacement]]] = {}
-    if report.closure is None:
-        return groups
-    for item, where in misplaced_imports(report.package, report.unresolved()):
-        if where.placed_by is not None:
-            groups.setdefault(where.placed_by, []).append((item, where))
-    return groups
 
 
 def _zip_explains_handler(report: PackageReport) -> bool:
@@ -138,6 +131,45 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 if root_handler else f"copy the files to {where} instead"
             )
             finding = Finding(CODE, message, span, Severity.ERROR, package=pkg.name, related=related, hint=hint)
-            from validator.fixes import builders  # only when there is something to fix
 
-            yield builders.flat_copy(ctx, report, items).attach(finding)
+            from validator.fixes.outcome import guarded
+
+            yield guarded(fix_flat_copy, ctx, report, items).attach(finding)
+
+
+# --------------------------------------------------------------------------- fix
+
+
+def fix_flat_copy(ctx: RuleContext, report: PackageReport, items: list[tuple[UnresolvedImport, Misplacement]]) -> Outcome:
+    """The fix for a flat copy: add the nested copy (root handler) or move the copy."""
+    from validator.fixes import placement
+    from validator.fixes.loops import carries_root_handler, check_runs
+    from validator.fixes.outcome import Declined, relocate, site_of
+
+    copies = {id(w.copy): w.copy for _, w in items if w.copy is not None}
+    if len(copies) != 1:
+        raise Declined("the misplaced files do not come from one copy command")
+    copy = next(iter(copies.values()))
+    wf, site = site_of(ctx, copy)
+    if len(site.sources) != 1:
+        raise Declined("the copy has several sources; only some of them belong under the import path")
+    loc = placement.locate(site, copy, report.package)
+    strips = {placement.import_root(item) for item, _ in items}
+    if len(strips) != 1 or None in strips:
+        raise Declined("the import paths do not map to one repository folder")
+    strip = strips.pop() or ""
+    arch = placement.expected_arch(loc.container_repo, strip)
+    if arch is None or arch == loc.target_arch:
+        raise Declined("the folder the imports name could not be told apart from where the copy puts it")
+    folder, literal = placement.folder_word(loc, arch, strip)
+    add = carries_root_handler(report, copy) or report.link is None
+    if add and site.command.words[0].text == "mv":
+        raise Declined("`mv` leaves no files for a second copy; copy with `cp` instead")
+
+    def arch_for(other: CopyRecord, _report: PackageReport) -> str | None:
+        repo_dir = placement.container_repo(other)
+        return placement.expected_arch(repo_dir, strip) if repo_dir is not None else None
+
+    check_runs(ctx, copy, target_arch=loc.target_arch, folder=folder, literal=literal, arch_for=arch_for,
+               move=not add)
+    return relocate(wf, site, report, loc, folder, add, f"copy {loc.container_repo} to {arch} inside the package")

@@ -38,11 +38,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from validator.context import RuleContext
-from validator.explain import WORKSPACE, failed_copies_for
-from validator.models import CopyRecord, Finding, Related, Severity
-from validator.simulate.vfs import workspace_relative
+from validator.model import CopyRecord, Finding, Related, Severity
+from validator.model.context import RuleContext
+from validator.model.explain import failed_copies_for
+from validator.model.paths import WORKSPACE, workspace_relative
+
+if TYPE_CHECKING:
+    from validator.fixes.outcome import Outcome
 
 CODE = "LPK-004"
 NAME = "copy-fails"
@@ -104,9 +108,39 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             finding = Finding(CODE, message(ctx, copy, package), copy.span, Severity.ERROR, package=package,
                               related=related, hint=hint)
             if copy.failed == "missing-target-dir":
-                from validator.fixes import builders  # only when there is something to fix
+                from validator.fixes.outcome import guarded
 
-                builders.missing_target(ctx, copy).attach(finding)
+                guarded(fix_missing_target, ctx, copy).attach(finding)
             elif copy.failed == "missing-source":
                 finding.fix_declined = "only you know which path was meant"
             yield finding
+
+
+# --------------------------------------------------------------------------- fix
+
+
+def fix_missing_target(ctx: RuleContext, copy: CopyRecord) -> Outcome:
+    """``mkdir -p`` the copy's target folder before it runs."""
+    from validator.fixes import words
+    from validator.fixes.edits import insert_before, is_literal, to_file_edits
+    from validator.fixes.outcome import Declined, Outcome, site_of
+    from validator.model import Applicability, Fix
+
+    wf, site = site_of(ctx, copy)
+    target, slash = words.strip_trailing_slash(site.target.text)
+    contents = any(words.GLOB.search(words.unquoted(s.text)) or words.unquoted(s.text).endswith("/.")
+                   for s in site.sources)
+    if slash or contents or len(site.sources) > 1:
+        folder = target
+    else:
+        parent = words.container(target)
+        if not parent:
+            raise Declined("the target's parent folder cannot be written from the target word")
+        folder = parent
+    if not words.balanced(folder):
+        raise Declined("the target word's quoting cannot be split")
+    script = site.step.run or ""
+    edit = insert_before(script, site.command.start, site.command.end, [f"mkdir -p {folder}"],
+                         is_literal(site.step.run_style))
+    return Outcome(Fix(f"Create the target folder first: mkdir -p {folder}",
+                       to_file_edits(wf, site.step, [edit]), Applicability.SAFE))

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from validator.models import Finding, Severity
+from validator.model import Finding, Severity
 
 CODE = "LPK-100"
 NAME = "unused-suppression"

@@ -209,7 +209,7 @@ def package_file_set(pkg, real_members: set[str]) -> tuple[set[str], set[str]]:
     Files ``pip install -t`` put in (content unknown to a static analysis) are left out
     on both sides; a symbolic path in our package matches real members as a wildcard.
     """
-    from validator.models import FileKind
+    from validator.model import FileKind
 
     ours: set[str] = set()
     installed_prefixes: list[str] = []

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from validator.models import Finding, PackageReport, Severity
-from validator.records import Record
+from validator.model import Finding, PackageReport, Severity
+from validator.model.base import Record
 
 
 @dataclass(eq=False, repr=False)

@@ -13,16 +13,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from validator import __version__
+from validator.report.output import EXIT_ERROR, EXIT_OK, emit, exit_status, render
 
 if TYPE_CHECKING:
-    from rich.console import Console
 
-    from validator.models import AnalysisResult
+    pass
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
 
 
@@ -140,7 +139,7 @@ def describe_error(exc: BaseException) -> str:
     """A one-line message for an exception: known input errors say what is wrong, others
     are internal errors that point at --debug."""
     from validator.config import ConfigError
-    from validator.repo import RepoError
+    from validator.model.repo import RepoError
     from validator.workflow import WorkflowError
 
     text = " ".join(str(exc).split()) or type(exc).__name__
@@ -202,7 +201,7 @@ def check_command(args: argparse.Namespace) -> int:
     if args.output_file is not None:
         check_writable(args.output_file)
 
-    from validator.repo import find_root, start_listing
+    from validator.model.repo import find_root, start_listing
 
     root = (args.root or find_root(args.paths[0] if args.paths else Path.cwd())).resolve()
     start_listing(root)  # git lists the files while the analysis modules load
@@ -211,10 +210,10 @@ def check_command(args: argparse.Namespace) -> int:
     config = load_config(root, args.config, known_codes=known)
     selection = Selection(select=args.select, ignore=args.ignore, extend_select=args.extend_select)
     if args.fix or args.diff:
-        from validator.fixer import fix_command
+        from validator.autofix.command import fix_command
 
         return fix_command(args, root, config, selection)
-    from validator.progress import progress
+    from validator.report.progress import progress
 
     with progress("Rebuilding the Lambda packages…", enabled=not args.quiet):
         analysis = run(args.paths, root=root, config=config, selection=selection)
@@ -228,89 +227,6 @@ def check_command(args: argparse.Namespace) -> int:
     return exit_status(result, args)
 
 
-def exit_status(result: object, args: argparse.Namespace) -> int:
-    errors = getattr(result, "errors", 0)
-    return EXIT_OK if args.exit_zero or not errors else EXIT_FINDINGS
-
-
-def render(result: object, args: argparse.Namespace) -> str:
-    """The report as text, in the chosen format."""
-    from rules import all_rules
-    from validator.models import AnalysisResult
-
-    assert isinstance(result, AnalysisResult)
-    if args.format == "json":
-        from validator.report.json_format import render_json
-
-        return render_json(result)
-    if args.format == "sarif":
-        from validator.report.sarif import render_sarif
-
-        return render_sarif(result, all_rules())
-    if args.format == "github":
-        from validator.report.github import render_github
-
-        return render_github(result, all_rules())
-    return render_text_output(result, args)
-
-
-def make_console(args: argparse.Namespace, file: IO[str] | None = None) -> Console:
-    from rich.console import Console
-
-    color = args.color
-    force = _force_terminal(args)
-    # not a terminal: never wrap or crop (trees and long messages stay whole for pipes and files)
-    return Console(file=file, force_terminal=force, no_color=(color == "never") or None,
-                   highlight=False, soft_wrap=True, width=10_000)
-
-
-def render_text_output(result: object, args: argparse.Namespace) -> str:
-    import io
-
-    from validator.models import AnalysisResult
-
-    assert isinstance(result, AnalysisResult)
-    terminal = args.color == "auto" and args.output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    if not result.findings and not args.show_packages and not terminal:
-        plain = _plain_verdict(result, args)
-        if plain is not None:
-            return plain
-
-    from validator.report.text import render_packages, render_text
-
-    buffer = io.StringIO()
-    console = make_console(args, buffer)
-    if terminal:
-        console = _terminal_console(buffer)
-    if args.show_packages:
-        render_packages(console, result)
-    render_text(console, result, quiet=args.quiet, statistics=args.statistics)
-    return buffer.getvalue()
-
-
-def _plain_verdict(result: AnalysisResult, args: argparse.Namespace) -> str | None:
-    """A clean run's report without rich (most CI runs): None when rich would add colour."""
-    from validator.report.summary import all_passed, rich_would_style
-
-    if rich_would_style(_force_terminal(args)):
-        return None
-    return "" if args.quiet else all_passed(result) + "\n"
-
-
-def _force_terminal(args: argparse.Namespace) -> bool | None:
-    color = args.color
-    return True if color == "always" else (False if color == "never" or args.output_file is not None else None)
-
-
-def _terminal_console(buffer: IO[str]) -> Console:
-    import shutil
-
-    from rich.console import Console
-
-    return Console(file=buffer, force_terminal=True, highlight=False, soft_wrap=True,
-                   width=shutil.get_terminal_size().columns)
-
-
 def check_writable(path: Path) -> None:
     parent = path.resolve().parent
     if not parent.is_dir():
@@ -319,25 +235,6 @@ def check_writable(path: Path) -> None:
         raise UsageError(f"--output-file {path}: not writable")
     if not path.exists() and not os.access(parent, os.W_OK):
         raise UsageError(f"--output-file {path}: folder {parent} is not writable")
-
-
-def emit(text: str, args: argparse.Namespace) -> None:
-    """Write the report to stdout, or atomically to ``--output-file``."""
-    if args.output_file is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    import tempfile
-
-    target = args.output_file.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

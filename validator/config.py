@@ -17,7 +17,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from validator.records import FrozenRecord, Record
+from validator.model.base import FrozenRecord, Record
 
 if TYPE_CHECKING:
     from types import ModuleType

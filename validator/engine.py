@@ -12,11 +12,8 @@ from pathlib import Path
 
 from rules import Rule, all_rules
 from validator.config import Config, ConfigError, load_config, rule_enabled
-from validator.context import RuleContext
-from validator.explain import find_handler_elsewhere
 from validator.handlers import collect_handler_configs, link_handlers
-from validator.imports import SourceCache, compute_closure
-from validator.models import (
+from validator.model import (
     AnalysisResult,
     DeployRef,
     Finding,
@@ -27,12 +24,15 @@ from validator.models import (
     SimulationResult,
     Workflow,
 )
+from validator.model.base import Record
+from validator.model.context import RuleContext
+from validator.model.explain import find_handler_elsewhere
+from validator.model.repo import Repo, find_root
+from validator.pyimports import SourceCache, compute_closure
 from validator.pyimports.prefetch import Prefetch
-from validator.records import Record
-from validator.repo import Repo, find_root
+from validator.report.suppress import Suppression, apply_suppressions, parse_suppressions
 from validator.simulate import simulate
 from validator.sources import iac_packages
-from validator.suppress import Suppression, apply_suppressions, parse_suppressions
 from validator.workflow import discover_workflows, read_workflow
 
 

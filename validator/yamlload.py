@@ -21,7 +21,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from validator.records import Record
+from validator.model.base import Record
 from validator.yamlfast import load_fast
 from validator.yamltree import YMap, from_round_trip
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from validator.models import HandlerConfig
-from validator.repo import Repo
+from validator.model import HandlerConfig
+from validator.model.repo import Repo
 
 
 def make_repo(tmp_path: Path, files: dict[str, str]) -> Repo:

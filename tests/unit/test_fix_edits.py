@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from validator.autofix.apply import Edit, combine, overlaps, unified_diff
 from validator.fixes import words
-from validator.fixes.apply import Edit, combine, overlaps, unified_diff
 from validator.fixes.edits import Declined, apply_script_edits, insert_after, insert_before, stands_alone
-from validator.models import Fix
+from validator.model import Fix
 
 
 def test_line_insertions_keep_indentation_and_comments() -> None:

@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from validator.autofix.command import compute
 from validator.config import load_config
 from validator.engine import Selection
-from validator.fixer import compute
 
 NAMES = ["alpha", "beta", "gamma"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rules import Rule
-from validator.models import (
+from validator.model import (
     AnalysisResult,
     FileKind,
     Finding,

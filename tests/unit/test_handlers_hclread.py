@@ -183,7 +183,7 @@ def test_unsupported_text_goes_to_hcl2(text: str) -> None:
 
 def test_handler_in_a_file_only_hcl2_reads(tmp_path: Path) -> None:
     from validator.handlers import collect_handler_configs
-    from validator.repo import Repo
+    from validator.model.repo import Repo
 
     tf = tmp_path / "infra" / "main.tf"
     tf.parent.mkdir()
@@ -206,7 +206,7 @@ def test_fast_path_does_not_import_hcl2(tmp_path: Path) -> None:
     code = (
         "import sys; from pathlib import Path\n"
         "from validator.handlers import collect_handler_configs\n"
-        "from validator.repo import Repo\n"
+        "from validator.model.repo import Repo\n"
         f"configs, _ = collect_handler_configs(Repo.open(Path({str(tmp_path)!r})))\n"
         "assert configs, 'no handler found'\n"
         "print(sorted(m for m in ('hcl2', 'lark', 'ruamel.yaml') if m in sys.modules))\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 from handlers_support import make_repo
 
 from validator.handlers import infer_handler, link_handlers
-from validator.models import FileKind, Package, PackageFile, Span
+from validator.model import FileKind, Package, PackageFile, Span
 
 
 def package(name: str, files: dict[str, str | None], installed: tuple[str, ...] = ()) -> Package:

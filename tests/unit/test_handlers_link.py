@@ -9,7 +9,7 @@ import pytest
 from handlers_support import make_repo
 
 from validator.handlers import collect_handler_configs, link_handlers
-from validator.models import DeployRef, FileKind, HandlerConfig, Package, PackageFile, Span
+from validator.model import DeployRef, FileKind, HandlerConfig, Package, PackageFile, Span
 
 WF = ".github/workflows/deploy.yml"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from test_imports_support import SPAN, closure_of, leaf_modules, package, pip, write_repo
 
-from validator.imports import SourceCache, compute_closure
-from validator.models import PipInstall
+from validator.model import PipInstall
+from validator.pyimports import SourceCache, compute_closure
 from validator.pyimports.classify import import_names, requirement_name
 
 HANDLER_TEXT = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_imports_support import closure_of, leaf_modules, unresolved_modules
 
-from validator.models import ImportClosure
+from validator.model import ImportClosure
 
 HANDLER = "handler.main"
 

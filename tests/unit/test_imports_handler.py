@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_imports_support import closure_of, package, write_repo
 
-from validator.imports import SourceCache, compute_closure, parse_handler
+from validator.pyimports import SourceCache, compute_closure, parse_handler
 
 
 @pytest.mark.parametrize(

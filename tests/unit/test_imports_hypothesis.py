@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_imports_support import package, write_repo
 
-from validator.imports import SourceCache, compute_closure
+from validator.pyimports import SourceCache, compute_closure
 
 MODULES = ["app/handler.py", "app/__init__.py", "app/core/a.py", "app/core/__init__.py", "app/core/b.py",
            "lib/c.py", "d.py", "pkg/e.py", "pkg/sub/f.py", "broken.py"]

@@ -12,9 +12,9 @@ from unittest import mock
 import pytest
 
 from validator.engine import analyze
+from validator.model.repo import Repo
 from validator.pyimports import prefetch
 from validator.pyimports.source import SourceCache
-from validator.repo import Repo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the second process is used on Linux only")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from validator.imports import SourceCache, compute_closure
-from validator.models import FileKind, ImportClosure, Package, PackageFile, PipInstall, Span
-from validator.repo import Repo
+from validator.model import FileKind, ImportClosure, Package, PackageFile, PipInstall, Span
+from validator.model.repo import Repo
+from validator.pyimports import SourceCache, compute_closure
 
 SPAN = Span(".github/workflows/deploy.yml", 1, 1, 1, 2)
 

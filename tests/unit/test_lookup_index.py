@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from validator.handlers import link, link_handlers, patterns
-from validator.lookup import SUFFIX, Lookup, end_item_keys, end_query_keys
-from validator.models import DeployRef, HandlerConfig, Package, Span
+from validator.model import DeployRef, HandlerConfig, Package, Span
+from validator.model.lookup import SUFFIX, Lookup, end_item_keys, end_query_keys
 from validator.simulate import packages as sim
 
 #: examples per property; a scratch run can raise it to hunt harder

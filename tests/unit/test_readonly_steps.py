@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from test_simulate_support import job, run, step
 
 import validator.simulate as simulate_module
-from validator.models import SimulationResult
-from validator.shell.readonly import reads_only
+from validator.model import SimulationResult
+from validator.syntax.shell.readonly import reads_only
 
 SRC = {"src/lambdas/a/handler.py": "", "src/lambdas/a/util.py": "", "src/shared/db.py": "",
        "reports/junit.xml": ""}

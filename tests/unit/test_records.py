@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator.records import FrozenRecord, Record
+from validator.model.base import FrozenRecord, Record
 
 
 @dataclass

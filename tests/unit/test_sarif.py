@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rules import Rule
-from validator.models import AnalysisResult, Applicability, Edit, Finding, Fix, Related, Severity, Span
+from validator.model import AnalysisResult, Applicability, Edit, Finding, Fix, Related, Severity, Span
 from validator.report.sarif import FINGERPRINT_KEY, render_sarif
 
 DOC = """# LPK-003 flat-copy

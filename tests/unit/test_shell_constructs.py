@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from test_shell_support import texts, walk
 
-from validator.shell import ir, parse_script
+from validator.syntax.shell import ir, parse_script
 
 
 def only(text: str) -> ir.Node:

@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_shell_properties import FRAGMENTS
 
-from validator.repo import Repo
-from validator.shell import backend, ir, parse_script
-from validator.shell.convert import ConversionError, convert
-from validator.shell.lex import lex
-from validator.shell.mask import mask_expressions
-from validator.shell.parser import Parser
-from validator.shell.split import split
+from validator.model.repo import Repo
+from validator.syntax.shell import backend, ir, parse_script
+from validator.syntax.shell.convert import ConversionError, convert
+from validator.syntax.shell.lex import lex
+from validator.syntax.shell.mask import mask_expressions
+from validator.syntax.shell.parser import Parser
+from validator.syntax.shell.split import split
 from validator.workflow import read_workflow
 
 ROOT = Path(__file__).resolve().parents[2]

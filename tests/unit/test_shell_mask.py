@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from validator.shell import parse_script
-from validator.shell.mask import Mask, apply_masks, mask_expressions, parameter_placeholder
+from validator.syntax.shell import parse_script
+from validator.syntax.shell.mask import Mask, apply_masks, mask_expressions, parameter_placeholder
 
 
 def test_expression_becomes_placeholder_of_same_length() -> None:

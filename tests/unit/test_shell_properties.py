@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_shell_support import walk, words
 
-from validator.shell import ir, parse_script
-from validator.shell.mask import mask_expressions
+from validator.syntax.shell import ir, parse_script
+from validator.syntax.shell.mask import mask_expressions
 
 FRAGMENTS = [
     *"abc xyz\n\t;&|()<>{}[]$\"'`\\#=*!-~01",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.shell import ir
+from validator.syntax.shell import ir
 
 
 def walk(nodes: list[ir.Node]) -> Iterator[ir.Node]:

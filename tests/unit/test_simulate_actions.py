@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_simulate_support import files, job, run, step
 
-from validator.models import Step
+from validator.model import Step
 
 SRC = {"src/lambdas/a/handler.py": "", "src/lambdas/b/handler.py": "", "src/shared/util.py": ""}
 

@@ -100,8 +100,8 @@ def test_loop_cap(tmp_path: Path) -> None:
 
 
 def test_loop_after_process_substitution_redirect_and_stray_continue(tmp_path: Path) -> None:
-    from validator.shell import parse_script
-    from validator.shell.ir import For
+    from validator.syntax.shell import parse_script
+    from validator.syntax.shell.ir import For
 
     script = "cat < <(ls)\nfor d in a b; do\n  continue\ndone\nmkdir -p o && cp src/shared/util.py o/\n"
     assert isinstance(parse_script(script).body[1], For)

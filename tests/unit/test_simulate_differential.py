@@ -17,7 +17,7 @@ import pytest
 from test_simulate_support import job, make_repo
 
 import validator
-from validator.models import Workflow
+from validator.model import Workflow
 from validator.simulate import simulate
 
 TOOL_CANDIDATES = [Path(validator.__file__).parents[2] / "shared/tools/real-build",

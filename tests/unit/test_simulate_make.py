@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_simulate_support import files, job, run, step
 
-from validator.simulate.make import expand, parse_make_args, parse_makefile
+from validator.syntax.makefile import expand, parse_make_args, parse_makefile
 
 SRC = {"src/lambdas/a/handler.py": "", "src/lambdas/b/handler.py": "", "src/shared/util.py": ""}
 

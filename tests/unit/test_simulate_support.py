@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from validator.models import JobRun, Package, ScriptMap, SimulationResult, Step, Workflow
-from validator.repo import Repo
+from validator.model import JobRun, Package, ScriptMap, SimulationResult, Step, Workflow
+from validator.model.repo import Repo
 from validator.simulate import simulate
 
 WF = ".github/workflows/deploy.yml"

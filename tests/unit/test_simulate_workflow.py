@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_simulate_support import files, job, package, run, step
 
-from validator.shell.ir import Command, Script, Unread, Word
+from validator.syntax.shell.ir import Command, Script, Unread, Word
 
 SRC = ["app/handler.py", "app/lib/x.py"]
 

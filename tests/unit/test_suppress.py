@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 from rules import lpk100_unused_suppression as lpk100
 from rules import rule_from_module
-from validator.models import Finding, Severity, Span
-from validator.suppress import Suppression, apply_suppressions, matches, parse_suppressions
+from validator.model import Finding, Severity, Span
+from validator.report.suppress import Suppression, apply_suppressions, matches, parse_suppressions
 
 KNOWN = ["LPK-000", "LPK-001", "LPK-003", "LPK-100"]
 WF = ".github/workflows/deploy.yml"

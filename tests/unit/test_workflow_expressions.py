@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from validator.models import JobRun, Step
+from validator.model import JobRun, Step
 from validator.workflow import resolve_expression, substitute_expressions
 
 JOB = JobRun(

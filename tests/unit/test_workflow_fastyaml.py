@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from validator.repo import Repo
+from validator.model.repo import Repo
 from validator.workflow import read_workflow
 from validator.yamlfast import load_fast
 from validator.yamlload import YamlError, load_yaml

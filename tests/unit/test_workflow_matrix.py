@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from validator.repo import Repo
+from validator.model.repo import Repo
 from validator.workflow import MATRIX_EXPRESSION, expand_matrix, read_workflow
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from validator.models import Workflow
-from validator.repo import Repo
+from validator.model import Workflow
+from validator.model.repo import Repo
 from validator.workflow import WorkflowError, discover_workflows, read_workflow
 
 WORKFLOW = """\

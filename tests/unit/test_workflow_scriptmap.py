@@ -17,8 +17,8 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from validator.models import Step
-from validator.repo import Repo
+from validator.model import Step
+from validator.model.repo import Repo
 from validator.workflow import read_workflow
 from validator.yamlload import scalar_source
 

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from validator.models import Edit, Step, Workflow
-from validator.records import FrozenRecord
+from validator.model import Edit, Step, Workflow
+from validator.model.base import FrozenRecord
 from validator.yamlload import YamlError, load_yaml
 
 CONTINUATION = ("&&", "||", "|", "\\")

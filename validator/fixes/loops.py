@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from validator.context import RuleContext
-from validator.explain import handler_module_path
 from validator.fixes import words
 from validator.fixes.edits import Declined
 from validator.fixes.placement import archive_path
-from validator.models import CopyRecord, PackageReport
+from validator.model import CopyRecord, PackageReport
+from validator.model.context import RuleContext
+from validator.model.explain import handler_module_path
 
 
 def runs_of(ctx: RuleContext, copy: CopyRecord) -> list[CopyRecord]:

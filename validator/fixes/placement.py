@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from validator.fixes import words
 from validator.fixes.edits import Declined
 from validator.fixes.sites import CopySite
-from validator.models import CopyRecord, Package, UnresolvedImport
-from validator.records import FrozenRecord
+from validator.model import CopyRecord, Package, UnresolvedImport
+from validator.model.base import FrozenRecord
 
 
 @dataclass(frozen=True, eq=False, repr=False)

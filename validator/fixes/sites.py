@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from validator.models import CopyRecord, JobRun, Step, Workflow
-from validator.records import FrozenRecord
-from validator.shell import parse_script
-from validator.shell.ir import Command, Node, Script, Word, children
+from validator.model import CopyRecord, JobRun, Step, Workflow
+from validator.model.base import FrozenRecord
+from validator.syntax.shell import parse_script
+from validator.syntax.shell.ir import Command, Node, Script, Word, children
 
 
 @dataclass(frozen=True, eq=False, repr=False)

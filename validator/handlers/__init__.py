@@ -12,8 +12,8 @@ from validator.handlers import pyproject_config, sam, serverless, terraform
 from validator.handlers.grammar import handler_module_path, parse_handler
 from validator.handlers.infer import infer_handler
 from validator.handlers.link import cli_configs, link_handlers
-from validator.models import HandlerConfig, Span, Unmodelled
-from validator.repo import Repo
+from validator.model import HandlerConfig, Span, Unmodelled
+from validator.model.repo import Repo
 
 __all__ = [
     "cli_configs",

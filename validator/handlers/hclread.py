@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from validator.records import Record
+from validator.model.base import Record
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _WS = re.compile(r"[ \t\r]*")

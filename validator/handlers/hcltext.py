@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from validator.records import Record
+from validator.model.base import Record
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\n")

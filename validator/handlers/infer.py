@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from validator.handlers import patterns
-from validator.models import FileKind, Package, PackageFile
-from validator.records import Record
-from validator.repo import Repo
+from validator.model import FileKind, Package, PackageFile
+from validator.model.base import Record
+from validator.model.repo import Repo
 
 #: entry modules in the order people (and AWS templates) use them, with the function
 #: name to assume when the source cannot be read

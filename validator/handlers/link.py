@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from validator.handlers import patterns
 from validator.handlers.grammar import parse_handler
 from validator.handlers.infer import infer_handler
-from validator.lookup import Lookup, end_item_keys, end_query_keys
-from validator.models import DeployRef, HandlerConfig, HandlerLink, Package, Span
-from validator.records import Record
-from validator.repo import Repo
+from validator.model import DeployRef, HandlerConfig, HandlerLink, Package, Span
+from validator.model.base import Record
+from validator.model.lookup import Lookup, end_item_keys, end_query_keys
+from validator.model.repo import Repo
 
 _ORIGIN_WORDS = {
     "terraform": "Terraform",

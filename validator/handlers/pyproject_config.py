@@ -17,8 +17,8 @@ import re
 import sys
 from typing import Any
 
-from validator.models import HandlerConfig, Span, Unmodelled
-from validator.repo import Repo
+from validator.model import HandlerConfig, Span, Unmodelled
+from validator.model.repo import Repo
 
 PATH = "pyproject.toml"
 SECTION = "validate-imports"

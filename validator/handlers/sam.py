@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from validator.handlers import patterns, yamlsrc
-from validator.models import HandlerConfig, Span, Unmodelled
-from validator.repo import Repo, safe_join
+from validator.model import HandlerConfig, Span, Unmodelled
+from validator.model.repo import Repo, safe_join
 
 _TEMPLATE_NAME = re.compile(r"(^|/)([^/]*[._-])?template([._-][^/]*)?\.(ya?ml|json)$", re.I)
 _SNIFF = re.compile(r"AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::Function")

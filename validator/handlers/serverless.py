@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from validator.handlers import patterns, yamlsrc
-from validator.models import HandlerConfig, Span, Unmodelled
-from validator.repo import Repo
+from validator.model import HandlerConfig, Span, Unmodelled
+from validator.model.repo import Repo
 
 NAMES = ("serverless.yml", "serverless.yaml")
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from validator.handlers import hclread, patterns
 from validator.handlers.hcltext import HclAttr, HclBlock, HclText
-from validator.models import HandlerConfig, Span, Unmodelled
-from validator.records import Record
-from validator.repo import Repo
+from validator.model import HandlerConfig, Span, Unmodelled
+from validator.model.base import Record
+from validator.model.repo import Repo
 
 _REF = re.compile(r"\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 _WHOLE_REF = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")

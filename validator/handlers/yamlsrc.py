@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from validator.models import Span
+from validator.model import Span
 
 
 class YamlLoadError(Exception):

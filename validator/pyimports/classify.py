@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import sys
 
-from validator.models import Package, PipInstall
-from validator.repo import Repo
+from validator.model import Package, PipInstall
+from validator.model.repo import Repo
 
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import deque
 
-from validator.models import ImportClosure, ImportSite, Package, ThirdPartyLeaf, UnresolvedImport
+from validator.model import ImportClosure, ImportSite, Package, ThirdPartyLeaf, UnresolvedImport
+from validator.model.repo import Repo
 from validator.pyimports.classify import RUNTIME, STDLIB, provided_by_names, root_pip_names
 from validator.pyimports.firstparty import parent_dir, search_bases
 from validator.pyimports.pathexpr import to_archive_dir
 from validator.pyimports.source import Guard, ParsedSource, RawImport, SourceCache
 from validator.pyimports.tree import ModuleLoc, PackageTree
-from validator.repo import Repo
 
 #: each round may discover new ``sys.path`` entries; the closure is recomputed with them
 MAX_ROOT_ROUNDS = 6

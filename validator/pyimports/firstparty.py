@@ -8,7 +8,7 @@ folder and the folders above it).
 
 from __future__ import annotations
 
-from validator.repo import Repo
+from validator.model.repo import Repo
 
 CONVENTIONAL_ROOTS = ("src", "lib", "python")
 

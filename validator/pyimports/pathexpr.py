@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from validator.records import FrozenRecord
+from validator.model.base import FrozenRecord
 
 #: Lambda's task root; absolute paths below it map into the archive
 TASK_ROOT = "/var/task"

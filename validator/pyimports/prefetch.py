@@ -17,8 +17,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from validator.model.repo import Repo
     from validator.pyimports.source import ParsedSource
-    from validator.repo import Repo
 
 #: set by the console script; library use (tests, the Python API) stays in one process
 ENABLED = False

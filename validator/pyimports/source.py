@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from validator.model.base import FrozenRecord
+from validator.model.repo import Repo
 from validator.pyimports.firstparty import RepoModules
 from validator.pyimports.pathexpr import PathValue, dotted, evaluate
-from validator.records import FrozenRecord
-from validator.repo import Repo
 
 #: exception names whose handler turns a ``try`` of imports into a chain of alternatives
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from validator.models import FileKind, Package, PackageFile
-from validator.records import FrozenRecord
+from validator.model import FileKind, Package, PackageFile
+from validator.model.base import FrozenRecord
 
 #: lower is preferred when one directory holds several files for one name
 _PRIORITY = {"ext": 0, "py": 1, "pyc": 2}

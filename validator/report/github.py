@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from validator.models import AnalysisResult, Finding, PackageReport, Severity
+from validator.model import AnalysisResult, Finding, PackageReport, Severity
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 

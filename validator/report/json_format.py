@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from validator.models import AnalysisResult, Finding, PackageReport
+from validator.model import AnalysisResult, Finding, PackageReport
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:

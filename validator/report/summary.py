@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from validator.models import AnalysisResult
+from validator.model import AnalysisResult
 
 
 def all_passed(result: AnalysisResult) -> str:

@@ -13,9 +13,9 @@ from rich.text import Text
 from rich.tree import Tree
 
 from rules import get_rule
-from validator.models import AnalysisResult, Finding, PackageFile, PackageReport, Severity
+from validator.model import AnalysisResult, Finding, PackageFile, PackageReport, Severity
+from validator.model.snippets import file_lines
 from validator.report.summary import all_passed
-from validator.snippets import file_lines
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow"}
 

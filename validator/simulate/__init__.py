@@ -18,11 +18,10 @@ import functools
 import re
 from dataclasses import replace
 
-from validator.lookup import Lookup, end_item_keys, end_query_keys
-from validator.models import DeployRef, JobRun, Package, SimulationResult, Step, Unmodelled, Workflow
-from validator.repo import Repo
-from validator.shell import parse_script
-from validator.shell.readonly import reads_only
+from validator.model import DeployRef, JobRun, Package, SimulationResult, Step, Unmodelled, Workflow
+from validator.model.lookup import Lookup, end_item_keys, end_query_keys
+from validator.model.paths import HOME, RUNNER_TEMP, WORKSPACE, normalize, workspace_relative
+from validator.model.repo import Repo
 from validator.simulate.context import JobContext
 from validator.simulate.expand import Value
 from validator.simulate.interpreter import ExitStep, Interpreter
@@ -38,7 +37,8 @@ from validator.simulate.packages import (
     unknown_writers,
 )
 from validator.simulate.state import ShellState
-from validator.simulate.vfs import HOME, RUNNER_TEMP, WORKSPACE, normalize, workspace_relative
+from validator.syntax.shell import parse_script
+from validator.syntax.shell.readonly import reads_only
 from validator.workflow import CompositeAction, read_action, step_runs
 
 __all__ = ["simulate"]

@@ -7,7 +7,8 @@ then runs both branches.
 
 from __future__ import annotations
 
-from validator.simulate.vfs import VFS, normalize
+from validator.model.paths import normalize
+from validator.simulate.vfs import VFS
 from validator.simulate.words import Arg, pattern_match
 
 FILE_TESTS = {"-e", "-a", "-f", "-d", "-s", "-r", "-w", "-x", "-L", "-h", "-O", "-G", "-p", "-S", "-b", "-c"}

@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from validator.models import (
+from validator.model import (
     CopyRecord,
     DeployRef,
     JobRun,
@@ -23,13 +23,14 @@ from validator.models import (
     Unmodelled,
     Workflow,
 )
-from validator.records import Record
-from validator.repo import Repo
-from validator.shell.ir import Command, Node
+from validator.model.base import Record
+from validator.model.paths import WORKSPACE, is_under, normalize, relative
+from validator.model.repo import Repo
 from validator.simulate.expand import Value
 from validator.simulate.state import ShellState
-from validator.simulate.vfs import VFS, WORKSPACE, is_under, normalize, relative
+from validator.simulate.vfs import VFS
 from validator.simulate.words import Arg
+from validator.syntax.shell.ir import Command, Node
 
 #: bounded work: commands per job, iterations per loop, nested function calls
 MAX_COMMANDS = 20_000

@@ -216,7 +216,7 @@ class _Expander(ParameterExpansion):
                 continue
             result = run_pure(fields, cwd)
             if result is None and self.fs is not None and fields and not any(f.symbolic for f in fields):
-                from validator.simulate import listing  # ls/find/cat read the tree (imports this module)
+                from validator.simulate import listing  # ls/find/cat read the tree; loaded on first use
 
                 listed = listing.run([f.text for f in fields], cwd, self.fs)
                 result = None if listed is None else (listed, False)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from validator.records import FrozenRecord, Record
-from validator.simulate.expand import DirLister, pattern_match
+from validator.model.base import FrozenRecord, Record
+from validator.simulate.patterns import pattern_match
+from validator.simulate.values import DirLister
 
 __all__ = ["ACTING", "Action", "Entry", "FindSpec", "parse", "render", "walk"]
 

@@ -13,9 +13,25 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from validator.models import FileKind, Span, Unmodelled
-from validator.shell import parse_script
-from validator.shell.ir import (
+from validator.model import FileKind, Span, Unmodelled
+from validator.model.paths import normalize, workspace_relative
+from validator.simulate import arrays, commands, scripts
+from validator.simulate.commands import xargs
+from validator.simulate.conditions import evaluate
+from validator.simulate.context import (
+    MAX_CALL_DEPTH,
+    MAX_COMMANDS,
+    MAX_LOOP_ITERATIONS,
+    Invocation,
+    JobContext,
+    UnknownCommand,
+)
+from validator.simulate.expand import Value
+from validator.simulate.state import Frame, ShellState
+from validator.simulate.vfs import VFile, VfsFull
+from validator.simulate.words import Arg, arg, expand_args, expand_one, pattern_match, to_value
+from validator.syntax.shell import parse_script
+from validator.syntax.shell.ir import (
     AndOr,
     Assignment,
     Case,
@@ -32,24 +48,9 @@ from validator.shell.ir import (
     Unread,
     While,
 )
-from validator.simulate import arrays, commands, scripts
-from validator.simulate.commands import xargs
-from validator.simulate.conditions import evaluate
-from validator.simulate.context import (
-    MAX_CALL_DEPTH,
-    MAX_COMMANDS,
-    MAX_LOOP_ITERATIONS,
-    Invocation,
-    JobContext,
-    UnknownCommand,
-)
-from validator.simulate.expand import Value
-from validator.simulate.state import Frame, ShellState
-from validator.simulate.vfs import VFile, VfsFull, normalize, workspace_relative
-from validator.simulate.words import Arg, arg, expand_args, expand_one, pattern_match, to_value
 
 if TYPE_CHECKING:
-    from validator.simulate.make import Makefile
+    from validator.syntax.makefile import Makefile
 
 Status = bool | None
 
@@ -262,7 +263,7 @@ class Interpreter:
         return evaluate(args, self.ctx.vfs, state.cwd, double=node.double)
 
     def _word_arg(self, word: object, state: ShellState) -> Arg:
-        from validator.shell.ir import Word
+        from validator.syntax.shell.ir import Word
 
         assert isinstance(word, Word)
         return expand_one(word, state, self.ctx.vfs)
@@ -523,7 +524,7 @@ class Interpreter:
         (no Makefile, a symbolic argument, ``make -n``): then it is an unknown command."""
         if any(a.symbolic for a in inv.args[1:]):
             return None
-        from validator.simulate import make  # most workflows never run make
+        from validator.syntax import makefile as make  # most workflows never run make
 
         call = make.parse_make_args([a.text for a in inv.args[1:]], state.cwd)
         if call is None:
@@ -577,7 +578,7 @@ class Interpreter:
             if self._make_target(inv, mk, prerequisite, folder, env, built, [*stack, target], uncertain) is False:
                 return False
         built.add(target)
-        from validator.simulate.make import recipe_line, recipe_script
+        from validator.syntax.makefile import recipe_line, recipe_script
 
         prerequisites = list(dict.fromkeys(rule.prerequisites))
         automatic = {"@": target, "<": prerequisites[0] if prerequisites else "", "^": " ".join(prerequisites),

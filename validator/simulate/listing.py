@@ -11,8 +11,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 
-from validator.simulate.expand import DirLister
 from validator.simulate.patterns import safe_listdir
+from validator.simulate.values import DirLister
 
 __all__ = ["MAX_CAT_BYTES", "run"]
 

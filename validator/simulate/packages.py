@@ -7,9 +7,9 @@ import fnmatch
 import re
 from functools import lru_cache
 
-from validator.models import DeployRef, Package, Unmodelled
+from validator.model import DeployRef, Package, Unmodelled
+from validator.model.paths import WORKSPACE, is_under, workspace_relative
 from validator.simulate.context import Archive, JobContext
-from validator.simulate.vfs import WORKSPACE, is_under, workspace_relative
 
 #: unknown parts of a name: ``${{ github.sha }}``, ``${SHA:0:7}``, ``$(git rev-parse …)``, ``$SHA``
 SYMBOLIC = re.compile(r"\$\{\{.*?\}\}|\$\{[^}]*\}|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`|\$[A-Za-z_][A-Za-z0-9_]*")

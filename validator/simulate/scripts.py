@@ -16,11 +16,11 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from validator.models import ScriptMap
-from validator.records import Record
+from validator.model import ScriptMap
+from validator.model.base import Record
+from validator.model.paths import WORKSPACE, is_under, workspace_relative
 from validator.simulate.commands import unwrap
 from validator.simulate.context import Invocation
-from validator.simulate.vfs import WORKSPACE, is_under, workspace_relative
 from validator.simulate.words import Arg
 
 #: shells whose script argument is followed

@@ -6,8 +6,8 @@ A subshell, a pipeline member or each branch of an undecidable ``if`` gets a
 
 from __future__ import annotations
 
-from validator.shell.ir import FunctionDef
 from validator.simulate.expand import Value
+from validator.syntax.shell.ir import FunctionDef
 
 # Plain slotted classes, not dataclasses: internal to the simulator, and a dataclass
 # costs the compilation of its generated methods at every start of the command line.

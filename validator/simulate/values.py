@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from validator.records import FrozenRecord
+from validator.model.base import FrozenRecord
 from validator.simulate.scan import matching_close, name_len
 
 __all__ = [

@@ -12,12 +12,16 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from validator.models import CopyRecord, FileKind, PipInstall, Span
-from validator.records import Record
-
-WORKSPACE = "/w"
-HOME = "/home/runner"
-RUNNER_TEMP = "/home/runner/work/_temp"
+from validator.model import CopyRecord, FileKind, PipInstall, Span
+from validator.model.base import Record
+from validator.model.paths import (
+    HOME,
+    RUNNER_TEMP,
+    WORKSPACE,
+    is_under,
+    normalize,
+    relative,
+)
 
 #: a job whose tree grows beyond this many entries stops being simulated
 MAX_ENTRIES = 400_000
@@ -63,41 +67,6 @@ KeepFilter = Callable[[str, bool], bool]
 
 #: (repository file list, its checkout) of the last ``VFS.from_repo``
 _checkout: tuple[tuple[str, ...], VFS] | None = None
-
-
-def normalize(path: str, cwd: str = "/") -> str:
-    """Absolute, normalized virtual path; ``..`` never climbs above ``/``."""
-    if not path.startswith("/"):
-        path = cwd.rstrip("/") + "/" + path
-    parts: list[str] = []
-    for part in path.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if parts:
-                parts.pop()
-            continue
-        parts.append(part)
-    return "/" + "/".join(parts)
-
-
-def is_under(path: str, root: str) -> bool:
-    """``path`` is ``root`` or inside it."""
-    return path == root or path.startswith(root.rstrip("/") + "/")
-
-
-def relative(path: str, root: str) -> str:
-    """``path`` relative to ``root`` ("" when equal); assumes ``is_under``."""
-    if path == root:
-        return ""
-    return path[len(root.rstrip("/")) + 1 :]
-
-
-def workspace_relative(path: str) -> str:
-    """How a path is shown to users: relative to the workspace when inside it."""
-    if is_under(path, WORKSPACE):
-        return relative(path, WORKSPACE) or "."
-    return path
 
 
 class VFS:

@@ -8,10 +8,10 @@ unknown value kept symbolically, as in ``build/${SHA}``).
 
 from __future__ import annotations
 
-from validator.shell.ir import Word
 from validator.simulate.expand import Field, Value, expand_single, expand_words, has_glob, pattern_match
 from validator.simulate.state import ShellState
 from validator.simulate.vfs import VFS
+from validator.syntax.shell.ir import Word
 
 Arg = Field
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 
-from validator.models import FileKind, HandlerConfig, HandlerLink, Package, PackageFile, PipInstall
-from validator.repo import Repo
+from validator.model import FileKind, HandlerConfig, HandlerLink, Package, PackageFile, PipInstall
+from validator.model.repo import Repo
 
 #: what ``sam build`` leaves out of a CodeUri copy (aws-lambda-builders' EXCLUDED_FILES)
 SAM_EXCLUDED = (".aws-sam", ".chalice", ".git", ".gitignore", "*.pyc", "__pycache__", "*.so", ".DS_Store",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
-from validator.models import DeployRef, FileKind
+from validator.model import DeployRef, FileKind
+from validator.model.paths import workspace_relative
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation
-from validator.simulate.vfs import VFile, workspace_relative
+from validator.simulate.vfs import VFile
 from validator.simulate.words import Arg
 
 LONG_WITH_VALUE = frozenset({

@@ -11,9 +11,10 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 
-from validator.models import CopyRecord
+from validator.model import CopyRecord
+from validator.model.paths import WORKSPACE, is_under, workspace_relative
 from validator.simulate.context import Invocation
-from validator.simulate.vfs import WORKSPACE, CopyHook, VFile, is_under, workspace_relative
+from validator.simulate.vfs import CopyHook, VFile
 from validator.simulate.words import Arg, has_glob
 
 

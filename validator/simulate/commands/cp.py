@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validator.models import CopyRecord
+from validator.model import CopyRecord
 from validator.simulate.commands.copying import transfer
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation

@@ -9,12 +9,13 @@ from __future__ import annotations
 import posixpath
 import re
 
-from validator.models import CopyRecord, FileKind
+from validator.model import CopyRecord, FileKind
+from validator.model.paths import HOME, workspace_relative
 from validator.simulate.commands.copying import transfer
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation
 from validator.simulate.expand import Value
-from validator.simulate.vfs import HOME, VFile, workspace_relative
+from validator.simulate.vfs import VFile
 from validator.simulate.words import arg
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import posixpath
 import re
 
-from validator.models import PipInstall
+from validator.model import PipInstall
+from validator.model.paths import WORKSPACE, is_under, relative
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation
-from validator.simulate.vfs import WORKSPACE, is_under, relative
 
 LONG_WITH_VALUE = frozenset({
     "--target", "--requirement", "--constraint", "--platform", "--python-version", "--implementation",

@@ -7,11 +7,11 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 
-from validator.models import CopyRecord
+from validator.model import CopyRecord
+from validator.model.paths import workspace_relative
 from validator.simulate.commands.copying import copy_hook, fail, note_placed, source_exists
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation
-from validator.simulate.vfs import workspace_relative
 
 LONG_WITH_VALUE = frozenset({"--exclude", "--include", "--exclude-from", "--include-from", "--filter",
                              "--chmod", "--rsh", "--files-from", "--out-format", "--log-file"})

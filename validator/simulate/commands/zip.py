@@ -12,9 +12,10 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 
-from validator.models import FileKind, PackageFile, PipInstall
+from validator.model import FileKind, PackageFile, PipInstall
+from validator.model.paths import relative, workspace_relative
 from validator.simulate.context import Archive, Invocation
-from validator.simulate.vfs import VFile, relative, workspace_relative
+from validator.simulate.vfs import VFile
 from validator.simulate.words import Arg, has_glob
 
 #: single-letter options that take a value (the next argument, or the rest of the word)

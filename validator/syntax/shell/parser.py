@@ -16,12 +16,12 @@ from collections.abc import Callable
 from functools import cached_property
 from itertools import pairwise
 
-from validator.shell import backend, ir
-from validator.shell.convert import ARITHMETIC, ConversionError, Source, convert, heredoc_text
-from validator.shell.direct import Direct, glued_words
-from validator.shell.lex import Lexed, Token
-from validator.shell.mask import Mask, apply_masks, glue, parameter_placeholder
-from validator.shell.split import depths, split
+from validator.syntax.shell import backend, ir
+from validator.syntax.shell.convert import ARITHMETIC, ConversionError, Source, convert, heredoc_text
+from validator.syntax.shell.direct import Direct, glued_words
+from validator.syntax.shell.lex import Lexed, Token
+from validator.syntax.shell.mask import Mask, apply_masks, glue, parameter_placeholder
+from validator.syntax.shell.split import depths, split
 
 _TERMINATORS = frozenset({";;", ";&", ";;&"})
 _REDIRECT_OPS = frozenset({"<", ">", ">>", "<&", ">&", "<>", ">|", "&>", "&>>", "<<<", "<<", "<<-"})

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from validator.models import (
+from validator.model import (
     CopyRecord,
     Finding,
     HandlerConfig,
@@ -16,9 +16,9 @@ from validator.models import (
     Unmodelled,
     Workflow,
 )
-from validator.records import Record
-from validator.repo import Repo
-from validator.snippets import quote_lines, quote_span
+from validator.model.base import Record
+from validator.model.repo import Repo
+from validator.model.snippets import quote_lines, quote_span
 
 
 @dataclass(eq=False, repr=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from validator.shell import lexed_script
+from validator.syntax.shell import lexed_script
 
 __all__ = ["reads_only"]
 

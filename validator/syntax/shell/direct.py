@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from validator.shell import ir
-from validator.shell.convert import Source, assignment, finish_command, heredoc_text, mark_background
-from validator.shell.lex import Token
-from validator.shell.split import depths
+from validator.syntax.shell import ir
+from validator.syntax.shell.convert import Source, assignment, finish_command, heredoc_text, mark_background
+from validator.syntax.shell.lex import Token
+from validator.syntax.shell.split import depths
 
 #: a compound piece (``{ …; }``, ``if``, a loop …) parsed by the caller, None if unsure
 Compound = Callable[[list[Token]], "list[ir.Node] | None"]

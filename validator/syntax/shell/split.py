@@ -8,7 +8,7 @@ of the script with it.
 
 from __future__ import annotations
 
-from validator.shell.lex import Token
+from validator.syntax.shell.lex import Token
 
 _OPENERS = {"if": "if", "for": "loop", "while": "loop", "until": "loop", "select": "loop",
             "case": "case-word", "{": "{"}  # fmt: skip

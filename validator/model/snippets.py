@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from validator.models import Span
+from validator.model import Span
 
 MAX_QUOTE = 80
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from validator.models import JobRun, ScriptMap, Span, Step, Unmodelled, Workflow
-from validator.records import Record
-from validator.repo import Repo
+from validator.model import JobRun, ScriptMap, Span, Step, Unmodelled, Workflow
+from validator.model.base import Record
+from validator.model.repo import Repo
 from validator.yamlload import MAX_YAML_CHARS, LineIndex, YamlError, load_tree, scalar_source
 from validator.yamltree import KeyAt, YMap, YSeq, is_bool, untag
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from validator.shell.mask import Mask, blank, glue, parameter_placeholder
+from validator.syntax.shell.mask import Mask, blank, glue, parameter_placeholder
 
 #: operators, longest first
 _OPERATORS = (

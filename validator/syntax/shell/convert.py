@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from validator.shell import ir
-from validator.shell.lex import Heredoc, Token
+from validator.syntax.shell import ir
+from validator.syntax.shell.lex import Heredoc, Token
 
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?)(\+?)=")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

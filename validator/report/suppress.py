@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from validator.models import Finding, Span
-from validator.records import FrozenRecord
+from validator.model import Finding, Span
+from validator.model.base import FrozenRecord
 
 # The patterns are compiled on first use: most workflows have no suppression comment.
 

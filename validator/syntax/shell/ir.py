@@ -1,6 +1,6 @@
 """The small shell IR the simulator interprets.
 
-The front end (``validator.shell.parse_script``) turns a ``run:`` script into these
+The front end (``validator.syntax.shell.parse_script``) turns a ``run:`` script into these
 nodes.  Every node carries ``start``/``end`` offsets into the *original* script text
 (before any masking), so findings and fixes point at the exact characters the user
 wrote.  Words keep their raw source text (quotes and ``$`` expansions included);
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from validator.records import Record
+from validator.model.base import Record
 
 
 @dataclass(eq=False, repr=False)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from validator.models import CopyRecord, FileKind, Package, PackageFile, Span, UnresolvedImport
-from validator.records import FrozenRecord
-
-WORKSPACE = "/w"
+from validator.model import CopyRecord, FileKind, Package, PackageFile, PackageReport, Span, UnresolvedImport
+from validator.model.base import FrozenRecord
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -187,3 +185,14 @@ def find_handler_elsewhere(package: Package, handler: str) -> PackageFile | None
     # prefer the file whose repository path ends with the handler's path (src/lambdas/x/handler.py)
     candidates.sort(key=lambda f: (not (f.source or "").endswith(wanted), f.path.count("/"), f.path))
     return candidates[0] if candidates else None
+
+
+def flat_copies(report: PackageReport) -> dict[Span, list[tuple[UnresolvedImport, Misplacement]]]:
+    """Misplaced imports of one package, grouped by the command that misplaced them."""
+    groups: dict[Span, list[tuple[UnresolvedImport, Misplacement]]] = {}
+    if report.closure is None:
+        return groups
+    for item, where in misplaced_imports(report.package, report.unresolved()):
+        if where.placed_by is not None:
+            groups.setdefault(where.placed_by, []).append((item, where))
+    return groups

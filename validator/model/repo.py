@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from validator.records import Record
+from validator.model.base import Record
 
 #: directories never worth walking (vendored, caches, virtual environments)
 SKIP_DIRS = frozenset(

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from validator.shell.ir import Script, Unread
-from validator.shell.lex import Lexed, lex
-from validator.shell.mask import mask_expressions
-from validator.shell.parser import Parser
+from validator.syntax.shell.ir import Script, Unread
+from validator.syntax.shell.lex import Lexed, lex
+from validator.syntax.shell.mask import mask_expressions
+from validator.syntax.shell.parser import Parser
 
 __all__ = ["parse_script"]
 

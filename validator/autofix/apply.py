@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from validator.fixes.edits import apply_edits
-from validator.models import Applicability, Edit, Finding, Fix, Workflow
-from validator.records import Record
+from validator.model import Applicability, Edit, Finding, Fix, Workflow
+from validator.model.base import Record
 from validator.yamlload import YamlError, load_yaml
 
 MAX_PASSES = 10

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from validator.autofix.apply import FixError, Outcome, finding_key, fix_loop, unified_diff, write_atomic
 from validator.config import Config, rule_enabled
 from validator.engine import Selection, merge_selection, run
-from validator.fixes.apply import FixError, Outcome, finding_key, fix_loop, unified_diff, write_atomic
-from validator.models import AnalysisResult, Applicability, Finding
+from validator.model import AnalysisResult, Applicability, Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -94,7 +94,7 @@ def _diff(outcome: Outcome, changed: dict[str, str]) -> int:
 
 def _report(args: argparse.Namespace, outcome: Outcome, paths: list[Path], root: Path, config: Config,
             selection: Selection) -> int:
-    from validator.cli import emit, exit_status, render
+    from validator.report.output import emit, exit_status, render
 
     result = remaining(outcome, paths, root, config, selection)
     fixed = len({finding_key(f) for f in outcome.fixed})

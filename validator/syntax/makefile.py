@@ -17,8 +17,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from validator.models import ScriptMap
-from validator.records import Record
+from validator.model import ScriptMap
+from validator.model.base import Record
 
 MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 #: options that take a value as the next word

@@ -1,0 +1,29 @@
+"""Plain data passed between the stages of the analysis.
+
+Every stage (workflow reader, shell front end, simulator, handler linkage, import
+closure, rules, reporters) takes and returns these dataclasses, so a stage can be
+tested alone and no rule ever re-parses anything.
+
+Paths are POSIX strings relative to the repository root unless a field says
+otherwise; lines and columns are 1-based; an ``end_column`` is exclusive.
+"""
+
+from __future__ import annotations
+
+from validator.model.findings import Applicability, Edit, Finding, Fix, Related, Severity, Span
+from validator.model.handlers import HandlerConfig, HandlerLink
+from validator.model.imports import ImportClosure, ImportSite, ThirdPartyLeaf, UnresolvedImport
+from validator.model.packages import (
+    CopyRecord,
+    DeployRef,
+    FileKind,
+    Package,
+    PackageFile,
+    PipInstall,
+    SimulationResult,
+    Unmodelled,
+)
+from validator.model.results import AnalysisResult, PackageReport
+from validator.model.workflows import JobRun, ScriptMap, Step, Workflow
+
+__all__ = ["AnalysisResult", "Applicability", "CopyRecord", "DeployRef", "Edit", "FileKind", "Finding", "Fix", "HandlerConfig", "HandlerLink", "ImportClosure", "ImportSite", "JobRun", "Package", "PackageFile", "PackageReport", "PipInstall", "Related", "ScriptMap", "Severity", "SimulationResult", "Span", "Step", "ThirdPartyLeaf", "Unmodelled", "UnresolvedImport", "Workflow"]

@@ -1,0 +1,45 @@
+"""Handler configurations found in the repository and their links to packages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from validator.model.base import Record
+from validator.model.findings import Span
+
+
+@dataclass(eq=False, repr=False)
+class HandlerConfig(Record):
+    """A handler string declared somewhere (Terraform, SAM, serverless, CLI, pyproject)."""
+
+    handler: str  # ``handler.lambda_handler``, ``src/lambdas/x/handler.main``
+    span: Span  # where it is set
+    origin: str  # "terraform", "sam", "serverless", "cli", "config"
+    resource: str  # resource / function / module name (``ingestion``, ``IngestionFunction``)
+    runtime: str | None = None  # ``python3.12``
+    filename: str | None = None  # Terraform ``filename`` / CLI ``--zip-file``
+    s3_key: str | None = None
+    code_uri: str | None = None  # SAM CodeUri / serverless path / archive_file source_dir
+    function_name: str | None = None
+    architectures: list[str] = field(default_factory=list)
+    layers: list[str] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)
+    s3_bucket: str | None = None
+    #: "Zip" or "Image"; an image function's handler is checked against its image, not a ZIP
+    package_type: str = "Zip"
+    #: serverless ``package.patterns`` (ordered, ``!`` excludes) or archive_file ``excludes`` as ``!glob``
+    patterns: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False, repr=False)
+class HandlerLink(Record):
+    """The handler a package is checked against, and how that link was made."""
+
+    handler: str
+    how: str  # "config", "zip-file", "s3-key", "name", "inferred"
+    explanation: str  # human words: "s3_key packages/ingestion.zip in infrastructure/main.tf:40"
+    config: HandlerConfig | None = None
+    inferred: bool = False  # chosen from the tree; LPK-002 must not fire on it
+    #: other functions deployed from the same archive with other handlers (one serverless
+    #: artifact, one zip for several Terraform functions); each deserves the same checks
+    also: list[HandlerConfig] = field(default_factory=list)

@@ -1,0 +1,57 @@
+"""The import closure of a handler and what it could not resolve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from validator.model.base import Record
+
+
+@dataclass(eq=False, repr=False)
+class ImportSite(Record):
+    """One import statement (or ``importlib.import_module`` call) in a source file."""
+
+    module: str  # absolute dotted name it asks for (after resolving relative levels)
+    path: str  # repository-relative source file
+    line: int
+    text: str  # as written: ``from src.lambdas.ingestion.alerting import send``
+    level: int = 0  # relative import level (0 = absolute)
+    in_function: bool = False  # runs only when the function is called
+    optional: bool = False  # inside try/except ImportError with a fallback that needs nothing
+    alternatives: tuple[str, ...] = ()  # other branches of a try/except ImportError chain
+
+
+@dataclass(eq=False, repr=False)
+class UnresolvedImport(Record):
+    """A first-party module the handler reaches that is not in the package at its import path."""
+
+    site: ImportSite
+    module: str  # the module that failed (may be a parent of site.module)
+    chain: list[str]  # handler module -> … -> importing module
+    #: repository file that holds this module (where the code really is), if known
+    repo_path: str | None = None
+    reason: str = ""  # "missing", "relative-import-in-top-level-module"
+
+
+@dataclass(eq=False, repr=False)
+class ThirdPartyLeaf(Record):
+    """A non-first-party module the closure needs: checked by LPK-005, kept in the model now."""
+
+    module: str
+    site: ImportSite
+    chain: list[str]
+    provided_by: str | None = None  # "stdlib", "runtime", "pip", None = not provided
+
+
+@dataclass(eq=False, repr=False)
+class ImportClosure(Record):
+    """The handler's import closure inside one package."""
+
+    handler_module: str  # dotted (``src.lambdas.ingestion.handler``)
+    handler_file: str | None  # archive path of the module file, None when missing
+    handler_function_found: bool | None  # None when the module is missing or unparseable
+    modules: dict[str, str] = field(default_factory=dict)  # reached module -> archive path
+    unresolved: list[UnresolvedImport] = field(default_factory=list)
+    third_party: list[ThirdPartyLeaf] = field(default_factory=list)
+    extra_roots: list[str] = field(default_factory=list)  # sys.path additions (archive paths)
+    problems: list[str] = field(default_factory=list)  # unparseable files etc.

@@ -1,0 +1,126 @@
+"""What the simulation builds: packages, their files and where each came from, deploys."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from validator.model.base import Record
+from validator.model.findings import Span
+
+
+class FileKind(str, enum.Enum):
+    """What a file in a reconstructed package is."""
+
+    SOURCE = "source"  # copied from a repository file (``PackageFile.source`` is set)
+    INSTALLED = "installed"  # put there by ``pip install -t`` (content unknown)
+    GENERATED = "generated"  # written by the script (``echo > x``, ``touch``), content unknown
+    SYMBOLIC = "symbolic"  # a path with an unresolved part (``${SHA}``); content unknown
+
+
+@dataclass(eq=False, repr=False)
+class PackageFile(Record):
+    """A file inside a package, with where it came from and which workflow line put it there."""
+
+    path: str  # path inside the archive, POSIX, no leading "/"
+    kind: FileKind
+    source: str | None = None  # repository-relative source file, for SOURCE
+    origin: Span | None = None  # the command (cp, pip, echo …) that placed it
+
+
+@dataclass(eq=False, repr=False)
+class PipInstall(Record):
+    """One ``pip install -t DIR`` that fed a package: which names it installed under which prefix."""
+
+    prefix: str  # directory inside the archive the target maps to ("" = archive root)
+    requirements: list[str]  # distribution names as written (``requests``, ``PyYAML==6``), or -r files
+    requirement_files: list[str]  # repository-relative ``-r`` files
+    span: Span
+    options: dict[str, str] = field(default_factory=dict)  # --platform, --python-version …
+
+
+@dataclass(eq=False, repr=False)
+class CopyRecord(Record):
+    """A copy-like command (cp, mv, rsync) as the simulator resolved it.
+
+    ``placed`` maps each repository source file to the virtual path (absolute in the
+    virtual file system) it was written to, so rules can tell where a directory's
+    files went.  ``failed`` holds the reason when the command would fail in CI.
+    """
+
+    command: str  # "cp", "mv", "rsync"
+    span: Span  # the whole command in the workflow
+    sources: list[str]  # the source operands after expansion (virtual absolute paths)
+    target: str  # the target operand (virtual absolute path)
+    recursive: bool
+    placed: dict[str, str] = field(default_factory=dict)  # repo source -> virtual destination
+    failed: str | None = None  # "missing-source", "missing-target-dir", …
+    failure_detail: str = ""
+    suggestion: str | None = None  # closest existing repository path, for missing sources
+    step_key: str = ""  # identifies the run step (workflow:job:step-index:matrix)
+    job_key: str = ""  # ``JobRun.key`` of the job run it happened in
+    loop_context: str | None = None  # "for name in …" / function name, when inside one
+    statement: tuple[int, int] = (0, 0)  # script offsets of the command (for fixes)
+
+
+@dataclass(eq=False, repr=False)
+class Package(Record):
+    """The reconstructed tree of one Lambda ZIP (or a layer), and how it was built."""
+
+    name: str  # short name: zip stem without version suffixes (``ingestion``)
+    archive: str  # archive path as written, variables symbolic (``packages/ingestion-${SHA}.zip``)
+    span: Span  # the ``zip`` (or other building) command
+    files: dict[str, PackageFile] = field(default_factory=dict)  # archive path -> file
+    pip_installs: list[PipInstall] = field(default_factory=list)
+    job: str = ""
+    matrix: dict[str, str] = field(default_factory=dict)
+    workflow: str = ""
+    #: the virtual directory the archive root corresponds to (``/w/packages/x-build``), if any
+    root_dir: str | None = None
+    copies: list[CopyRecord] = field(default_factory=list)  # copies that fed this package
+    is_layer: bool = False
+    step_key: str = ""  # the run step of the ``zip`` (same format as ``CopyRecord.step_key``)
+    #: built by a step the tool cannot model (only the deploy reference is known)
+    opaque: bool = False
+    opaque_reason: str = ""
+    #: why the reconstructed tree may miss files (an unmodelled command wrote into a zipped
+    #: folder); absence-based errors are not judged on it, LPK-000 says why
+    incomplete: str = ""
+
+    def has_dir(self, path: str) -> bool:
+        prefix = path.rstrip("/") + "/"
+        return any(p.startswith(prefix) for p in self.files)
+
+
+@dataclass(eq=False, repr=False)
+class DeployRef(Record):
+    """A place where an archive leaves the build: S3 upload, ``update-function-code``, SAM …"""
+
+    archive: str  # archive path as written (symbolic parts kept)
+    kind: str  # "s3", "zip-file", "create-function", "s3-key"
+    span: Span
+    s3_key: str | None = None
+    function_name: str | None = None
+    handler: str | None = None  # ``--handler`` when the command sets one
+    resolved: bool = False  # the archive was found among simulated packages
+
+
+@dataclass(eq=False, repr=False)
+class Unmodelled(Record):
+    """Part of a script the tool could not read or model (becomes LPK-000 when it matters)."""
+
+    span: Span
+    reason: str
+    could_touch_package: bool = True
+
+
+@dataclass(eq=False, repr=False)
+class SimulationResult(Record):
+    """Everything the packaging simulation learned from one workflow file."""
+
+    packages: list[Package] = field(default_factory=list)
+    copies: list[CopyRecord] = field(default_factory=list)
+    deploys: list[DeployRef] = field(default_factory=list)
+    unmodelled: list[Unmodelled] = field(default_factory=list)
+    #: repository shell scripts the workflow runs (``bash scripts/package.sh``), followed
+    scripts: list[str] = field(default_factory=list)
