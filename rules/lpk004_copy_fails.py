@@ -5,13 +5,20 @@ Reports a `cp`, `mv` or `rsync` that fails when CI runs it: its source does not 
 in the repository (a renamed handler file, a matrix value with no folder, a glob that
 matches nothing), or its target folder was never created (`cp -r src/x/* build/x/`
 without `mkdir -p build/x`), or several sources are copied onto something that is not
-a folder.
+a folder — when that copy feeds a Lambda package (its target is inside the folder that is
+zipped, or it runs in the step of the `zip`) and its failure stops the step.
+
+A failure the script tolerates is not reported here: `cp … || true`, `if cp …; then`,
+a copy in a non-final `&&`/`||` item, `find -exec cp … \\;`, or a script that runs
+without `set -e` (`bash package.sh` where the script does not set it). The step then
+goes on, and whatever the package lacks is reported by LPK-001/LPK-002 with the failing
+copy named. A copy in a job or workflow that builds no Lambda package (release binaries,
+docs) is never reported.
 
 ## Why is this bad?
 GitHub runs `run:` steps with `bash -e`: the failing copy stops the step, so the
-package is never built, or, in a shell without `-e`, it is built without the files.
-Either way the deploy is broken, and the message from `cp` is easy to miss in a long
-log.
+package is never built and the deploy breaks, and the message from `cp` is easy to miss
+in a long log.
 
 ## Example
 ```yaml
@@ -89,10 +96,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             owners.setdefault(id(copy), []).append(report.package.name)
     seen: set[tuple[object, ...]] = set()
     for copy in ctx.copies:
-        if not copy.failed:
-            continue
-        names: list[str | None] = [*sorted(set(owners.get(id(copy), [])))] or [None]
-        for package in names:
+        if not copy.failed or id(copy) not in owners:
+            continue  # a copy that feeds no Lambda package, or whose failure the step tolerates
+        for package in sorted(set(owners[id(copy)])):
             key = (copy.span, package, copy.failed)
             if key in seen:
                 continue

@@ -110,6 +110,7 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     configs, problems = collect_handler_configs(repo)
     explicit = {name: mapping.handler for name, mapping in config.packages.items() if mapping.handler}
     links: list[HandlerLink | None] = list(link_handlers(packages, configs, deploys, explicit, repo=repo))
+    packages, links = confirmed_packages(packages, links)
     mark_layers(packages, deploys)
     linked = {id(c) for link in links if link is not None for c in (link.config, *link.also) if c is not None}
     for package, iac_link in iac_packages([c for c in configs if id(c) not in linked], repo):
@@ -128,6 +129,19 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
         reports.append(PackageReport(package, link, closure, fallback))
     return RuleContext(root=root, repo=repo, workflows=workflows, simulations=simulations, packages=reports,
                        handler_configs=configs, config_problems=problems)
+
+
+#: links that name the archive itself (not a guess from names or from the code)
+_PATH_LINKS = frozenset({"config", "filename", "code-uri", "zip-file", "s3-key", "cli"})
+
+
+def confirmed_packages(packages: list[Package], links: list[HandlerLink | None]
+                       ) -> tuple[list[Package], list[HandlerLink | None]]:
+    """Drop candidate archives (no Python code, not deployed by the workflow) that no
+    configuration deploys by path: a ZIP of docs or binaries is not a Lambda package."""
+    kept = [(p, link) for p, link in zip(packages, links, strict=True)
+            if not p.candidate or (link is not None and not link.inferred and link.how in _PATH_LINKS)]
+    return [p for p, _ in kept], [link for _, link in kept]
 
 
 def mark_layers(packages: list[Package], deploys: list[DeployRef]) -> None:

@@ -75,7 +75,7 @@ def test_loop_over_command_substitution(tmp_path: Path, loop: str) -> None:
     r = run(tmp_path, SRC, script)
     if "xargs" in loop or "-exec" in loop:
         # a pipeline or a side-effecting find inside $( ) is not evaluated: symbolic, never broken
-        assert all(")" not in p.name for p in r.packages)
+        assert all(")" not in p.name for p in r.packages if not p.candidate)
         return
     assert files(r, "alpha") == ["app.py"]
     assert files(r, "beta") == ["app.py"]

@@ -90,9 +90,11 @@ def test_layer_detected(tmp_path: Path) -> None:
     assert package(r, "common-layer").is_layer
 
 
-def test_archive_without_python_is_skipped(tmp_path: Path) -> None:
+def test_archive_without_python_is_only_a_candidate(tmp_path: Path) -> None:
+    """A ZIP with no Python code that no step deploys is a Lambda package only when the
+    IaC deploys it by path (the engine decides, after linkage)."""
     r = run(tmp_path, ["site/index.html"], "zip -r site.zip site")
-    assert r.packages == []
+    assert [(p.name, p.candidate) for p in r.packages] == [("site", True)]
 
 
 def test_working_directory(tmp_path: Path) -> None:

@@ -133,11 +133,22 @@ def package_job_key(package: Package) -> str:
 
 
 def failed_copies_for(package: Package, copies: list[CopyRecord]) -> list[CopyRecord]:
-    """Copies that fail in CI and would have fed this package: the same job run, and a
-    target inside the package's folder, or the same run step as its ``zip``.
+    """Copies that fail in CI, stop their step, and would have fed this package: the same
+    job run, and a target inside the package's folder, or the same run step as its ``zip``.
 
-    Under GitHub's default ``bash -e`` a failing ``cp`` stops the step, so such a copy is
-    the root cause of whatever the package then lacks."""
+    Under ``set -e`` (GitHub's default ``bash -e``) a failing ``cp`` whose status nothing
+    tests stops the step, so such a copy is the root cause of whatever the package then
+    lacks.  A failure the script tolerates (``|| true``, ``if cp``, no ``set -e``) is not:
+    the step goes on, and what the package misses is judged on the tree."""
+    return [c for c in _feeding_failures(package, copies) if c.stops]
+
+
+def tolerated_failures(package: Package, copies: list[CopyRecord]) -> list[CopyRecord]:
+    """Failing copies that would have fed this package while the step goes on."""
+    return [c for c in _feeding_failures(package, copies) if not c.stops]
+
+
+def _feeding_failures(package: Package, copies: list[CopyRecord]) -> list[CopyRecord]:
     found = []
     for copy in copies:
         if not copy.failed or not same_job(copy, package):

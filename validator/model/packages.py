@@ -61,6 +61,9 @@ class CopyRecord(Record):
     job_key: str = ""  # ``JobRun.key`` of the job run it happened in
     loop_context: str | None = None  # "for name in …" / function name, when inside one
     statement: tuple[int, int] = (0, 0)  # script offsets of the command (for fixes)
+    #: a failure ends the step: ``set -e`` is on and nothing tests the command's status
+    #: (not an ``if``/``while`` condition, a non-final ``&&``/``||`` item, ``!``, ``find -exec … ;``)
+    stops: bool = True
 
 
 @dataclass(eq=False, repr=False)
@@ -86,6 +89,9 @@ class Package(Record):
     #: why the reconstructed tree may miss files (an unmodelled command wrote into a zipped
     #: folder); absence-based errors are not judged on it, LPK-000 says why
     incomplete: str = ""
+    #: an archive with no Python code that no workflow step deploys: a Lambda package only
+    #: when the IaC deploys it by path (Terraform ``filename``/``s3_key``, SAM ``CodeUri``)
+    candidate: bool = False
 
     def has_dir(self, path: str) -> bool:
         prefix = path.rstrip("/") + "/"

@@ -75,7 +75,9 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
         shipped = match_deploys(ctx)
         for archive in live_archives(ctx):
             pkg = to_package(ctx, archive)
-            built.append((ctx, pkg, archive.id in shipped))
+            # an upload to S3 alone does not make an archive a Lambda package (sites, data);
+            # the IaC's s3_key can still confirm it after linkage
+            built.append((ctx, pkg, any(ref.kind != "s3" for ref in shipped.get(archive.id, ()))))
             writers = unknown_writers(ctx, archive)
             pkg.incomplete = writers[0].reason if writers else ""
             result.unmodelled += [u for u in writers if u not in result.unmodelled]
@@ -103,6 +105,9 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
         if pkg.opaque and not deployed:
             continue
         if is_lambda_code(pkg) or deployed:
+            result.packages.append(pkg)
+        elif not pkg.opaque:
+            pkg.candidate = True  # kept only if the IaC deploys it (an emptied build, a failed copy)
             result.packages.append(pkg)
     return result
 

@@ -238,17 +238,20 @@ class JobContext:
 class Invocation:
     """One simple command, expanded, ready for its interpreter in ``commands/``."""
 
-    __slots__ = ("args", "ctx", "dispatch", "node", "span", "state")
+    __slots__ = ("args", "checked", "ctx", "dispatch", "node", "span", "state")
 
     def __init__(self, ctx: JobContext, state: ShellState, node: Command, args: list[Arg], span: Span,
-                 dispatch: Callable[[list[Arg]], bool | None] | None = None) -> None:
+                 dispatch: Callable[[list[Arg], bool], bool | None] | None = None, checked: bool = False) -> None:
         self.ctx = ctx
         self.state = state
         self.node = node
         self.args = args  # args[0] is the command name
         self.span = span
-        #: runs another command line the way the shell would (``find -exec``, ``xargs``)
+        #: runs another command line the way the shell would (``find -exec``, ``xargs``);
+        #: the flag says whether the caller tests its status (then a failure does not end the step)
         self.dispatch = dispatch
+        #: the command's exit status is tested (a condition, ``a || b``), so ``set -e`` ignores a failure
+        self.checked = checked
 
     @property
     def name(self) -> str:
@@ -267,6 +270,7 @@ class Invocation:
         record.job_key = self.ctx.job.key
         record.loop_context = self.loop_context()
         record.statement = (self.node.start, self.node.end)
+        record.stops = self.state.errexit and not self.checked
         self.ctx.add_copy(record)
         return record
 

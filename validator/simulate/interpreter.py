@@ -202,8 +202,9 @@ class Interpreter:
         assert isinstance(node, Command)
         self._count(node)
         args = expand_args(node.words, state, self.ctx.vfs)
-        inv = Invocation(self.ctx, state, node, args, self.ctx.span(node))
-        inv.dispatch = lambda more: self._dispatch(node, more, state)
+        checked = self.conditions > 0
+        inv = Invocation(self.ctx, state, node, args, self.ctx.span(node), checked=checked)
+        inv.dispatch = lambda more, tested: self._dispatch(node, more, state, checked or tested)
         modelled, status = xargs.run_with_input(inv, text)
         if not modelled:
             self._unknown(inv)
@@ -437,11 +438,13 @@ class Interpreter:
             self.ctx.unmodelled_at(node, f"{exc}: the rest of the job was not simulated")
             raise ExitStep() from exc
 
-    def _dispatch(self, node: Command, args: list[Arg], state: ShellState) -> Status:
+    def _dispatch(self, node: Command, args: list[Arg], state: ShellState, checked: bool = False) -> Status:
         """Run a command (not a function or shell keyword) through its interpreter in
-        ``commands/``; ``find -exec`` and ``xargs`` use it for the commands they run."""
-        inv = Invocation(self.ctx, state, node, args, self.ctx.span(node))
-        inv.dispatch = lambda more: self._dispatch(node, more, state)
+        ``commands/``; ``find -exec`` and ``xargs`` use it for the commands they run
+        (``checked``: their status is tested, so a failure does not end the step)."""
+        checked = checked or self.conditions > 0
+        inv = Invocation(self.ctx, state, node, args, self.ctx.span(node), checked=checked)
+        inv.dispatch = lambda more, tested: self._dispatch(node, more, state, checked or tested)
         call = scripts.script_call(inv)
         if call is not None:
             return self._script(inv, call, state)

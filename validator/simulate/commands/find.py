@@ -35,11 +35,13 @@ def run(inv: Invocation) -> bool | None:
             if action.kind == "exec" and action.batch:
                 batches.setdefault(action, []).append(entry.shown)
             elif action.kind == "exec":
-                status = _merge(status, _exec(inv, action.argv, [entry.shown]))
+                # ``-exec … \;``: the command's status is only the test's result; find exits 0
+                _exec(inv, action.argv, [entry.shown], tested=True)
             elif action.kind == "delete":
-                _exec(inv, ("rm", "-rf", "{}"), [entry.shown])
+                _exec(inv, ("rm", "-rf", "{}"), [entry.shown], tested=True)
     for action, paths in batches.items():
-        status = _merge(status, _exec(inv, action.argv, paths))
+        # ``-exec … +``: a failing command makes find exit non-zero
+        status = _merge(status, _exec(inv, action.argv, paths, tested=False))
     return status
 
 
@@ -49,7 +51,7 @@ def _merge(a: bool | None, b: bool | None) -> bool | None:
     return None if a is None or b is None else True
 
 
-def _exec(inv: Invocation, argv: tuple[str, ...], paths: list[str]) -> bool | None:
+def _exec(inv: Invocation, argv: tuple[str, ...], paths: list[str], tested: bool) -> bool | None:
     """One ``-exec`` run: ``{}`` alone becomes the paths, inside a word each path."""
     args: list[Arg] = []
     for word in argv:
@@ -57,15 +59,16 @@ def _exec(inv: Invocation, argv: tuple[str, ...], paths: list[str]) -> bool | No
             args += [arg(p) for p in paths]
         else:
             args.append(arg(word.replace("{}", paths[0]) if "{}" in word else word))
-    return run_command(inv, args)
+    return run_command(inv, args, tested)
 
 
-def run_command(inv: Invocation, args: list[Arg]) -> bool | None:
-    """A command line started by another command (``find -exec``, ``xargs``)."""
+def run_command(inv: Invocation, args: list[Arg], tested: bool = False) -> bool | None:
+    """A command line started by another command (``find -exec``, ``xargs``); ``tested``
+    when the starter ignores or tests its status."""
     if inv.dispatch is None:
         record_unknown(inv, args)
         return None
-    return inv.dispatch(args)
+    return inv.dispatch(args, tested)
 
 
 def record_unknown(inv: Invocation, args: list[Arg]) -> None:

@@ -1,0 +1,104 @@
+"""An error only where the deploy really breaks: a failing copy is LPK-004 only when it
+feeds a Lambda package and its failure stops the step (``set -e`` on, status untested)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from validator.engine import analyze
+
+TF = textwrap.dedent("""\
+    resource "aws_lambda_function" "api" {
+      function_name = "api"
+      filename      = "dist/api.zip"
+      handler       = "handler.lambda_handler"
+      runtime       = "python3.12"
+    }
+    """)
+HANDLER = "def lambda_handler(event, context):\n    return 1\n"
+
+
+def repo(tmp_path: Path, script: str, files: dict[str, str] | None = None, tf: bool = True) -> Path:
+    body = textwrap.indent(textwrap.dedent(script).strip("\n"), " " * 10)
+    workflow = ("name: deploy\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - run: |\n" + body + "\n")
+    everything = {".github/workflows/deploy.yml": workflow, "src/api/handler.py": HANDLER, **(files or {})}
+    if tf:
+        everything["infra/main.tf"] = TF
+    for rel, text in everything.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+def codes(root: Path) -> list[tuple[str, str | None]]:
+    return [(f.code, f.package) for f in analyze(root=root).findings]
+
+
+def test_copy_of_build_outputs_in_a_workflow_that_packages_nothing(tmp_path: Path) -> None:
+    root = repo(tmp_path, """
+        cargo build --release
+        mkdir -p dist
+        cp target/release/tool dist/tool
+        mv target/debug/tool target/debug/tool-baseline
+        tar czf dist/tool.tar.gz -C dist tool
+        """, tf=False)
+    assert codes(root) == []
+
+
+def test_failing_copy_into_a_deployed_package_stops_the_step(tmp_path: Path) -> None:
+    root = repo(tmp_path, """
+        mkdir -p build dist
+        cp -r src/apii/* build/
+        cd build && zip -qr ../dist/api.zip .
+        """)
+    assert codes(root) == [("LPK-004", "api")]
+
+
+def test_tolerated_failure_is_not_an_error(tmp_path: Path) -> None:
+    root = repo(tmp_path, """
+        mkdir -p build dist
+        cp -r src/api/* build/
+        cp -r src/api/templates build/ 2>/dev/null || true
+        if cp src/api/extra.py build/; then echo copied; fi
+        cd build && zip -qr ../dist/api.zip .
+        """)
+    assert codes(root) == []
+
+
+def test_copy_in_a_script_without_errexit_does_not_stop_it(tmp_path: Path) -> None:
+    root = repo(tmp_path, "bash scripts/package.sh\n", files={"scripts/package.sh": textwrap.dedent("""\
+        mkdir -p build dist
+        cp -r src/api/* build/
+        cp -r src/api/templates build/
+        cd build && zip -qr ../dist/api.zip .
+        """)})
+    assert codes(root) == []
+
+
+def test_find_exec_into_a_missing_folder_exits_zero(tmp_path: Path) -> None:
+    root = repo(tmp_path, """
+        mkdir -p build dist
+        cp -r src/api/* build/
+        find src/api -name '*.txt' -exec cp {} build/missing/ \\;
+        cd build && zip -qr ../dist/api.zip .
+        """, files={"src/api/notes.txt": "x\n"})
+    assert codes(root) == []
+
+
+def test_tolerated_failure_that_leaves_the_handler_out_is_reported_on_the_package(tmp_path: Path) -> None:
+    root = repo(tmp_path, """
+        mkdir -p build dist
+        cp src/api/handlr.py build/ || echo "no handler"
+        touch build/VERSION
+        cd build && zip -qr ../dist/api.zip .
+        """)
+    assert codes(root) == [("LPK-002", "api")]
+
+
+def test_zip_of_a_site_is_not_a_lambda_package(tmp_path: Path) -> None:
+    root = repo(tmp_path, "zip -r site.zip site\naws s3 cp site.zip s3://bucket/site.zip\n",
+                files={"site/index.html": "<html></html>\n"}, tf=False)
+    result = analyze(root=root)
+    assert (result.findings, result.packages) == ([], [])
