@@ -113,11 +113,16 @@ class _Reader:
     def document(self) -> Document:
         root = _parser().parse(self.data).root_node
         doc = Document(self.text, _line_starts=self.line_starts)
-        if root.has_error:
-            doc.error = self.range(_first_error(root))
-        for body in root.children:
-            if body.type == "body":
-                self.body(body, doc.attributes, doc.blocks, skip_errors=True)
+        errors = _errors(root) if root.has_error else []
+        if errors:
+            doc.error = self.range(errors[0])
+        # an item that shares a line with an error may have been cut short there
+        # (``x = 1e3`` parses as ``x = 1`` and an error): only items clear of them are read
+        bodies = [c for c in root.children if c.type == "body"]
+        broken = [*errors, *(c for b in bodies for c in b.named_children if c.has_error)]
+        bad_rows = {row for e in broken for row in range(e.start_point.row, e.end_point.row + 1)}
+        for body in bodies:
+            self.body(body, doc.attributes, doc.blocks, bad_rows)
         return doc
 
     # ------------------------------------------------------------------ positions
@@ -138,9 +143,9 @@ class _Reader:
     # ------------------------------------------------------------------ structure
 
     def body(self, node: Node, attributes: dict[str, Attribute], blocks: list[Block],
-             skip_errors: bool = False) -> None:
+             bad_rows: set[int] | None = None) -> None:
         for child in node.named_children:
-            if skip_errors and child.has_error:
+            if bad_rows and not bad_rows.isdisjoint(range(child.start_point.row, child.end_point.row + 1)):
                 continue
             if child.type == "attribute":
                 name_node, value_node = child.named_children[0], child.named_children[-1]
@@ -170,9 +175,8 @@ class _Reader:
             kind = inner.type
             if kind in ("literal_value", "collection_value", "template_expr"):
                 return self.value(inner.named_children[0])
-            if kind == "numeric_lit":
-                text = self.source(inner)
-                return int(text) if text.isdigit() else float(text)
+            if kind == "numeric_lit" and (number := _number(self.source(inner))) is not None:
+                return number
             if kind == "bool_lit":
                 return self.source(inner) == "true"
             if kind == "null_lit":
@@ -196,8 +200,8 @@ class _Reader:
             return None
         operand = unary.named_children[-1]
         if operand.type == "literal_value" and operand.named_children[0].type == "numeric_lit":
-            number = self.value(operand)
-            return -number if isinstance(number, (int, float)) else None
+            number = _number(self.source(operand))
+            return None if number is None else -number
         return None
 
     def element(self, node: Node) -> tuple[str, Any]:
@@ -241,14 +245,25 @@ class _Reader:
         return "".join(ln[cut:] if ln.strip() else ln.lstrip(" \t") for ln in lines)
 
 
-def _first_error(node: Node) -> Node:
-    """The first ERROR or MISSING node under a node whose subtree has one."""
+def _errors(node: Node) -> list[Node]:
+    """The ERROR and MISSING nodes under a node whose subtree has some, in text order."""
+    out: list[Node] = []
     for child in node.children:
         if child.type == "ERROR" or child.is_missing:
-            return child
-        if child.has_error:
-            return _first_error(child)
-    return node
+            out.append(child)
+        elif child.has_error:
+            out += _errors(child)
+    return out or [node]
+
+
+def _number(text: str) -> int | float | None:
+    """The grammar also lexes ``0x1f`` as a number; HCL has only decimals."""
+    if text.isdigit():
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _unescape(text: str) -> str:
