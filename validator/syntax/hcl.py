@@ -4,9 +4,9 @@ A library grammar parsed in C gives values and positions in one pass over the wh
 language (``for`` expressions, template directives, heredocs, splats, provider
 functions): no hand-written parser to keep in step with Terraform, and no second
 reader for what a hand-written one declines (python-hcl2 took 0.3-0.5 s a file).
-On a syntax error tree-sitter recovers; the blocks and attributes that parsed
-cleanly are kept and the first error is reported, so a caller can say what it
-could not read instead of failing.
+On a syntax error tree-sitter recovers; the top-level blocks and attributes on
+lines clear of any error are kept and the first error is reported, so a caller
+can say what it could not read instead of failing.
 
 Values are plain Python: strings as template text (escapes decoded, ``${…}`` and
 ``%{…}`` kept as written, so is ``$${``), numbers, bools, None, lists, dicts; every
