@@ -1,9 +1,9 @@
 """Handlers declared in Terraform: ``aws_lambda_function``, module calls that pass a
 ``handler``, and the ``archive_file`` / ``aws_s3_object`` that feed them.
 
-Values come from :mod:`hclread`, or from python-hcl2 (~0.4 s to import and warm up)
-for a file that reader cannot read with certainty; positions from :mod:`hcltext`, so
-a finding can point at the exact ``handler = "…"`` line.  References stay symbolic
+Each ``.tf`` is parsed once by :mod:`validator.syntax.hcl` (values and positions from
+one tree-sitter parse), so a finding can point at the exact ``handler = "…"`` value;
+nothing is parsed when the repository has no Terraform.  References stay symbolic
 (``${var.env}-ingestion``) unless a literal default is at hand: a whole-value
 ``var.X``/``local.X`` is resolved everywhere, partial interpolations only in the
 handler and runtime, because a ``function_name`` resolved to the ``dev`` default
@@ -17,11 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from validator.handlers import hclread, patterns
-from validator.handlers.hcltext import HclAttr, HclBlock, HclText
+from validator.handlers import patterns
 from validator.model import HandlerConfig, Span, Unmodelled
 from validator.model.base import Record
 from validator.model.repo import Repo
+from validator.syntax import hcl
 
 _REF = re.compile(r"\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 _WHOLE_REF = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
@@ -37,8 +37,7 @@ LAMBDA_TYPES = ("aws_lambda_function",)
 @dataclass(eq=False, repr=False)
 class TfFile(Record):
     path: str
-    data: dict[str, Any]
-    hcl: HclText
+    doc: hcl.Document
 
 
 @dataclass(eq=False, repr=False)
@@ -53,47 +52,10 @@ class TfModuleDir(Record):
 # --------------------------------------------------------------------------- values
 
 
-def _strip_label(key: str) -> str:
-    return key[1:-1] if len(key) >= 2 and key[0] == '"' and key[-1] == '"' else key
-
-
-def value(raw: Any) -> Any:
-    """An hcl2 value in one shape for every python-hcl2 version: string literals without
-    quotes, expressions as ``${expr}``, containers recursively, block markers dropped."""
-    if isinstance(raw, str):
-        if len(raw) >= 2 and raw[0] == '"' and raw[-1] == '"':
-            return raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-        return raw  # an expression (``${var.x}``), or a literal from python-hcl2 < 5
-    if isinstance(raw, dict):
-        return {_strip_label(k): value(v) for k, v in raw.items() if not k.startswith("__")}
-    if isinstance(raw, list):
-        return [value(v) for v in raw]
-    return raw
-
-
-def _blocks(data: dict[str, Any], kind: str) -> list[Any]:
-    """``(labels…, body)`` for each top-level block of ``kind``."""
-    out: list[Any] = []
-    for entry in data.get(kind, []) or []:
-        if not isinstance(entry, dict):
-            continue
-        _walk_labels(entry, (), out, depth=2 if kind in ("resource", "data") else 1)
-    return out
-
-
-def _walk_labels(node: dict[str, Any], labels: tuple[str, ...], out: list[Any], depth: int) -> None:
-    for key, val in node.items():
-        if key.startswith("__"):
-            continue
-        lab = (*labels, _strip_label(key))
-        bodies = val if isinstance(val, list) else [val]
-        for body in bodies:
-            if not isinstance(body, dict):
-                continue
-            if depth > 1:
-                _walk_labels(body, lab, out, depth - 1)
-            else:
-                out.append((*lab, body))
+def _blocks(f: TfFile, kind: str) -> list[hcl.Block]:
+    """The top-level blocks of ``kind`` with the labels Terraform requires of it."""
+    labels = 2 if kind in ("resource", "data") else 1 if kind in ("module", "variable") else 0
+    return [b for b in f.doc.blocks if b.type == kind and len(b.labels) == labels]
 
 
 def _first_block(body: dict[str, Any], name: str) -> dict[str, Any]:
@@ -147,16 +109,6 @@ def _str_list(val: Any) -> list[str]:
 # --------------------------------------------------------------------------- collection
 
 
-def load(text: str) -> dict[str, Any]:
-    """``hcl2.loads(text)``, from the fast reader whenever it can read the file."""
-    try:
-        return hclread.loads(text)
-    except (hclread.Unsupported, RecursionError):
-        import hcl2
-
-        return dict(hcl2.loads(text))
-
-
 def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
     problems: list[Unmodelled] = []
     dirs: dict[str, TfModuleDir] = {}
@@ -172,21 +124,18 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
         if text is None:
             problems.append(_problem(rel, 1, 1, repo.error(rel) or f"cannot read {rel}", False))
             continue
-        try:
-            data = load(text)
-            hcl = HclText(text)
-        except Exception as exc:  # python-hcl2 raises lark errors of many kinds (and RecursionError)
-            line, col = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
+        doc = hcl.parse(text)
+        if doc.error is not None:
             problems.append(_problem(
-                rel, int(line), int(col),
-                f"{rel} is not valid HCL ({type(exc).__name__}); handlers declared in it are not checked",
+                rel, doc.error.line, doc.error.column,
+                f"{rel} is not valid HCL (syntax error at line {doc.error.line}); handlers declared "
+                "in the blocks around it are not checked",
                 "handler" in text))
-            continue
         directory = patterns.norm_path(rel.rsplit("/", 1)[0]) if "/" in rel else ""
         if is_vars:
-            tfvars[directory].append(value(data))
+            tfvars[directory].append({name: attr.value for name, attr in doc.attributes.items()})
             continue
-        dirs.setdefault(directory, TfModuleDir(directory)).files.append(TfFile(rel, data, hcl))
+        dirs.setdefault(directory, TfModuleDir(directory)).files.append(TfFile(rel, doc))
     for d in dirs.values():
         _build_scope(d, tfvars.get(d.dir, []))
     module_sources = _local_module_sources(dirs)
@@ -208,19 +157,18 @@ def _problem(path: str, line: int, col: int, reason: str, touch: bool) -> Unmode
 def _build_scope(d: TfModuleDir, tfvars: list[dict[str, Any]]) -> None:
     scope: dict[str, Any] = {}
     for f in d.files:
-        for name, body in _blocks(f.data, "variable"):
-            if "default" in body:
-                dv = value(body["default"])
+        for block in _blocks(f, "variable"):
+            if "default" in block.attributes:
+                dv = block.attributes["default"].value
                 if dv is not None and not (isinstance(dv, str) and patterns.is_symbolic(dv)):
-                    scope[f"var.{name}"] = dv
+                    scope[f"var.{block.labels[0]}"] = dv
     for tv in tfvars:
         for k, v in tv.items():
             scope[f"var.{k}"] = v
     for f in d.files:
-        for entry in f.data.get("locals", []) or []:
-            if isinstance(entry, dict):
-                for k, v in value(entry).items():
-                    scope[f"local.{k}"] = v
+        for block in _blocks(f, "locals"):
+            for k, attr in block.attributes.items():
+                scope[f"local.{k}"] = attr.value
     # let locals built from variables resolve once
     for k, v in list(scope.items()):
         if k.startswith("local.") and isinstance(v, str):
@@ -232,8 +180,8 @@ def _local_module_sources(dirs: dict[str, TfModuleDir]) -> set[str]:
     out: set[str] = set()
     for d in dirs.values():
         for f in d.files:
-            for _name, body in _blocks(f.data, "module"):
-                src = _str(value(body.get("source")))
+            for block in _blocks(f, "module"):
+                src = _str(block.body().get("source"))
                 if src and src.startswith((".", "/")):
                     out.add(patterns.join(d.dir, src))
     return out
@@ -243,22 +191,20 @@ def _configs_in(d: TfModuleDir) -> list[HandlerConfig]:
     archives: dict[str, dict[str, Any]] = {}
     objects: dict[str, dict[str, Any]] = {}
     for f in d.files:
-        for _type, name, body in [b for b in _blocks(f.data, "data") if b[0] == "archive_file"]:
-            archives[name] = value(body)
-        for type_, name, body in _blocks(f.data, "resource"):
-            if type_ in ("aws_s3_object", "aws_s3_bucket_object"):
-                objects[f"{type_}.{name}"] = value(body)
+        for block in _blocks(f, "data"):
+            if block.labels[0] == "archive_file":
+                archives[block.labels[1]] = block.body()
+        for block in _blocks(f, "resource"):
+            if block.labels[0] in ("aws_s3_object", "aws_s3_bucket_object"):
+                objects[".".join(block.labels)] = block.body()
     out: list[HandlerConfig] = []
     for f in d.files:
-        for type_, name, body in _blocks(f.data, "resource"):
-            if type_ in LAMBDA_TYPES:
-                block = f.hcl.find("resource", type_, name)
-                out.extend(_function_configs(d, f, name, value(body), block, archives, objects, module=False))
-        for name, body in _blocks(f.data, "module"):
-            vb = value(body)
-            if "handler" in vb:
-                block = f.hcl.find("module", name)
-                out.extend(_function_configs(d, f, name, vb, block, archives, objects, module=True))
+        for block in _blocks(f, "resource"):
+            if block.labels[0] in LAMBDA_TYPES:
+                out.extend(_function_configs(d, f, block, archives, objects, module=False))
+        for block in _blocks(f, "module"):
+            if "handler" in block.attributes:
+                out.extend(_function_configs(d, f, block, archives, objects, module=True))
     return out
 
 
@@ -306,9 +252,10 @@ def _subst_each(val: Any, key: str, item: Any) -> Any:
 
 
 def _function_configs(
-    d: TfModuleDir, f: TfFile, name: str, body: dict[str, Any], block: HclBlock | None,
+    d: TfModuleDir, f: TfFile, block: hcl.Block,
     archives: dict[str, dict[str, Any]], objects: dict[str, dict[str, Any]], module: bool,
 ) -> list[HandlerConfig]:
+    name, body = block.labels[-1], block.body()
     items = _for_each_items(body, d.scope)
     if items is None:
         cfg = _function_config(d, f, name, body, block, archives, objects, module)
@@ -323,7 +270,7 @@ def _function_configs(
 
 
 def _function_config(
-    d: TfModuleDir, f: TfFile, name: str, body: dict[str, Any], block: HclBlock | None,
+    d: TfModuleDir, f: TfFile, name: str, body: dict[str, Any], block: hcl.Block,
     archives: dict[str, dict[str, Any]], objects: dict[str, dict[str, Any]], module: bool,
 ) -> HandlerConfig | None:
     scope = d.scope
@@ -398,27 +345,26 @@ def _function_config(
     )
 
 
-def _handler_span(f: TfFile, d: TfModuleDir, block: HclBlock | None, handler: str) -> Span:
+def _handler_span(f: TfFile, d: TfModuleDir, block: hcl.Block, handler: str) -> Span:
     """The handler's value: the string literal when it is written in place, else the
     literal it was resolved from (a variable default, a locals map), else the reference."""
-    attr: HclAttr | None = block.attrs.get("handler") if block else None
-    written = f.hcl.text[attr.start : attr.end] if attr is not None else ""
-    if attr is not None and len(written) >= 2 and written[0] == written[-1] == '"' and "${" not in written:
-        return _span(f, attr.start + 1, attr.end - 1)
+    attr = block.attributes.get("handler")
+    where = attr.range if attr is not None else None
+    written = f.doc.text[where.start : where.end] if where is not None else ""
+    if where is not None and len(written) >= 2 and written[0] == written[-1] == '"' and "${" not in written:
+        return _span(f, where.start + 1, where.end - 1)
     if not patterns.is_symbolic(handler):
         needle = f'"{handler}"'
         for other in [f, *[g for g in d.files if g is not f]]:
-            pos = other.hcl.text.find(needle)
+            pos = other.doc.text.find(needle)
             if pos >= 0:
                 return _span(other, pos + 1, pos + 1 + len(handler))
-    if attr is not None:
-        return _span(f, attr.start, attr.end)
-    if block is not None:
-        return _span(f, block.start, block.start + 1)
-    return Span(f.path, 1, 1, 1, 2)
+    if where is not None:
+        return _span(f, where.start, where.end)
+    return _span(f, block.range.start, block.range.start + 1)
 
 
 def _span(f: TfFile, start: int, end: int) -> Span:
-    line, col = f.hcl.position(start)
-    end_line, end_col = f.hcl.position(max(end, start))
+    line, col = f.doc.position(start)
+    end_line, end_col = f.doc.position(max(end, start))
     return Span(f.path, line, col, end_line, end_col)
