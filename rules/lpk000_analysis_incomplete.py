@@ -29,7 +29,9 @@ correct and cannot change, suppress the finding with
 
 ## Exceptions
 Statements that cannot touch a package (`echo`, `terraform plan`, a `case` that only
-prints) are skipped without a finding, readable or not.
+prints) are skipped without a finding, readable or not, and so is everything in a job
+that neither builds nor deploys a Lambda package (a frontend build, a release of
+binaries, a migration): what the tool cannot follow there cannot hide a package.
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
     for finding in deploy_tool_findings(ctx):
         yield from once(finding)
+    shipping = packaging_jobs(ctx)
     for item in ctx.unmodelled:
-        if item.could_touch_package:
+        if item.could_touch_package and (not item.job or item.job in shipping):
             yield from once(Finding(CODE, item.reason, item.span, Severity.WARNING))
     for report in ctx.packages:
         pkg = report.package
@@ -80,6 +83,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             for problem in report.closure.problems:
                 yield from once(Finding(CODE, f"package {pkg.name}: {problem}", pkg.span, Severity.WARNING,
                                         package=pkg.name))
+
+
+def packaging_jobs(ctx: RuleContext) -> set[str]:
+    """The jobs (``workflow:job``) that build or deploy a Lambda package: what the tool could
+    not model elsewhere (a frontend build, a release of binaries) cannot hide a package."""
+    jobs = {report.package.job_ref for report in ctx.packages}
+    jobs.update(d.job for sim in ctx.simulations for d in sim.deploys if d.job)
+    return jobs
 
 
 #: deploy tools that package Lambda code themselves, with what the analysis models of each

@@ -102,3 +102,30 @@ def test_zip_of_a_site_is_not_a_lambda_package(tmp_path: Path) -> None:
                 files={"site/index.html": "<html></html>\n"}, tf=False)
     result = analyze(root=root)
     assert (result.findings, result.packages) == ([], [])
+
+
+def test_no_warning_about_a_job_that_packages_nothing(tmp_path: Path) -> None:
+    """A `cd` into a folder a frontend job creates with npm is unknown there, but that job
+    builds no Lambda package: no LPK-000 for it, while the packaging job is still checked."""
+    workflow = textwrap.dedent("""\
+        name: ci
+        on: push
+        jobs:
+          site:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  cd frontend-build
+                  ./node_modules/.bin/wrangler deploy
+          package:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  mkdir -p build dist
+                  cp -r src/api/* build/
+                  ./tools/unknown-writer build/
+                  cd build && zip -qr ../dist/api.zip .
+        """)
+    root = repo(tmp_path, "true\n", files={".github/workflows/deploy.yml": workflow})
+    found = [(f.code, f.span.line) for f in analyze(root=root).findings]
+    assert found == [("LPK-000", 16)]

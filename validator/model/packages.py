@@ -93,6 +93,11 @@ class Package(Record):
     #: when the IaC deploys it by path (Terraform ``filename``/``s3_key``, SAM ``CodeUri``)
     candidate: bool = False
 
+    @property
+    def job_ref(self) -> str:
+        """``workflow-path:job-id``, as ``Unmodelled.job`` and ``DeployRef.job`` name jobs."""
+        return f"{self.workflow}:{self.job}"
+
     def has_dir(self, path: str) -> bool:
         prefix = path.rstrip("/") + "/"
         return any(p.startswith(prefix) for p in self.files)
@@ -109,6 +114,7 @@ class DeployRef(Record):
     function_name: str | None = None
     handler: str | None = None  # ``--handler`` when the command sets one
     resolved: bool = False  # the archive was found among simulated packages
+    job: str = ""  # ``workflow-path:job-id`` of the job that deploys it
 
 
 @dataclass(eq=False, repr=False)
@@ -118,6 +124,9 @@ class Unmodelled(Record):
     span: Span
     reason: str
     could_touch_package: bool = True
+    #: ``workflow-path:job-id`` of the job it was met in ("" for the workflow as a whole):
+    #: LPK-000 speaks only of jobs that build or deploy a Lambda package
+    job: str = ""
 
 
 @dataclass(eq=False, repr=False)

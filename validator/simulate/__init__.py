@@ -65,6 +65,9 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
         ctx = JobContext(workflow, job, repo)
         run_job(ctx)
         contexts.append(ctx)
+        where = f"{workflow.path}:{job.job_id}"
+        for item in [*ctx.unmodelled, *ctx.deploys]:
+            item.job = item.job or where
         result.copies += ctx.copies
         result.deploys += ctx.deploys
         result.unmodelled += ctx.unmodelled
@@ -80,6 +83,8 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
             built.append((ctx, pkg, any(ref.kind != "s3" for ref in shipped.get(archive.id, ()))))
             writers = unknown_writers(ctx, archive)
             pkg.incomplete = writers[0].reason if writers else ""
+            for u in writers:
+                u.job = u.job or f"{workflow.path}:{ctx.job.job_id}"
             result.unmodelled += [u for u in writers if u not in result.unmodelled]
         unresolved += [(ctx, ref) for ref, _path in ctx.deploy_paths
                        if not ref.resolved and ref.archive and ref.kind != "configuration"]
@@ -96,20 +101,26 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
             continue
         if (id(ctx), ref.archive) in opaque_here:
             continue
+        if ref.kind == "s3" and not _archive_name(ref.archive):
+            continue  # a JSON, CSV or site file uploaded to S3 is not Lambda code
         pkg = Package(name=package_name(ref.archive), archive=ref.archive, span=ref.span, job=ctx.job.job_id,
                       matrix=dict(ctx.job.matrix), workflow=workflow.path, opaque=True,
-                      opaque_reason=opaque_reason(ctx, ref))
+                      opaque_reason=opaque_reason(ctx, ref), candidate=ref.kind == "s3")
         built.append((ctx, pkg, True))
         opaque_here.add((id(ctx), ref.archive))
     for _ctx, pkg, deployed in built:
         if pkg.opaque and not deployed:
             continue
-        if is_lambda_code(pkg) or deployed:
-            result.packages.append(pkg)
-        elif not pkg.opaque:
+        if not (is_lambda_code(pkg) or deployed):
             pkg.candidate = True  # kept only if the IaC deploys it (an emptied build, a failed copy)
-            result.packages.append(pkg)
+        result.packages.append(pkg)
     return result
+
+
+def _archive_name(path: str) -> bool:
+    """An archive a Lambda function or layer can be deployed from (or a name still unknown)."""
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.endswith((".zip", ".jar")) or "$" in name
 
 
 def run_job(ctx: JobContext) -> None:

@@ -369,7 +369,10 @@ class _Reader:
             if not isinstance(job, Mapping):
                 self.problem(self.span_of(jobs, str(job_id)), f"job {job_id} is {_kind(job)}, expected a mapping")
                 continue
+            before = len(self.problems)
             runs.extend(self.job(str(job_id), job, self.span_of(jobs, str(job_id)), top))
+            for problem in self.problems[before:]:
+                problem.job = problem.job or f"{self.path}:{job_id}"
         return runs
 
     def defaults(self, level: Mapping[str, Any], outer: _Defaults, what: str) -> _Defaults:
