@@ -66,8 +66,10 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
         run_job(ctx)
         contexts.append(ctx)
         where = f"{workflow.path}:{job.job_id}"
-        for item in [*ctx.unmodelled, *ctx.deploys]:
+        for item in ctx.unmodelled:
             item.job = item.job or where
+        for ref in ctx.deploys:
+            ref.job = ref.job or where
         result.copies += ctx.copies
         result.deploys += ctx.deploys
         result.unmodelled += ctx.unmodelled
