@@ -20,7 +20,7 @@ from ruamel.yaml.scalarstring import (
 from validator.models import Step
 from validator.repo import Repo
 from validator.workflow import read_workflow
-from validator.yamlload import scalar_source
+from validator.syntax.scalars import scalar_source
 
 
 def _read(tmp_path: Path, text: str) -> list[Step]:

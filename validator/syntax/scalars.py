@@ -1,116 +1,16 @@
-"""Safe YAML loading for files a user hands us: workflows, SAM templates, serverless.yml.
+"""Where each character of a loaded scalar comes from in the file.
 
-Round-trip loading (ruamel.yaml, YAML 1.2) keeps line/column of every key and value
-(``.lc``), which findings need.  ``load_tree`` first tries the fast line-based reader
-(``yamlfast``), which covers most workflows in a few milliseconds, and only then
-imports ruamel.yaml (see ``yamlrt``).  What a hostile or broken file could do to us is bounded
-here, once, for every reader:
-
-* size: files above ``MAX_YAML_CHARS`` are refused before parsing;
-* aliases: the expanded size of the document (every alias counted as a full copy of
-  what it names) is budgeted while composing, so a "billion laughs" file fails after a
-  few thousand events instead of exhausting memory when a reader walks it;
-* recursion: nesting is capped, an alias that refers to itself is refused, and a
-  ``RecursionError`` never escapes;
-* errors are one line with ``path:line:col``.
+Findings point at exact columns of a ``run:`` script, so each character of a block,
+flow or quoted scalar's value is mapped back to a file offset by re-scanning the
+scalar the way ruamel.yaml's scanner reads it; no YAML library reports this.
+``LineIndex`` converts between offsets and the loader's (line, column).
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from typing import Any
 
 from validator.records import Record
-from validator.yamlfast import load_fast
-from validator.yamltree import YMap, from_round_trip
-
-#: larger files are refused: real workflows and templates are far below this, and the
-#: round-trip parser (pure Python, ~100 KB/s) would take minutes on tens of MB
-MAX_YAML_CHARS = 2 * 1024 * 1024
-
-#: nodes the document may hold with every alias expanded
-MAX_EXPANDED_NODES = 500_000
-
-#: deepest nesting of collections accepted
-MAX_DEPTH = 100
-
-
-class YamlError(Exception):
-    """The YAML text cannot be loaded; the message is one line with ``path:line:col``."""
-
-
-def _position(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of character ``index`` (lines end at LF, CRLF or CR)."""
-    index = max(0, min(index, len(text)))
-    head = text[:index]
-    line_start = max(head.rfind("\n"), head.rfind("\r")) + 1
-    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
-    return line, index - line_start + 1
-
-
-def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
-
-
-def load_yaml(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
-    """Load one YAML document as round-trip objects (``CommentedMap``/``CommentedSeq`` with ``.lc``).
-
-    ``text`` is the decoded file (a leading BOM is allowed).  Raises ``YamlError`` for
-    anything that makes the document unusable; never lets a ``RecursionError`` out.
-    """
-    if len(text) > max_chars:
-        raise YamlError(f"{path}: file too large ({len(text)} characters, limit {max_chars})")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.reader import ReaderError
-
-    from validator.yamlrt import round_trip_yaml
-
-    yaml = round_trip_yaml()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "maximum depth" in str(problem):
-            problem = f"collections nested deeper than {MAX_DEPTH} levels"
-        if mark is not None:
-            line, col = _position(text, mark.index) if hasattr(mark, "index") else (mark.line + 1, 1)
-            raise YamlError(f"{path}:{line}:{col}: invalid YAML: {_one_line(problem)}") from None
-        raise YamlError(f"{path}: invalid YAML: {_one_line(problem)}") from None
-    except ReaderError as exc:
-        line, col = _position(text, exc.position)
-        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        raise YamlError(
-            f"{path}:{line}:{col}: invalid YAML: character U+{char:04X} is not allowed"
-        ) from None
-    except RecursionError:
-        raise YamlError(f"{path}: invalid YAML: nesting too deep") from None
-    except YAMLError as exc:
-        raise YamlError(f"{path}: invalid YAML: {_one_line(str(exc))}") from None
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
-        # the constructor raises plain Python errors for some malformed values
-        # (bad base64 in !!binary, impossible timestamps …)
-        raise YamlError(f"{path}: invalid YAML: {_one_line(str(exc)) or type(exc).__name__}") from None
-
-
-def load_tree(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
-    """Load one YAML document as ``YMap``/``YSeq`` with positions (see ``yamltree``).
-
-    Same contract as ``load_yaml``: the fast reader answers when the text is inside its
-    subset, else ruamel.yaml loads it (and reports any error).
-    """
-    if len(text) > max_chars:
-        raise YamlError(f"{path}: file too large ({len(text)} characters, limit {max_chars})")
-    document: YMap | None = load_fast(text)
-    if document is not None:
-        return document
-    return from_round_trip(load_yaml(text, path, max_chars=max_chars))
-
 
 # --------------------------------------------------------------------------- positions
 
@@ -118,9 +18,9 @@ def load_tree(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
 class LineIndex:
     """Converts between character offsets and (line, column) in a text.
 
-    Lines end at LF, CRLF or a lone CR, as ruamel.yaml counts them, so a round-trip
-    ``lc`` position converts to an offset exactly.  A leading BOM is part of the text
-    (offsets count it) but not of line 1's columns (ruamel.yaml and editors skip it).
+    Lines end at LF, CRLF or a lone CR, as the loader counts them, so a loaded
+    (line, column) converts to an offset exactly.  A leading BOM is part of the text
+    (offsets count it) but not of line 1's columns (the loader and editors skip it).
     """
 
     def __init__(self, text: str) -> None:
@@ -138,7 +38,7 @@ class LineIndex:
         self.starts = starts
 
     def offset(self, line0: int, col0: int) -> int:
-        """Offset of a 0-based (line, column) as ruamel.yaml reports it."""
+        """Offset of a 0-based (line, column) as the loader reports it."""
         line0 = max(0, min(line0, len(self.starts) - 1))
         return min(self.starts[line0] + col0, len(self.text))
 

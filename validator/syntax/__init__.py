@@ -1,0 +1,1 @@
+"""Parsers of the input languages; nothing here knows about Lambda."""
