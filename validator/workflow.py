@@ -22,7 +22,7 @@ from typing import Any
 from validator.models import JobRun, ScriptMap, Span, Step, Unmodelled, Workflow
 from validator.records import Record
 from validator.repo import Repo
-from validator.syntax.scalars import LineIndex, scalar_source
+from validator.syntax.scalars import LineIndex, literal_anchors, scalar_source
 from validator.syntax.yaml import MAX_YAML_CHARS, YamlError, load_tree
 from validator.syntax.yamltree import KeyAt, YMap, YSeq, untag
 
@@ -574,6 +574,10 @@ class _Reader:
             return ScriptMap(self.path, [(0, offset, line, col)]), ""
         key_col0, line0, col0 = at.col0, at.value_line0, at.value_col0
         offset = self.index.offset(line0, col0)
+        if self.text.startswith("|", offset) and not at.flow:
+            literal = literal_anchors(self.index, line0, col0, key_col0, value)
+            if literal is not None:
+                return ScriptMap(self.path, literal[0]), literal[1]
         for indent in _indent_candidates(self.text, self.index.offset(line0, 0), key_col0):
             source = scalar_source(self.text, offset, value, indent, flow=at.flow)
             if source is not None:

@@ -16,7 +16,7 @@ hostile or broken file could do is bounded here, once, for every reader:
   an alias inside the node it names;
 * errors are one line with ``path:line:col``.
 
-Without the C extension ruamel's pure-Python round-trip parser composes the same nodes.
+Without the C extension ruamel's pure-Python parser composes the same nodes.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def _compose(text: str) -> Any:
             return _CLoader(text).get_single_node()
         except YAMLError:
             pass
-    return YAML(typ="rt", pure=True).compose(text)
+    return YAML(typ="safe", pure=True).compose(text)
 
 
 def _events(text: str) -> Iterator[Any]:
@@ -137,7 +137,7 @@ def _events(text: str) -> Iterator[Any]:
         while parser.check_event():
             yield parser.get_event()
     else:
-        yield from YAML(typ="rt", pure=True).parse(text)
+        yield from YAML(typ="safe", pure=True).parse(text)
 
 
 def _possible_depth(text: str) -> int:
