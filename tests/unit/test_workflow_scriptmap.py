@@ -19,8 +19,8 @@ from ruamel.yaml.scalarstring import (
 
 from validator.models import Step
 from validator.repo import Repo
-from validator.workflow import read_workflow
 from validator.syntax.scalars import scalar_source
+from validator.workflow import read_workflow
 
 
 def _read(tmp_path: Path, text: str) -> list[Step]:

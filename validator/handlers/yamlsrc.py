@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from validator.models import Span
-from validator.syntax.yaml import YamlError, load_tree
 from validator.syntax.yamltree import Tagged, YMap, YSeq
 
 #: the position and problem of a ``YamlError`` message
@@ -29,7 +28,10 @@ class YamlLoadError(Exception):
 
 def load(text: str, path: str) -> Any:
     """The document, a duplicate key keeping its first value (as before: templates are
-    read leniently, CloudFormation itself reports duplicates)."""
+    read leniently, CloudFormation itself reports duplicates).  The loader (and ruamel)
+    is imported on first use: most repositories have no template at all."""
+    from validator.syntax.yaml import YamlError, load_tree
+
     try:
         return load_tree(text, path, first_key_wins=True)
     except YamlError as exc:

@@ -67,7 +67,7 @@ class YamlError(Exception):
 
 if CParser is not None:
 
-    class _CLoader(CParser, VersionedResolver):  # type: ignore[misc,valid-type]
+    class _CLoader(CParser, VersionedResolver):
         """libyaml's parser and composer, resolving implicit tags as ruamel's YAML 1.2 loader does."""
 
         def __init__(self, text: str) -> None:
@@ -242,7 +242,7 @@ class _Builder:
                 raise self.error(key_node.start_mark, f'found duplicate key "{key}" with value "{value}" '
                                                       f'(original value: "{out[key]}")')
             out[key] = value
-            line0, col0 = self.value_position(value_node, flow)
+            line0, col0 = self.value_position(key_node, value_node, flow)
             out.keys_at[key] = KeyAt(key_node.start_mark.line, key_node.start_mark.column, line0, col0, flow)
         for source in merged:
             if source.id != "mapping":
@@ -256,25 +256,31 @@ class _Builder:
                     out.keys_at[key] = values.keys_at[key]
         return out, weight, height + 1
 
-    def value_position(self, node: Any, flow: bool) -> tuple[int, int]:
+    def value_position(self, key: Any, node: Any, flow: bool) -> tuple[int, int]:
         """Where a mapping value starts; an empty one (``key:``) where ruamel's round-trip
-        parser puts it: after the ``:`` when a comment follows, else at the next token
-        (libyaml puts it after the ``:``)."""
+        parser puts it: after the ``:`` (as libyaml does) when a comment follows it and a
+        sibling key comes next, else at the next token."""
         mark = node.start_mark
         if flow or node.id != "scalar" or node.value or node.style or node.end_mark.index != mark.index:
             return mark.line, mark.column
-        text, start = self.text, mark.index
-        same_line = start
-        while text.startswith((" ", "\t"), same_line):
-            same_line += 1
-        if text.startswith("#", same_line):
+        text = self.text
+        colon = key.end_mark.index
+        while text.startswith((" ", "\t"), colon):
+            colon += 1
+        if not text.startswith(":", colon):
             return mark.line, mark.column
+        start = colon + 1
+        after = _position(text, start)
         gap = _GAP.match(text, start)
         skipped = text[start : gap.end() if gap else start]
         breaks = skipped.count("\n") + skipped.count("\r") - skipped.count("\r\n")
+        column = len(skipped) - max(skipped.rfind("\n"), skipped.rfind("\r")) - 1
+        commented = skipped.lstrip(" \t").startswith("#")
+        if commented and breaks and column == key.start_mark.column and gap and gap.end() < len(text):
+            return after[0] - 1, after[1] - 1
         if not breaks:
-            return mark.line, mark.column + len(skipped)
-        return mark.line + breaks, len(skipped) - max(skipped.rfind("\n"), skipped.rfind("\r")) - 1
+            return after[0] - 1, after[1] - 1 + len(skipped)
+        return after[0] - 1 + breaks, column
 
     def scalar(self, node: Any) -> Any:
         tag, value = node.tag, node.value
