@@ -173,7 +173,10 @@ def test_yaml_alias_bomb_is_bounded(tmp_path: Path) -> None:
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
     lines.append("Resources: {}")
     repo = make_repo(tmp_path, {"template.yaml": "\n".join(lines) + "\n"})
-    assert collect_handler_configs(repo) == ([], [])
+    configs, problems = collect_handler_configs(repo)
+    assert configs == []
+    (problem,) = problems
+    assert "through aliases" in problem.reason and (problem.span.line, problem.span.column) == (7, 5)
 
 
 def test_sniff_reads_only_the_head_of_unnamed_yaml(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from ruamel.yaml.scalarstring import (
 
 from validator.model import Step
 from validator.model.repo import Repo
+from validator.syntax.scalars import scalar_source
 from validator.workflow import read_workflow
-from validator.yamlload import scalar_source
 
 
 def _read(tmp_path: Path, text: str) -> list[Step]:

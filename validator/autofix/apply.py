@@ -24,7 +24,7 @@ from typing import Any
 from validator.fixes.edits import apply_edits
 from validator.model import Applicability, Edit, Finding, Fix, Workflow
 from validator.model.base import Record
-from validator.yamlload import YamlError, load_yaml
+from validator.syntax.yaml import YamlError, load_tree
 
 MAX_PASSES = 10
 #: quotations of the workflow in messages (they move with the edits)
@@ -76,7 +76,7 @@ def combine(fixes: list[Fix]) -> tuple[list[Edit], list[Fix], list[Fix]]:
 
 
 def plain(node: Any) -> Any:
-    """Round-trip YAML objects as plain dicts/lists/scalars, for comparison."""
+    """A loaded document as plain dicts/lists/scalars, for comparison."""
     if isinstance(node, dict):
         return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):
@@ -130,8 +130,8 @@ def edited_steps(workflow: Workflow, edits: list[Edit]) -> set[tuple[str, int]]:
 def structure_problem(workflow: Workflow, new_text: str, edits: list[Edit]) -> str | None:
     """Why the edited text is not the same workflow apart from the edited scripts, or None."""
     try:
-        before = plain(load_yaml(workflow.text, workflow.path))
-        after = plain(load_yaml(new_text, workflow.path))
+        before = plain(load_tree(workflow.text, workflow.path))
+        after = plain(load_tree(new_text, workflow.path))
     except YamlError as exc:
         return f"the edited file is not valid YAML ({exc})"
     changed = run_paths(before, after)

@@ -17,7 +17,7 @@ from typing import Any
 
 from validator.model import Edit, Step, Workflow
 from validator.model.base import FrozenRecord
-from validator.yamlload import YamlError, load_yaml
+from validator.syntax.yaml import YamlError, load_tree
 
 CONTINUATION = ("&&", "||", "|", "\\")
 
@@ -196,7 +196,7 @@ def step_value(document: Any, job_id: str, index: int) -> Any:
 def _verify_scalar(workflow: Workflow, step: Step, edits: list[Edit], expected: str) -> None:
     job_id = _job_of(workflow, step)
     try:
-        document = load_yaml(apply_edits(workflow.text, edits), workflow.path)
+        document = load_tree(apply_edits(workflow.text, edits), workflow.path)
     except YamlError:
         raise Declined(f"the {step.run_style} run: value would not stay valid YAML after the edit") from None
     if job_id is None or step_value(document, job_id, step.index) != expected:

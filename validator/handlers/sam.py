@@ -70,7 +70,7 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
         if not _SNIFF.search(text):
             continue  # named like a template, but not a CloudFormation one
         try:
-            doc = yamlsrc.load(text)
+            doc = yamlsrc.load(text, rel)
         except yamlsrc.YamlLoadError as exc:
             doc = _load_json(text) if rel.lower().endswith(".json") else None
             if doc is None:
@@ -156,7 +156,7 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
 
 
 def _span(rel: str, text: str, lines: list[str], holder: Any, handler: str, key: str = "Handler") -> Span:
-    if hasattr(holder, "lc"):
+    if hasattr(holder, "keys_at"):
         return yamlsrc.value_span(rel, lines, holder, key, handler)
     import json  # plain JSON templates only
 

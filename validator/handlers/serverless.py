@@ -29,7 +29,7 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
                                        could_touch_package=False))
             continue
         try:
-            doc = yamlsrc.load(text)
+            doc = yamlsrc.load(text, rel)
         except yamlsrc.YamlLoadError as exc:
             problems.append(Unmodelled(
                 Span(rel, exc.line, exc.column, exc.line, exc.column + 1),

@@ -1,20 +1,24 @@
 """Loading SAM, CloudFormation and serverless YAML with positions kept.
 
-ruamel's round-trip loader keeps line/column for every mapping value and loads
-CloudFormation short tags (``!Ref``, ``!Sub``, ``!GetAtt``, ``!If`` …) as tagged
-nodes instead of failing; :func:`scalar` turns those into symbolic text.  ruamel
-is imported on first use: most repositories have no template at all.
+The one YAML loader (``syntax.yaml``) keeps line/column for every mapping value and
+loads CloudFormation short tags (``!Ref``, ``!Sub``, ``!GetAtt``, ``!If`` …) as tagged
+values instead of failing; :func:`scalar` turns those into symbolic text.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from validator.model import Span
+from validator.syntax.yamltree import Tagged, YMap, YSeq
+
+#: the position and problem of a ``YamlError`` message
+_WHERE = re.compile(r"[^:]*:(\d+):(\d+): (?:invalid YAML: )?(.*)")
 
 
 class YamlLoadError(Exception):
-    """The file is not YAML ruamel can load; ``line``/``column`` are 1-based."""
+    """The file is not YAML that can be loaded; ``line``/``column`` are 1-based."""
 
     def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
         super().__init__(message)
@@ -22,41 +26,34 @@ class YamlLoadError(Exception):
         self.column = column
 
 
-def load(text: str) -> Any:
-    from ruamel.yaml import YAML
+def load(text: str, path: str) -> Any:
+    """The document, a duplicate key keeping its first value (as before: templates are
+    read leniently, CloudFormation itself reports duplicates).  The loader (and ruamel)
+    is imported on first use: most repositories have no template at all."""
+    from validator.syntax.yaml import YamlError, load_tree
 
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = True
     try:
-        return yaml.load(text)
-    except Exception as exc:  # ruamel raises scanner, parser, constructor and composer errors
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = getattr(mark, "line", 0) + 1 if mark is not None else 1
-        col = getattr(mark, "column", 0) + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise YamlLoadError(str(problem), line, col) from exc
+        return load_tree(text, path, first_key_wins=True)
+    except YamlError as exc:
+        found = _WHERE.match(str(exc))
+        if found is None:
+            raise YamlLoadError(str(exc).split(": ", 1)[-1]) from None
+        raise YamlLoadError(found.group(3), int(found.group(1)), int(found.group(2))) from None
 
 
 def is_tagged_scalar(node: Any) -> bool:
-    """``!Ref Name``-style nodes (only ruamel builds them, so it is already imported)."""
-    from ruamel.yaml.comments import TaggedScalar
-
-    return isinstance(node, TaggedScalar)
+    """``!Ref Name``-style values."""
+    return isinstance(node, Tagged)
 
 
 def tag_of(node: Any) -> str | None:
     tag = getattr(node, "tag", None)
-    if tag is None:
-        return None
-    val = getattr(tag, "value", tag)
-    return val if isinstance(val, str) and val.startswith("!") else None
+    return tag if isinstance(tag, str) and tag.startswith("!") else None
 
 
 def scalar(node: Any, params: dict[str, str] | None = None) -> str | None:
     """A YAML value as text: strings as they are, ``!Ref P`` as P's literal default or
     ``${P}``, ``!Sub`` as its template, ``Fn::…`` maps and other tags as ``${…}``."""
-    from ruamel.yaml.comments import CommentedSeq, TaggedScalar
-
     params = params or {}
     if node is None:
         return None
@@ -64,7 +61,7 @@ def scalar(node: Any, params: dict[str, str] | None = None) -> str | None:
         return "true" if node else "false"
     if isinstance(node, (int, float)):
         return str(node)
-    if isinstance(node, TaggedScalar):
+    if isinstance(node, Tagged):
         tag = tag_of(node)
         val = str(node.value)
         if tag == "!Ref":
@@ -74,7 +71,7 @@ def scalar(node: Any, params: dict[str, str] | None = None) -> str | None:
         return "${" + f"{tag} {val}" + "}"
     if isinstance(node, str):
         return node
-    if isinstance(node, CommentedSeq) and tag_of(node) == "!Sub" and node:
+    if isinstance(node, YSeq) and tag_of(node) == "!Sub" and node:
         first = node[0]
         return _sub(str(first), params) if isinstance(first, str) else None
     if isinstance(node, dict) and len(node) == 1:
@@ -109,17 +106,10 @@ def scalar_list(node: Any, params: dict[str, str] | None = None) -> list[str]:
 def value_span(path: str, lines: list[str], mapping: Any, key: str, value: str | None) -> Span:
     """The span of ``mapping[key]``'s value; inside the quotes, and over the text of
     ``value`` when the file has it there."""
-    from ruamel.yaml.comments import CommentedMap
-
     line0, col0 = 0, 0
-    if isinstance(mapping, CommentedMap):
-        try:
-            line0, col0 = mapping.lc.value(key)
-        except (KeyError, TypeError, AttributeError):
-            try:
-                line0, col0 = mapping.lc.key(key)
-            except (KeyError, TypeError, AttributeError):
-                line0, col0 = getattr(mapping.lc, "line", 0), getattr(mapping.lc, "col", 0)
+    if isinstance(mapping, YMap):
+        at = mapping.keys_at.get(key)
+        line0, col0 = (at.value_line0, at.value_col0) if at is not None else (mapping.line0, mapping.col0)
     text = lines[line0] if 0 <= line0 < len(lines) else ""
     # a tag (``!Ref H``) or a quote before the value itself
     if text.startswith("!", col0):

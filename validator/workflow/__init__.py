@@ -2,8 +2,7 @@
 each ``run:`` script an exact map back to the workflow text.
 
 Findings must point at the line the user edits, so each script keeps a ``ScriptMap``:
-the fast YAML reader records it for ``|`` blocks while loading; other scalars are
-re-scanned in the raw text (``yamlload.scalar_source``).  Shapes
+its scalar is re-scanned in the raw text (``syntax.scalars.scalar_source``).  Shapes
 GitHub would reject or that cannot be known statically (a matrix from ``fromJSON``, a
 step that is not a mapping) do not stop the reading: they become ``Unmodelled``
 problems and the rest of the file is still analysed.
@@ -23,8 +22,9 @@ from typing import Any
 from validator.model import JobRun, ScriptMap, Span, Step, Unmodelled, Workflow
 from validator.model.base import Record
 from validator.model.repo import Repo
-from validator.yamlload import MAX_YAML_CHARS, LineIndex, YamlError, load_tree, scalar_source
-from validator.yamltree import KeyAt, YMap, YSeq, is_bool, untag
+from validator.syntax.scalars import LineIndex, literal_anchors, scalar_source
+from validator.syntax.yaml import MAX_YAML_CHARS, YamlError, load_tree
+from validator.syntax.yamltree import KeyAt, YMap, YSeq, untag
 
 __all__ = [
     "MAX_MATRIX_COMBINATIONS",
@@ -235,7 +235,7 @@ def _kind(value: Any) -> str:
         return "empty"
     if isinstance(value, str):
         return "a string"
-    if is_bool(value):
+    if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
@@ -250,7 +250,7 @@ def github_string(value: Any) -> str:
     value = _untag(value)
     if value is None:
         return ""
-    if is_bool(value):
+    if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(int(value))
@@ -285,7 +285,7 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if is_bool(value):
+    if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
         return int(value)
@@ -575,11 +575,12 @@ class _Reader:
             line, col = self.span_at(node).line, self.span_at(node).column
             offset = self.index.offset(line - 1, col - 1)
             return ScriptMap(self.path, [(0, offset, line, col)]), ""
-        if at.source is not None:
-            anchors, style = at.source
-            return ScriptMap(self.path, list(anchors)), style
         key_col0, line0, col0 = at.col0, at.value_line0, at.value_col0
         offset = self.index.offset(line0, col0)
+        if self.text.startswith("|", offset) and not at.flow:
+            literal = literal_anchors(self.index, line0, col0, key_col0, value)
+            if literal is not None:
+                return ScriptMap(self.path, literal[0]), literal[1]
         for indent in _indent_candidates(self.text, self.index.offset(line0, 0), key_col0):
             source = scalar_source(self.text, offset, value, indent, flow=at.flow)
             if source is not None:

@@ -1,116 +1,17 @@
-"""Safe YAML loading for files a user hands us: workflows, SAM templates, serverless.yml.
+"""Where each character of a loaded scalar comes from in the file.
 
-Round-trip loading (ruamel.yaml, YAML 1.2) keeps line/column of every key and value
-(``.lc``), which findings need.  ``load_tree`` first tries the fast line-based reader
-(``yamlfast``), which covers most workflows in a few milliseconds, and only then
-imports ruamel.yaml (see ``yamlrt``).  What a hostile or broken file could do to us is bounded
-here, once, for every reader:
-
-* size: files above ``MAX_YAML_CHARS`` are refused before parsing;
-* aliases: the expanded size of the document (every alias counted as a full copy of
-  what it names) is budgeted while composing, so a "billion laughs" file fails after a
-  few thousand events instead of exhausting memory when a reader walks it;
-* recursion: nesting is capped, an alias that refers to itself is refused, and a
-  ``RecursionError`` never escapes;
-* errors are one line with ``path:line:col``.
+Findings point at exact columns of a ``run:`` script, so each character of a block,
+flow or quoted scalar's value is mapped back to a file offset by re-scanning the
+scalar the way ruamel.yaml's scanner reads it; no YAML library reports this.
+``LineIndex`` converts between offsets and the loader's (line, column).
 """
 
 from __future__ import annotations
 
-import warnings
+import functools
 from dataclasses import dataclass
-from typing import Any
 
 from validator.model.base import Record
-from validator.yamlfast import load_fast
-from validator.yamltree import YMap, from_round_trip
-
-#: larger files are refused: real workflows and templates are far below this, and the
-#: round-trip parser (pure Python, ~100 KB/s) would take minutes on tens of MB
-MAX_YAML_CHARS = 2 * 1024 * 1024
-
-#: nodes the document may hold with every alias expanded
-MAX_EXPANDED_NODES = 500_000
-
-#: deepest nesting of collections accepted
-MAX_DEPTH = 100
-
-
-class YamlError(Exception):
-    """The YAML text cannot be loaded; the message is one line with ``path:line:col``."""
-
-
-def _position(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of character ``index`` (lines end at LF, CRLF or CR)."""
-    index = max(0, min(index, len(text)))
-    head = text[:index]
-    line_start = max(head.rfind("\n"), head.rfind("\r")) + 1
-    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
-    return line, index - line_start + 1
-
-
-def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
-
-
-def load_yaml(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
-    """Load one YAML document as round-trip objects (``CommentedMap``/``CommentedSeq`` with ``.lc``).
-
-    ``text`` is the decoded file (a leading BOM is allowed).  Raises ``YamlError`` for
-    anything that makes the document unusable; never lets a ``RecursionError`` out.
-    """
-    if len(text) > max_chars:
-        raise YamlError(f"{path}: file too large ({len(text)} characters, limit {max_chars})")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.reader import ReaderError
-
-    from validator.yamlrt import round_trip_yaml
-
-    yaml = round_trip_yaml()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "maximum depth" in str(problem):
-            problem = f"collections nested deeper than {MAX_DEPTH} levels"
-        if mark is not None:
-            line, col = _position(text, mark.index) if hasattr(mark, "index") else (mark.line + 1, 1)
-            raise YamlError(f"{path}:{line}:{col}: invalid YAML: {_one_line(problem)}") from None
-        raise YamlError(f"{path}: invalid YAML: {_one_line(problem)}") from None
-    except ReaderError as exc:
-        line, col = _position(text, exc.position)
-        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        raise YamlError(
-            f"{path}:{line}:{col}: invalid YAML: character U+{char:04X} is not allowed"
-        ) from None
-    except RecursionError:
-        raise YamlError(f"{path}: invalid YAML: nesting too deep") from None
-    except YAMLError as exc:
-        raise YamlError(f"{path}: invalid YAML: {_one_line(str(exc))}") from None
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
-        # the constructor raises plain Python errors for some malformed values
-        # (bad base64 in !!binary, impossible timestamps …)
-        raise YamlError(f"{path}: invalid YAML: {_one_line(str(exc)) or type(exc).__name__}") from None
-
-
-def load_tree(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
-    """Load one YAML document as ``YMap``/``YSeq`` with positions (see ``yamltree``).
-
-    Same contract as ``load_yaml``: the fast reader answers when the text is inside its
-    subset, else ruamel.yaml loads it (and reports any error).
-    """
-    if len(text) > max_chars:
-        raise YamlError(f"{path}: file too large ({len(text)} characters, limit {max_chars})")
-    document: YMap | None = load_fast(text)
-    if document is not None:
-        return document
-    return from_round_trip(load_yaml(text, path, max_chars=max_chars))
-
 
 # --------------------------------------------------------------------------- positions
 
@@ -118,9 +19,9 @@ def load_tree(text: str, path: str, *, max_chars: int = MAX_YAML_CHARS) -> Any:
 class LineIndex:
     """Converts between character offsets and (line, column) in a text.
 
-    Lines end at LF, CRLF or a lone CR, as ruamel.yaml counts them, so a round-trip
-    ``lc`` position converts to an offset exactly.  A leading BOM is part of the text
-    (offsets count it) but not of line 1's columns (ruamel.yaml and editors skip it).
+    Lines end at LF, CRLF or a lone CR, as the loader counts them, so a loaded
+    (line, column) converts to an offset exactly.  A leading BOM is part of the text
+    (offsets count it) but not of line 1's columns (the loader and editors skip it).
     """
 
     def __init__(self, text: str) -> None:
@@ -137,8 +38,14 @@ class LineIndex:
                 break
         self.starts = starts
 
+    @functools.cached_property
+    def lines(self) -> list[str] | None:
+        """The text split at LF, or None when it has other line breaks or a BOM."""
+        text = self.text
+        return None if "\r" in text or text.startswith("\ufeff") else text.split("\n")
+
     def offset(self, line0: int, col0: int) -> int:
-        """Offset of a 0-based (line, column) as ruamel.yaml reports it."""
+        """Offset of a 0-based (line, column) as the loader reports it."""
         line0 = max(0, min(line0, len(self.starts) - 1))
         return min(self.starts[line0] + col0, len(self.text))
 
@@ -521,3 +428,73 @@ def scalar_source(
         verbatim=[p[2] for p in pieces],
         style=style,
     )
+
+
+Anchor = tuple[int, int, int, int]
+
+
+def literal_anchors(index: LineIndex, line0: int, col0: int, parent_indent: int,
+                    value: str) -> tuple[list[Anchor], str] | None:
+    """``ScriptMap`` anchors of the ``|`` block whose header is at (``line0``, ``col0``):
+    one per line, found a line at a time (``scalar_source`` walks characters, ~50x
+    slower).  None unless the text is LF-only and the lines reproduce ``value``."""
+    lines, starts = index.lines, index.starts
+    if lines is None:
+        return None
+    count = len(lines)
+    header = lines[line0]
+    i = col0 + 1
+    style = "|"
+    if i < len(header) and header[i] in "+-":
+        style += header[i]
+        i += 1
+    rest = header[i:]
+    if rest[:1].isdigit() or (rest.strip(" ") and not rest.lstrip(" ").startswith("#")):
+        return None
+    j = line0 + 1
+    leading: list[int] = []
+    while j < count - 1 and not lines[j].strip(" "):
+        if lines[j]:
+            return None  # spaces before the first line follow rules of their own
+        leading.append(j)
+        j += 1
+    if j >= count or not lines[j].strip(" "):
+        return None
+    first = len(lines[j]) - len(lines[j].lstrip(" "))
+    indent = max(parent_indent + 1, first)
+    if first != indent:
+        return None
+    chunks: list[str] = []
+    anchors: list[Anchor] = []
+    size = 0
+    breaks = leading
+    has_break = False
+    while True:
+        for b in breaks:
+            anchors.append((size, starts[b] + len(lines[b]), b + 1, len(lines[b]) + 1))
+            chunks.append("\n")
+            size += 1
+        content = lines[j][indent:]
+        anchors.append((size, starts[j] + indent, j + 1, indent + 1))
+        chunks.append(content)
+        size += len(content)
+        has_break = j < count - 1
+        j += 1
+        breaks = []
+        while j < count - 1 and len(lines[j]) <= indent and not lines[j].strip(" "):
+            breaks.append(j)
+            j += 1
+        if j < count and len(lines[j]) > indent and len(lines[j]) - len(lines[j].lstrip(" ")) >= indent:
+            chunks.append("\n")
+            size += 1
+            continue
+        break
+    if style != "|-" and has_break:
+        chunks.append("\n")
+        size += 1
+    if style == "|+":
+        for b in breaks:
+            anchors.append((size, starts[b] + len(lines[b]), b + 1, len(lines[b]) + 1))
+            chunks.append("\n")
+            size += 1
+    return (anchors, style) if "".join(chunks) == value else None
