@@ -104,23 +104,40 @@ def test_unwritable_output_file_is_exit_2(tmp_path, capsys):
                             for i in range(40)),
     "\x00\x01binary",
 ])
-def test_bad_workflow_is_one_line_exit_2(tmp_path, capsys, content):
-    wf = tmp_path / ".github" / "workflows" / "deploy.yml"
-    wf.parent.mkdir(parents=True)
+def test_bad_workflow_is_one_finding_and_the_others_are_still_checked(tmp_path, capsys, content):
+    """One broken workflow never stops the run: it is one LPK-000 at its position (never a
+    traceback, the file unchanged), and a broken package in another workflow still fails it."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SEED, repo)
+    wf = repo / ".github" / "workflows" / "wip.yml"
     wf.write_bytes(content.encode("latin-1") if "\x00" in content else content.encode())
     before = wf.read_bytes()
-    code, _, err = run([str(wf)], capsys)
-    assert code == 2
-    assert err.count("\n") <= 2 and "Traceback" not in err
+    code, out, err = run(["--root", str(repo), "--format", "json"], capsys)
+    findings = json.loads(out)["findings"]
+    bad = [f for f in findings if f["path"] == ".github/workflows/wip.yml"]
+    assert code == 1 and err == ""
+    assert [f["code"] for f in bad] == ["LPK-000"] and "cannot be read" in bad[0]["message"]
+    assert "\n" not in bad[0]["message"] and len(bad[0]["message"]) < 400
+    assert sorted(f["code"] for f in findings if f not in bad) == ["LPK-003", "LPK-003", "LPK-003"]
     assert wf.read_bytes() == before
 
 
-def test_non_utf8_workflow_is_exit_2(tmp_path, capsys):
+def test_non_utf8_workflow_is_one_finding(tmp_path, capsys):
     wf = tmp_path / ".github" / "workflows" / "deploy.yml"
     wf.parent.mkdir(parents=True)
     wf.write_bytes("name: d\xe9ploy\njobs: {}\n".encode("latin-1"))
-    code, _, err = run([str(wf)], capsys)
-    assert code == 2 and "Traceback" not in err
+    code, out, err = run([str(wf), "--format", "json"], capsys)
+    [finding] = json.loads(out)["findings"]
+    assert code == 0 and "Traceback" not in err
+    assert (finding["code"], finding["line"]) == ("LPK-000", 1) and "not UTF-8" in finding["message"]
+
+
+def test_empty_workflow_builds_nothing(tmp_path, capsys):
+    wf = tmp_path / ".github" / "workflows" / "deploy.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text("# to be written\n")
+    code, out, _ = run([str(wf), "--format", "json"], capsys)
+    assert (code, json.loads(out)["findings"]) == (0, [])
 
 
 def test_missing_path_and_unknown_codes_are_usage_errors(tmp_path, capsys):
@@ -169,13 +186,11 @@ def test_rule_documentation_command(capsys):
 
 
 def test_console_script_reports_without_traceback(tmp_path):
-    wf = tmp_path / ".github" / "workflows" / "deploy.yml"
-    wf.parent.mkdir(parents=True)
-    wf.write_text("jobs: [\n")
+    cmd_dir = tmp_path / "not-a-repo"
     exe = Path(sys.executable).with_name("validate-imports")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "validator"]
-    proc = subprocess.run([*cmd, str(wf)], capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"),
-                          check=False)
+    proc = subprocess.run([*cmd, str(cmd_dir / "missing.yml")], capture_output=True, text=True,
+                          env=dict(os.environ, NO_COLOR="1"), check=False)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("validate-imports: error:")
 

@@ -7,6 +7,7 @@ Python API and the tests call.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from validator.model import (
     Package,
     PackageReport,
     SimulationResult,
+    Span,
+    Unmodelled,
     Workflow,
 )
 from validator.model.base import Record
@@ -33,7 +36,7 @@ from validator.pyimports.prefetch import Prefetch
 from validator.report.suppress import Suppression, apply_suppressions, parse_suppressions
 from validator.simulate import simulate
 from validator.sources import iac_packages
-from validator.workflow import discover_workflows, read_workflow
+from validator.workflow import WorkflowError, discover_workflows, read_workflow
 
 
 @dataclass(eq=False, repr=False)
@@ -74,17 +77,40 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
     parsing = Prefetch.start(repo)  # Python files parsed alongside the simulation (CLI only)
     if not paths and config.workflows:
         paths = [root / w for w in config.workflows]
-    workflows = [read_workflow(p, repo, text=(workflow_texts or {}).get(_rel(p, root)))
-                 for p in discover_workflows(paths, root)]
+    workflows, unreadable = read_workflows(discover_workflows(paths, root), repo, workflow_texts or {})
     # a reusable workflow that another one calls is simulated inside its caller, with the
     # inputs the caller passes; alone, its inputs would be unknown
     called = {path for wf in workflows for path in wf.calls}
     simulations = [simulate(wf, repo) for wf in workflows if not (wf.reusable_only and wf.path in called)]
     context = build_context(root, repo, workflows, simulations, config, parsing)
+    context.config_problems[:0] = unreadable
     findings = run_rules(context, config)
     result = AnalysisResult(root=str(root), workflows=[wf.path for wf in workflows],
                             findings=sorted(findings, key=Finding.sort_key), packages=context.packages)
     return Analysis(result, context, config)
+
+
+_POSITION = re.compile(r"^(?P<path>[^:]*?)(?::(?P<line>\d+)(?::(?P<col>\d+))?)?: (?P<why>.*)$", re.S)
+
+
+def read_workflows(files: list[Path], repo: Repo, texts: dict[str, str]) -> tuple[list[Workflow], list[Unmodelled]]:
+    """Every workflow that can be read; one that cannot (empty, invalid YAML, binary, too
+    large) is one LPK-000 at its position and the others are still checked, as a linter
+    reports a syntax error in one file and goes on with the rest."""
+    workflows, unreadable = [], []
+    for path in files:
+        rel = _rel(path, repo.root)
+        try:
+            workflows.append(read_workflow(path, repo, text=texts.get(rel)))
+        except WorkflowError as exc:
+            m = _POSITION.match(str(exc))
+            line = int(m.group("line")) if m and m.group("line") else 1
+            column = int(m.group("col")) if m and m.group("col") else 1
+            why = m.group("why") if m else str(exc)
+            unreadable.append(Unmodelled(Span(rel, line, column, line, column),
+                                         f"{rel} cannot be read ({why}): the Lambda packages it builds, if any, "
+                                         "are not checked"))
+    return workflows, unreadable
 
 
 def _rel(path: Path, root: Path) -> str:

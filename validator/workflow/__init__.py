@@ -113,8 +113,8 @@ def read_workflow(path: Path, repo: Repo, text: str | None = None) -> Workflow:
         document = load_tree(text, rel)
     except YamlError as exc:
         raise WorkflowError(str(exc)) from None
-    if document is None:
-        raise WorkflowError(f"{rel}: the workflow is empty")
+    if document is None:  # an empty file (a placeholder, a workflow being written) builds nothing
+        return Workflow(path=rel, text=text, jobs=[], problems=[], calls=[], reusable_only=False)
     if not isinstance(document, Mapping):
         raise WorkflowError(f"{rel}:1:1: the top level is {_kind(document)}, expected a mapping")
     reader = _Reader(rel, text, repo.read_text)
