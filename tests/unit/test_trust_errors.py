@@ -129,3 +129,35 @@ def test_no_warning_about_a_job_that_packages_nothing(tmp_path: Path) -> None:
     root = repo(tmp_path, "true\n", files={".github/workflows/deploy.yml": workflow})
     found = [(f.code, f.span.line) for f in analyze(root=root).findings]
     assert found == [("LPK-000", 16)]
+
+
+def test_archives_with_one_file_name_are_linked_by_path_and_function_name(tmp_path: Path) -> None:
+    """``alpha/code.zip`` and ``beta/code.zip``, each deployed to an ARN whose environment is
+    an expression: each package gets its own function's handler (no false LPK-002)."""
+    tf = textwrap.dedent("""\
+        resource "aws_lambda_function" "alpha" {
+          function_name = "${var.team}-${var.project}-alpha-processor-${var.environment}"
+          filename      = "placeholder.zip"
+          handler       = "lambda_function.lambda_handler"
+          runtime       = "python3.13"
+        }
+        resource "aws_lambda_function" "beta" {
+          function_name = "${var.team}-${var.project}-beta-${var.environment}"
+          filename      = "placeholder.zip"
+          handler       = "callback_function.lambda_handler"
+          runtime       = "python3.13"
+        }
+        """)
+    script = """
+        cd alpha && zip -r code.zip ./*.py && cd ..
+        aws lambda update-function-code --function-name arn:aws:lambda:eu-west-2:${{ secrets.ACCOUNT }}:function:acme-comms-alpha-processor-${{ inputs.environment }} --zip-file fileb://alpha/code.zip
+        cd beta && zip -r code.zip ./*.py && cd ..
+        aws lambda update-function-code --function-name arn:aws:lambda:eu-west-2:${{ secrets.ACCOUNT }}:function:acme-comms-beta-${{ inputs.environment }} --zip-file fileb://beta/code.zip
+        """
+    root = repo(tmp_path, script, tf=False, files={
+        "infra/main.tf": tf, "alpha/lambda_function.py": HANDLER, "beta/callback_function.py": HANDLER})
+    result = analyze(root=root)
+    links = {r.package.archive: r.link.handler for r in result.packages if r.link}
+    assert links == {"alpha/code.zip": "lambda_function.lambda_handler",
+                     "beta/code.zip": "callback_function.lambda_handler"}
+    assert result.findings == []

@@ -60,7 +60,9 @@ class _Tables:
     """The lookups one linking run needs, built once: each narrows a scan over every
     config or deploy to the few that can match (see ``lookup.py``)."""
 
-    def __init__(self, configs: list[HandlerConfig], deploys: list[DeployRef]) -> None:
+    def __init__(self, configs: list[HandlerConfig], deploys: list[DeployRef], packages: list[Package]) -> None:
+        #: the archive paths packages are built at: a deploy naming one of them is that package's
+        self.package_paths = {p.archive for p in packages}
         self.names: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
         self.by_function: Lookup[HandlerConfig] = Lookup()
         self.by_s3_key: Lookup[HandlerConfig] = Lookup()
@@ -158,7 +160,7 @@ def link_handlers(
     cli = cli_configs(deploys)
     usable = [c for c in [*configs, *cli.values()] if (c.package_type or "Zip").lower() != "image"]
     state = _State()
-    tables = _Tables(usable, deploys)
+    tables = _Tables(usable, deploys, packages)
     results: list[HandlerLink | None] = [None] * len(packages)
     todo = [i for i, p in enumerate(packages) if not p.is_layer]
 
@@ -302,7 +304,11 @@ def _function_strength(name: str, c: HandlerConfig) -> float:
     """How well a ``--function-name`` identifies config ``c``: a symbolic match of its
     function_name (more literal text = more specific), else equal name words."""
     if c.function_name and (c.function_name == name or patterns.matches(name, c.function_name)):
-        return 4 + min(len(patterns.literal(c.function_name)), 90) / 100
+        # ``…:function:proj-billing-${{ inputs.env }}`` can symbolically match
+        # ``${var.team}-orders-${var.env}`` too (its wildcard swallows "orders"); a name
+        # that spells out the config's literal words is the stronger match
+        spelled = 0.5 if patterns.literally_within(c.function_name, name) else 0
+        return 4 + spelled + min(len(patterns.literal(c.function_name)), 90) / 100
     words = patterns.name_tokens(name)
     if words and (patterns.names_equal(words, patterns.name_tokens(c.resource))
                   or (c.function_name and patterns.names_equal(words, patterns.name_tokens(c.function_name)))):
@@ -314,6 +320,10 @@ def _journey_candidates(p: Package, tables: _Tables, cli: dict[int, HandlerConfi
     out: list[Candidate] = []
     mine = [d for d in tables.deploys_by_archive.get(archive_keys(p.archive))
             if d.archive and same_archive(d.archive, p.archive)]
+    # the full path as the shell resolved it decides first: ``orders/code.zip`` and
+    # ``billing/code.zip`` share a file name, not a deploy
+    own = [d for d in mine if d.archive == p.archive]
+    mine = own or [d for d in mine if d.archive not in tables.package_paths]
     for d in mine:
         if id(d) in cli:
             c = cli[id(d)]

@@ -148,6 +148,28 @@ def _intersects(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
     return False
 
 
+def literal_runs(text: str) -> list[str]:
+    """The literal stretches between symbolic parts (``${var.team}-api-${env}`` -> ``["-api-"]``)."""
+    runs: list[str] = []
+    current: list[str] = []
+    for t in tokens(text):
+        if t is WILD:
+            runs.append("".join(current))
+            current = []
+        else:
+            current.append(t)
+    runs.append("".join(current))
+    return [r for r in runs if r]
+
+
+def literally_within(pattern: str, text: str) -> bool:
+    """Every literal stretch of ``pattern`` stands in ``text``'s own literal parts: the
+    match does not rest on ``text``'s wildcards swallowing it."""
+    known = literal_runs(text)
+    return all(any(run.strip("-_.:/") in part for part in known) for run in literal_runs(pattern)
+               if run.strip("-_.:/"))
+
+
 def matches(a: str, b: str) -> bool:
     """``a`` and ``b`` can be the same and both carry literal content."""
     return informative(a) and informative(b) and intersects(a, b)
