@@ -36,11 +36,11 @@ binaries, a migration): what the tool cannot follow there cannot hide a package.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from validator.model import Finding, Severity
 from validator.model.context import RuleContext
+from validator.model.deploytools import ORIGINS, TOOLS, tool_name
 
 CODE = "LPK-000"
 NAME = "analysis-incomplete"
@@ -93,14 +93,6 @@ def packaging_jobs(ctx: RuleContext) -> set[str]:
     return jobs
 
 
-#: deploy tools that package Lambda code themselves, with what the analysis models of each
-_TOOLS = re.compile(
-    r"(?<![\w-])(?:npx\s+|npm\s+exec\s+|pnpm\s+|yarn\s+)?"
-    r"(cdk\s+deploy|sam\s+(?:build|deploy|package|sync)|serverless\s+deploy|sls\s+deploy|pulumi\s+up"
-    r"|chalice\s+deploy|zappa\s+(?:deploy|update)|terraform\s+apply)\b")
-_MODELLED = {"sam": "sam", "serverless": "serverless", "sls": "serverless", "terraform": "terraform"}
-
-
 def deploy_tool_findings(ctx: RuleContext) -> Iterator[Finding]:
     """A deploy tool whose packaging the analysis does not rebuild (CDK, Pulumi, Chalice,
     Zappa), or one it does (SAM, Serverless, Terraform) when no package came from its
@@ -114,9 +106,9 @@ def deploy_tool_findings(ctx: RuleContext) -> Iterator[Finding]:
             for step in job.steps:
                 if not step.run or step.script_map is None:
                     continue
-                for m in _TOOLS.finditer(step.run):
-                    tool = " ".join(m.group(1).split())
-                    origin = _MODELLED.get(tool.split()[0])
+                for m in TOOLS.finditer(step.run):
+                    tool = tool_name(m)
+                    origin = ORIGINS.get(tool.split()[0])
                     if origin and origin not in unchecked:
                         continue
                     if tool in seen:

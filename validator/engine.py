@@ -29,6 +29,7 @@ from validator.model import (
 )
 from validator.model.base import Record
 from validator.model.context import RuleContext
+from validator.model.deploytools import origins_run
 from validator.model.explain import find_handler_elsewhere
 from validator.model.repo import Repo, find_root
 from validator.pyimports import SourceCache, compute_closure
@@ -139,7 +140,9 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     packages, links = confirmed_packages(packages, links)
     mark_layers(packages, deploys)
     linked = {id(c) for link in links if link is not None for c in (link.config, *link.also) if c is not None}
-    for package, iac_link in iac_packages([c for c in configs if id(c) not in linked], repo):
+    deployed = deployed_origins(workflows, simulations, repo)
+    unlinked = [c for c in configs if id(c) not in linked and (deployed is None or c.origin in deployed)]
+    for package, iac_link in iac_packages(unlinked, repo):
         packages.append(package)
         links.append(iac_link)
     cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
@@ -155,6 +158,19 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
         reports.append(PackageReport(package, link, closure, fallback))
     return RuleContext(root=root, repo=repo, workflows=workflows, simulations=simulations, packages=reports,
                        handler_configs=configs, config_problems=problems)
+
+
+def deployed_origins(workflows: list[Workflow], simulations: list[SimulationResult], repo: Repo) -> set[str] | None:
+    """The infrastructure tools (``sam``, ``serverless``, ``terraform``) the workflows and the
+    scripts they run deploy with; None when the repository has no workflow (then every
+    template may be how the code ships).  A template no workflow deploys is not checked on
+    its own: the code that ships may be built another way (an image, a script)."""
+    if not workflows:
+        return None
+    texts = [step.run for wf in workflows for job in wf.jobs for step in job.steps if step.run]
+    texts += [repo.read_text(path) or "" for sim in simulations for path in sim.scripts]
+    uses = [step.uses for wf in workflows for job in wf.jobs for step in job.steps if step.uses]
+    return origins_run(texts, uses)
 
 
 #: links that name the archive itself (not a guess from names or from the code)

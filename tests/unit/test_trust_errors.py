@@ -161,3 +161,24 @@ def test_archives_with_one_file_name_are_linked_by_path_and_function_name(tmp_pa
     assert links == {"alpha/code.zip": "lambda_function.lambda_handler",
                      "beta/code.zip": "callback_function.lambda_handler"}
     assert result.findings == []
+
+
+SAM = textwrap.dedent("""\
+    AWSTemplateFormatVersion: '2010-09-09'
+    Transform: AWS::Serverless-2016-10-31
+    Resources:
+      Trading:
+        Type: AWS::Serverless::Function
+        Properties:
+          CodeUri: src/trading/
+          Handler: app.lambda_handler
+          Runtime: python3.12
+    """)
+
+
+def test_a_template_no_workflow_deploys_is_not_checked_on_its_own(tmp_path: Path) -> None:
+    files = {"template.yaml": SAM, "src/trading/main.py": HANDLER}
+    stale = repo(tmp_path / "stale", "docker build -t trading src/trading\n", files=files, tf=False)
+    assert codes(stale) == []
+    deployed = repo(tmp_path / "deployed", "sam build\nsam deploy --no-confirm-changeset\n", files=files, tf=False)
+    assert codes(deployed) == [("LPK-002", "Trading")]
