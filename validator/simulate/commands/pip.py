@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
+from dataclasses import replace
 
 from validator.model import PipInstall
 from validator.model.paths import WORKSPACE, is_under, relative
@@ -61,6 +63,9 @@ def run(inv: Invocation) -> bool | None:
     vfs = inv.ctx.vfs
     vfs.mkdir(tpath, parents=True, origin=inv.span)
     vfs.dirs[tpath].pip.append(install)
+    for operand in p.operands:
+        if not operand.symbolic and inv.ctx.vfs.is_dir(inv.path(operand)):
+            install_project(inv, inv.path(operand), tpath, install)
     for name in requirements:
         dist = distribution(name)
         if dist is None:
@@ -71,9 +76,66 @@ def run(inv: Invocation) -> bool | None:
     return True
 
 
+#: folders setuptools' automatic discovery never takes as packages of a flat layout
+_NOT_PACKAGES = frozenset({"tests", "test", "docs", "doc", "examples", "example", "scripts", "tools", "build",
+                           "dist", "site", "benchmarks", "bench", "venv", ".venv", "node_modules"})
+_PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def install_project(inv: Invocation, project: str, target: str, install: PipInstall) -> None:
+    """``pip install . -t DIR``: the local project's own modules land in ``DIR`` as pip
+    builds them (setuptools' src or flat layout), and its dependencies are installed.
+    A project whose modules cannot be told makes the target's content unknown."""
+    vfs = inv.ctx.vfs
+    if not any(vfs.is_file(posixpath.join(project, f)) for f in _PROJECT_FILES):
+        return
+    src = posixpath.join(project, "src")
+    base = src if vfs.is_dir(src) else project
+    top = []
+    for name in vfs.listdir(base) or []:
+        path = posixpath.join(base, name)
+        package = (vfs.is_dir(path) and (base == src or name not in _NOT_PACKAGES) and not name.startswith(".")
+                   and vfs.is_file(posixpath.join(path, "__init__.py")))
+        module = name.endswith(".py") and name != "setup.py" and (base == src or not name.startswith(("test", "conftest")))
+        if package or module:
+            top.append(path)
+    if not top:
+        from validator.simulate.context import UnknownCommand
+
+        inv.ctx.unknown.append(UnknownCommand(inv.span, f"pip install {relative(project, WORKSPACE) or '.'} "
+                                                         "(its modules could not be told)", [target],
+                                              inv.ctx.commands))
+        return
+    for path in top:
+        files = vfs.walk_files(path) if vfs.is_dir(path) else [path]
+        for file in files:
+            if file.endswith((".pyc", ".pyo")) or "/__pycache__/" in file:
+                continue
+            dest = posixpath.join(target, relative(file, base))
+            vfs.mkdir(posixpath.dirname(dest), parents=True, origin=inv.span)
+            vfs.put(dest, replace(vfs.files[file], origin=inv.span, copy=None, history=()))
+    install.requirements += project_dependencies(inv, project)
+
+
+def project_dependencies(inv: Invocation, project: str) -> list[str]:
+    """``[project] dependencies`` of the local project's pyproject.toml (what pip installs with it)."""
+    text = inv.ctx.vfs.read_text(posixpath.join(project, "pyproject.toml"))
+    if not text:
+        return []
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        deps = tomllib.loads(text).get("project", {}).get("dependencies", [])
+    except (ValueError, AttributeError):  # TOMLDecodeError is a ValueError
+        return []
+    return [str(d) for d in deps if isinstance(d, str)] if isinstance(deps, list) else []
+
+
 def distribution(requirement: str) -> str | None:
     """``PyYAML[extra]>=6`` -> ``pyyaml``; paths, URLs and options -> None."""
-    if requirement.startswith((".", "/", "-", "git+", "http")) or "://" in requirement:
+    if requirement.startswith((".", "/", "-", "git+", "http://", "https://")) or "://" in requirement:
         return None
     m = NAME.match(requirement)
     if not m:
