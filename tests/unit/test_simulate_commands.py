@@ -83,9 +83,12 @@ def test_ln_s_is_a_copy(tmp_path: Path) -> None:
 def test_set_e_applies_where_bash_applies_it(tmp_path: Path) -> None:
     setup = "mkdir -p build\ncp lib/db.py build/\n"
     zip_it = "\nzip -r api.zip build"
-    for guarded in ("{ cd nowhere; } || echo none", "f() { cd nowhere; }\nf || true", 'cd "$UNKNOWN_DIR"'):
+    for guarded in ("{ cd nowhere; } || echo none", "f() { cd nowhere; }\nf || true"):
         r = run(tmp_path / str(len(guarded)), SRC, setup + guarded + zip_it)
         assert files(r, "api") == ["build/db.py"], guarded
+    # a folder only known at run time does not stop the step either; what is zipped there is unknown
+    unknown = package(run(tmp_path / "unknown", SRC, setup + 'cd "$UNKNOWN_DIR"' + zip_it), "api")
+    assert unknown.files == {} and "only known at run time" in unknown.incomplete
     custom = run(tmp_path / "custom", SRC, job(step(setup + "cd nowhere" + zip_it, shell="bash {0}")))
     assert files(custom, "api") == ["build/db.py"]  # a shell template without -e
 

@@ -73,13 +73,15 @@ class Archive(Record):
 class UnknownCommand:
     """A command the simulator does not model, with the paths it names (it may write there)."""
 
-    __slots__ = ("name", "order", "paths", "span")
+    __slots__ = ("name", "order", "paths", "span", "what")
 
-    def __init__(self, span: Span, name: str, paths: list[str], order: int) -> None:
+    def __init__(self, span: Span, name: str, paths: list[str], order: int, what: str = "") -> None:
         self.span = span
         self.name = name
         self.paths = paths
         self.order = order
+        #: what it does when that is known but its files are not ("installs Node modules")
+        self.what = what
 
 
 class JobContext:

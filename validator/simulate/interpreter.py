@@ -455,7 +455,10 @@ class Interpreter:
         found = commands.lookup(args)
         if found is not None:
             handler, inv.args = found
-            return handler(inv)
+            status = handler(inv)
+            if status is not None or not commands.is_partial(handler):
+                return status
+            # a family modelled only in part (``git clone`` but not ``git apply``)
         self._unknown(inv)
         return True
 

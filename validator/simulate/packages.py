@@ -181,8 +181,16 @@ def unknown_writers(ctx: JobContext, archive: Archive) -> list[Unmodelled]:
         for path in unknown.paths:
             hit = next((d for d in archive.inputs if is_under(path, d) and d != WORKSPACE), None)
             if hit is not None:
-                out.append(Unmodelled(unknown.span, f"`{unknown.name}` is not modelled and may write into "
-                                                    f"{workspace_relative(hit)}, which is zipped into "
-                                                    f"{workspace_relative(archive.path)}"))
+                does = unknown.what or "is not modelled and may write into"
+                out.append(Unmodelled(unknown.span, f"`{unknown.name}` {does} {workspace_relative(hit)}, which is "
+                                                    f"zipped into {workspace_relative(archive.path)}"))
+                break
+    if not out:
+        for folder in archive.inputs:
+            why = ctx.vfs.unknown_below(folder) or next(
+                (ctx.vfs.dirs[d].unknown for d in ctx.vfs.walk_dirs(folder) if ctx.vfs.dirs[d].unknown), "")
+            if why:
+                out.append(Unmodelled(archive.span, f"{workspace_relative(archive.path)} holds files the tool cannot "
+                                                    f"list ({why})"))
                 break
     return out

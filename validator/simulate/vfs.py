@@ -49,14 +49,17 @@ class VDir:
     directory standing for a distribution whose files are unknown (a plain slotted class:
     no dataclass method generation at start-up)."""
 
-    __slots__ = ("from_repo", "installed", "origin", "pip")
+    __slots__ = ("from_repo", "installed", "origin", "pip", "unknown")
 
     def __init__(self, origin: Span | None = None, pip: list[PipInstall] | None = None,
-                 installed: PipInstall | None = None, from_repo: bool = False) -> None:
+                 installed: PipInstall | None = None, from_repo: bool = False, unknown: str = "") -> None:
         self.origin = origin
         self.pip: list[PipInstall] = [] if pip is None else pip
         self.installed = installed
         self.from_repo = from_repo
+        #: what filled it with files the simulation cannot list (``npm ci``, ``tar -x``, a
+        #: ``cd`` into a folder only known at run time): a path below it is unknown, never missing
+        self.unknown = unknown
 
 
 #: makes the destination record of one copied file (provenance, span, copy record)
@@ -95,7 +98,8 @@ class VFS:
         """An independent copy (``VFile`` records are shared: they are replaced, never changed)."""
         new = type(self).__new__(type(self))
         new.files = dict(self.files)
-        new.dirs = {path: VDir(d.origin, list(d.pip), d.installed, d.from_repo) for path, d in self.dirs.items()}
+        new.dirs = {path: VDir(d.origin, list(d.pip), d.installed, d.from_repo, d.unknown)
+                    for path, d in self.dirs.items()}
         new._children = {path: set(names) for path, names in self._children.items()}
         new.reader = self.reader
         return new
@@ -135,6 +139,22 @@ class VFS:
         if path != normalize(vfile.source, WORKSPACE):
             return None
         return self.reader(vfile.source)
+
+    def unknown_below(self, path: str) -> str:
+        """Why ``path`` may exist although the tree does not hold it: the reason of the
+        nearest folder above (or at) it whose contents are unknown; "" when none is."""
+        while True:
+            d = self.dirs.get(path)
+            if d is not None and d.unknown:
+                return d.unknown
+            if path == "/":
+                return ""
+            path = posixpath.dirname(path)
+
+    def make_unknown(self, path: str, reason: str, origin: Span | None = None) -> None:
+        """A folder that exists from now on with contents the simulation cannot list."""
+        if self.mkdir(path, parents=True, origin=origin):
+            self.dirs[path].unknown = self.dirs[path].unknown or reason
 
     def listdir(self, path: str) -> list[str] | None:
         """Sorted child names, or None when ``path`` is not a directory."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from validator.simulate.commands import aws, cp, find, mapfile, misc, mkdir, mv, pip, rm, rsync, zip
+from validator.simulate.commands import aws, builds, cp, find, mapfile, misc, mkdir, mv, pip, rm, rsync, zip
 from validator.simulate.context import Invocation
 from validator.simulate.words import Arg
 
@@ -57,6 +57,15 @@ PYTHON = re.compile(r"^(python|python3|python3\.\d+|py)$")
 PIP = re.compile(r"^pip(3(\.\d+)?)?$")
 
 
+def is_partial(handler: Handler) -> bool:
+    """Handlers that model some forms of a command and return None for the others, which
+    are then treated as unknown commands."""
+    return handler in _PARTIAL
+
+
+_PARTIAL = frozenset(builds.HANDLERS.values())
+
+
 def unwrap(args: list[Arg]) -> tuple[list[Arg], dict[str, Arg]]:
     """The command line without ``sudo``/``exec``/``env``/``nice`` … prefixes, and the
     variables ``env NAME=value`` sets for the command."""
@@ -86,8 +95,10 @@ def lookup(args: list[Arg]) -> tuple[Handler, list[Arg]] | None:
             return pip.run, args[2:]
         if module == "zipfile":
             return zip.run_python_zipfile, args[2:]
+        if module in ("venv", "virtualenv"):
+            return (lambda inv: builds.venv(inv, inv.args[1:])), args[2:]
         return None
-    handler = HANDLERS.get(name)
+    handler = HANDLERS.get(name) or builds.HANDLERS.get(name)
     if handler is None:
         return None
     return handler, args

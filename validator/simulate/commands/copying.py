@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from validator.model import CopyRecord
 from validator.model.paths import WORKSPACE, is_under, workspace_relative
-from validator.simulate.context import Invocation
+from validator.simulate.context import Invocation, UnknownCommand
 from validator.simulate.vfs import CopyHook, VFile
 from validator.simulate.words import Arg, has_glob
 
@@ -49,6 +49,14 @@ def source_exists(inv: Invocation, src: Arg, record: CopyRecord) -> bool:
     if is_external(path):
         # a runner path such as /etc/ssl/certs: its content is unknown, not missing
         record.sources = [s for s in record.sources if s != path]
+        return False
+    unknown = inv.ctx.vfs.unknown_below(path)
+    if unknown:
+        # made by a command whose files the tool cannot list: unknown, not missing; what
+        # it copies is unknown too, so an archive of the target is incomplete
+        record.sources = [s for s in record.sources if s != path]
+        inv.ctx.unknown.append(UnknownCommand(inv.span, inv.name, [record.target], inv.ctx.commands,
+                                              what=f"copies files the tool cannot list ({unknown}) into"))
         return False
     shown = workspace_relative(path)
     detail = f"the pattern {shown} matches nothing" if has_glob(src.text) else f"{shown} does not exist"

@@ -24,11 +24,19 @@ def change_dir(inv: Invocation, target: str) -> bool | None:
     state = inv.state
     path = inv.path(target)
     inv.ctx.cd_failed = False
+    if not inv.ctx.vfs.is_dir(path) and inv.ctx.vfs.unknown_below(path):
+        inv.ctx.vfs.make_unknown(path, inv.ctx.vfs.unknown_below(path), origin=inv.span)
     if not inv.ctx.vfs.is_dir(path):
         symbolic = any(a.symbolic for a in inv.args[1:])
         inv.ctx.cd_failed = not symbolic  # certain to fail (set -e then ends the shell)
         if symbolic:
             inv.unmodelled(f"cannot resolve cd target {target!r}: later relative paths are uncertain")
+            # the shell is somewhere only known at run time: what it finds there is unknown
+            inv.ctx.vfs.make_unknown(path, f"the folder of `cd {target}` is only known at run time",
+                                     origin=inv.span)
+            state.oldpwd, state.cwd = state.cwd, path
+            state.vars["PWD"] = Value(path, True)
+            return None
         else:
             inv.unmodelled(f"cd {workspace_relative(path)} fails: the directory does not exist at this point")
         return False

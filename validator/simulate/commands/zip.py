@@ -200,6 +200,14 @@ def run(inv: Invocation) -> bool | None:
     files = {k: v for k, v in inputs.files.items() if keep(k, call)}
     if "j" in call.flags:
         files = {posixpath.basename(k): v for k, v in files.items()}
+    unknown = [p for n in call.names if not n.symbolic and inv.ctx.vfs.unknown_below(p := inv.path(n))]
+    if not files and existing is None and not inputs.dirs and unknown:
+        # its inputs were made by commands whose files the tool cannot list: an archive of
+        # unknown content (incomplete), not a zip with nothing to do
+        archive = new_archive(inv, path)
+        archive.inputs += [p for p in unknown if p not in archive.inputs]
+        archive.root_dir = archive.root_dir or inv.state.cwd
+        return True
     if not files and existing is None and not inputs.dirs:
         inv.unmodelled(f"zip has nothing to add to {call.archive.text}: "
                        f"{', '.join(inputs.missing) or 'no input'} not found", could_touch=True)
