@@ -87,7 +87,8 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
     context.config_problems[:0] = unreadable
     findings = run_rules(context, config)
     result = AnalysisResult(root=str(root), workflows=[wf.path for wf in workflows],
-                            findings=sorted(findings, key=Finding.sort_key), packages=context.packages)
+                            findings=sorted(findings, key=Finding.sort_key), packages=context.packages,
+                            out_of_scope=context.out_of_scope)
     return Analysis(result, context, config)
 
 
@@ -137,7 +138,8 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     configs, problems = collect_handler_configs(repo)
     explicit = {name: mapping.handler for name, mapping in config.packages.items() if mapping.handler}
     links: list[HandlerLink | None] = list(link_handlers(packages, configs, deploys, explicit, repo=repo))
-    packages, links = confirmed_packages(packages, links)
+    out_of_scope: list[str] = []
+    packages, links = confirmed_packages(packages, links, out_of_scope)
     mark_layers(packages, deploys)
     linked = {id(c) for link in links if link is not None for c in (link.config, *link.also) if c is not None}
     deployed = deployed_origins(workflows, simulations, repo)
@@ -157,6 +159,7 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
                 fallback = fallback_closure(package, link.handler, repo, cache)
         reports.append(PackageReport(package, link, closure, fallback))
     return RuleContext(root=root, repo=repo, workflows=workflows, simulations=simulations, packages=reports,
+                       out_of_scope=out_of_scope,
                        handler_configs=configs, config_problems=problems)
 
 
@@ -177,13 +180,32 @@ def deployed_origins(workflows: list[Workflow], simulations: list[SimulationResu
 _PATH_LINKS = frozenset({"config", "filename", "code-uri", "zip-file", "s3-key", "cli"})
 
 
-def confirmed_packages(packages: list[Package], links: list[HandlerLink | None]
+def confirmed_packages(packages: list[Package], links: list[HandlerLink | None], out_of_scope: list[str]
                        ) -> tuple[list[Package], list[HandlerLink | None]]:
     """Drop candidate archives (no Python code, not deployed by the workflow) that no
-    configuration deploys by path: a ZIP of docs or binaries is not a Lambda package."""
-    kept = [(p, link) for p, link in zip(packages, links, strict=True)
-            if not p.candidate or (link is not None and not link.inferred and link.how in _PATH_LINKS)]
+    configuration deploys by path: a ZIP of docs or binaries is not a Lambda package.
+    Functions in another language are dropped too, and named in ``out_of_scope``."""
+    kept = []
+    for p, link in zip(packages, links, strict=True):
+        if p.candidate and not (link is not None and not link.inferred and link.how in _PATH_LINKS):
+            continue
+        if other_language(p, link):
+            if p.archive not in out_of_scope:
+                out_of_scope.append(p.archive)
+            continue
+        kept.append((p, link))
     return [p for p, _ in kept], [link for _, link in kept]
+
+
+def other_language(package: Package, link: HandlerLink | None) -> bool:
+    """A function that is not Python: its configured runtime says so (``nodejs20.x``,
+    ``provided.al2``, ``dotnet8``), or its archive holds files and not one of them is Python
+    (a Go binary, a Node bundle).  Such packages are out of scope, never given Python findings."""
+    runtime = (link.config.runtime or "") if link is not None and link.config is not None else ""
+    if runtime and "${" not in runtime:
+        return not runtime.startswith("python")
+    return (bool(package.files) and not package.opaque and not package.incomplete and not package.pip_installs
+            and not any(path.endswith((".py", "/")) for path in package.files))
 
 
 def mark_layers(packages: list[Package], deploys: list[DeployRef]) -> None:

@@ -43,6 +43,9 @@ def test_go_build_makes_the_binary_named_after_the_folder(tmp_path: Path) -> Non
     r = run(tmp_path, SRC, "cd go && go build && zip fn.zip go")
     assert files(r, "fn") == ["go"]
     assert not r.unmodelled
+    named = run(tmp_path / "mod", {**SRC, "go/go.mod": "module github.com/acme/stats_etl\n\ngo 1.22\n"},
+                "cd go && go build && zip fn.zip stats_etl")
+    assert files(named, "fn") == ["stats_etl"]
 
 
 def test_a_zip_of_an_unknown_folder_is_an_archive_of_unknown_content(tmp_path: Path) -> None:

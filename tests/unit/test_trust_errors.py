@@ -182,3 +182,13 @@ def test_a_template_no_workflow_deploys_is_not_checked_on_its_own(tmp_path: Path
     assert codes(stale) == []
     deployed = repo(tmp_path / "deployed", "sam build\nsam deploy --no-confirm-changeset\n", files=files, tf=False)
     assert codes(deployed) == [("LPK-002", "Trading")]
+
+
+def test_a_go_function_gets_no_python_findings(tmp_path: Path) -> None:
+    root = repo(tmp_path, """
+        cd fn && go build && zip fn.zip fn
+        aws lambda update-function-code --function-name fn --zip-file fileb://fn.zip
+        """, files={"fn/main.go": "package main\n"}, tf=False)
+    result = analyze(root=root)
+    assert (result.findings, result.packages) == ([], [])
+    assert result.out_of_scope == ["fn/fn.zip"]

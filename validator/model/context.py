@@ -31,6 +31,8 @@ class RuleContext(Record):
     simulations: list[SimulationResult]
     packages: list[PackageReport]
     handler_configs: list[HandlerConfig] = field(default_factory=list)
+    #: archives deployed as functions in another language than Python (not checked)
+    out_of_scope: list[str] = field(default_factory=list)
     #: problems met outside the workflows (an unparseable Terraform file …)
     config_problems: list[Unmodelled] = field(default_factory=list)
     #: findings of the normal phase, for rules that run after suppressions (``PHASE = "late"``)

@@ -40,6 +40,8 @@ class AnalysisResult(Record):
     workflows: list[str] = field(default_factory=list)  # repository-relative
     findings: list[Finding] = field(default_factory=list)
     packages: list[PackageReport] = field(default_factory=list)
+    #: archives deployed as functions in another language (Go, Node, .NET): out of scope
+    out_of_scope: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:

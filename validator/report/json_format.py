@@ -52,6 +52,8 @@ def render_json(result: AnalysisResult) -> str:
         "version": 1,
         "findings": [finding_dict(f) for f in result.findings],
         "packages": [package_dict(p) for p in result.packages],
+        # archives deployed as functions in another language: named, not checked
+        "out_of_scope": list(result.out_of_scope),
         "summary": {"errors": result.errors, "warnings": result.warnings, "packages": len(result.packages)},
     }
     return json.dumps(doc, indent=2) + "\n"

@@ -12,7 +12,11 @@ def all_passed(result: AnalysisResult) -> str:
     packages = len(result.packages)
     noun = "package" if packages == 1 else "packages"
     workflows = len(result.workflows)
-    return f"All checks passed ({packages} {noun} in {workflows} workflow{'' if workflows == 1 else 's'})."
+    other = ""
+    if result.out_of_scope:
+        shown = ", ".join(result.out_of_scope[:3]) + (", …" if len(result.out_of_scope) > 3 else "")
+        other = f"; {len(result.out_of_scope)} not Python, not checked: {shown}"
+    return f"All checks passed ({packages} {noun} in {workflows} workflow{'' if workflows == 1 else 's'}{other})."
 
 
 def rich_would_style(force_terminal: bool | None, environ: Mapping[str, str] = os.environ) -> bool:

@@ -51,7 +51,17 @@ def go(inv: Invocation) -> bool | None:
     if out is not None:
         path = inv.path(out)
         return _unknown_dir(inv, path, "go build") if out.text.endswith("/") else _generated(inv, path)
-    return _generated(inv, posixpath.join(inv.state.cwd, posixpath.basename(inv.state.cwd) or "main"))
+    return _generated(inv, posixpath.join(inv.state.cwd, _go_binary_name(inv)))
+
+
+def _go_binary_name(inv: Invocation) -> str:
+    """The last element of go.mod's module path (``go build`` names the binary so), else the folder's name."""
+    text = inv.ctx.vfs.read_text(posixpath.join(inv.state.cwd, "go.mod")) or ""
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0] == "module":
+            return words[1].strip('"').rstrip("/").rsplit("/", 1)[-1]
+    return posixpath.basename(inv.state.cwd) or "main"
 
 
 def cargo(inv: Invocation) -> bool | None:
