@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from validator.syntax import hcl
@@ -309,6 +309,10 @@ def _string(draw: st.DrawFn) -> tuple[str, Any]:
         if piece[-1:] in ("$", "%") and i + 1 < len(merged):
             piece += " "  # ``$`` right before ``${`` would write the ``$${`` escape instead
         w, v = _escape(piece)
+        # tree-sitter-hcl 1.2 reads ``%%%{`` / ``$$${`` as an escaped sign followed by a
+        # template opening (HCL's scanner takes the escape after the first sign); a known
+        # grammar gap, kept out of the generated text
+        assume("%%%{" not in w and "$$${" not in w)
         written.append(w)
         value.append(v)
     return '"' + "".join(written) + '"', "".join(value)
