@@ -70,10 +70,14 @@ _REASONS = {
 }
 
 
-def useful_suggestion(copy: CopyRecord) -> str | None:
-    """The closest existing path, unless it is the very path that failed."""
-    if copy.suggestion and f"{WORKSPACE}/{copy.suggestion}" not in [*copy.sources, copy.target]:
-        return copy.suggestion
+def useful_suggestion(ctx: RuleContext, copy: CopyRecord) -> str | None:
+    """The closest existing repository path to the missing source, unless it is the very
+    path that failed."""
+    if copy.missing is None or not copy.missing.startswith(WORKSPACE + "/"):
+        return None
+    suggestion = ctx.repo.closest(workspace_relative(copy.missing))
+    if suggestion and f"{WORKSPACE}/{suggestion}" not in [*copy.sources, copy.target]:
+        return suggestion
     return None
 
 
@@ -83,7 +87,7 @@ def message(ctx: RuleContext, copy: CopyRecord, package: str | None) -> str:
     detail = f" ({copy.failure_detail})" if copy.failure_detail else ""
     where = f" for package {package}" if package else ""
     text = f"`{cmd}` fails in CI{where}: {why}{detail}"
-    suggestion = useful_suggestion(copy)
+    suggestion = useful_suggestion(ctx, copy)
     if suggestion:
         text += f"; did you mean {suggestion}?"
     return text
@@ -104,7 +108,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             seen.add(key)
             related = []
-            suggestion = useful_suggestion(copy)
+            suggestion = useful_suggestion(ctx, copy)
             if suggestion:
                 real = re.split(r"[*?\[]", suggestion, maxsplit=1)[0].rstrip("/") or suggestion
                 related.append(Related(real, 1, "closest existing path"))

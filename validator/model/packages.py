@@ -56,7 +56,7 @@ class CopyRecord(Record):
     placed: dict[str, str] = field(default_factory=dict)  # repo source -> virtual destination
     failed: str | None = None  # "missing-source", "missing-target-dir", …
     failure_detail: str = ""
-    suggestion: str | None = None  # closest existing repository path, for missing sources
+    missing: str | None = None  # the first source that does not exist (virtual path), for missing sources
     step_key: str = ""  # identifies the run step (workflow:job:step-index:matrix)
     job_key: str = ""  # ``JobRun.key`` of the job run it happened in
     loop_context: str | None = None  # "for name in …" / function name, when inside one

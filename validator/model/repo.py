@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import posixpath
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -80,6 +81,38 @@ class Repo(Record):
 
     def is_file(self, rel: str) -> bool:
         return rel in self.file_set
+
+    def closest(self, rel: str) -> str | None:
+        """The existing repository path closest to a missing one (a renamed file or folder);
+        a pattern keeps its wildcard tail (``src/fn/*`` -> ``src/func/*``).  Asked only when a
+        finding names the missing path: it compares against many of the repository's paths."""
+        head = rel.split("*")[0].split("?")[0].rstrip("/")
+        pattern_tail = rel[len(head):]
+        target = head if pattern_tail else rel
+        import difflib  # only when a finding needs it
+
+        best = difflib.get_close_matches(target, self._near(target), n=1, cutoff=0.5)
+        if not best:
+            return None
+        return best[0] + pattern_tail if pattern_tail and self.is_dir(best[0]) else best[0]
+
+    def _near(self, rel: str) -> list[str]:
+        # nearest existing ancestor's subtree, plus every path with a similar basename
+        parent = posixpath.dirname(rel)
+        while parent and not self.is_dir(parent):
+            parent = posixpath.dirname(parent)
+        prefix = parent + "/" if parent else ""
+        names = set()
+        base = posixpath.basename(rel)
+        for d in self.dirs:
+            if d and (d.startswith(prefix) or posixpath.basename(d) == base):
+                names.add(d)
+        for f in self.files:
+            if f.startswith(prefix) or posixpath.basename(f) == base:
+                names.add(f)
+            if len(names) > 5000:
+                break
+        return sorted(names)
 
     def is_dir(self, rel: str) -> bool:
         return rel.strip("/") in self.dirs

@@ -201,41 +201,6 @@ class JobContext:
                 out.add(relative(path, WORKSPACE))
         return out
 
-    # ------------------------------------------------------------------ suggestions
-    def suggest(self, missing: str) -> str | None:
-        """The closest existing repository path to a missing source (a renamed file or dir)."""
-        if not is_under(missing, WORKSPACE):
-            return None
-        rel = relative(missing, WORKSPACE)
-        head = rel.split("*")[0].split("?")[0].rstrip("/")
-        pattern_tail = rel[len(head):]
-        target = head if pattern_tail else rel
-        candidates = self._candidates(target)
-        import difflib  # only when a path is missing
-
-        best = difflib.get_close_matches(target, candidates, n=1, cutoff=0.5)
-        if not best:
-            return None
-        return best[0] + pattern_tail if pattern_tail and self.repo.is_dir(best[0]) else best[0]
-
-    def _candidates(self, rel: str) -> list[str]:
-        # nearest existing ancestor's subtree, plus every path with a similar basename
-        parent = posixpath.dirname(rel)
-        while parent and not self.repo.is_dir(parent):
-            parent = posixpath.dirname(parent)
-        prefix = parent + "/" if parent else ""
-        names = set()
-        base = posixpath.basename(rel)
-        for d in self.repo.dirs:
-            if d and (d.startswith(prefix) or posixpath.basename(d) == base):
-                names.add(d)
-        for f in self.repo.files:
-            if f.startswith(prefix) or posixpath.basename(f) == base:
-                names.add(f)
-            if len(names) > 5000:
-                break
-        return sorted(names)
-
 
 class Invocation:
     """One simple command, expanded, ready for its interpreter in ``commands/``."""

@@ -18,11 +18,10 @@ from validator.simulate.vfs import CopyHook, VFile
 from validator.simulate.words import Arg, has_glob
 
 
-def fail(record: CopyRecord, kind: str, detail: str, suggestion: str | None = None) -> None:
+def fail(record: CopyRecord, kind: str, detail: str) -> None:
     """Keep the first failure kind; add every detail."""
     if record.failed is None:
         record.failed = kind
-        record.suggestion = suggestion
     record.failure_detail = f"{record.failure_detail}; {detail}" if record.failure_detail else detail
 
 
@@ -60,7 +59,8 @@ def source_exists(inv: Invocation, src: Arg, record: CopyRecord) -> bool:
         return False
     shown = workspace_relative(path)
     detail = f"the pattern {shown} matches nothing" if has_glob(src.text) else f"{shown} does not exist"
-    fail(record, "missing-source", detail, inv.ctx.suggest(path))
+    fail(record, "missing-source", detail)
+    record.missing = record.missing or path
     return False
 
 
