@@ -47,6 +47,7 @@ def test_unread_statements(tmp_path: Path, monkeypatch: object) -> None:
     fake = Script(text, [Unread(0, 30, text[:30], "bashlex failed"), Unread(31, 40, "(( i++ ))", "arithmetic"),
                          Command(41, 44, words=[Word(41, 44, "true")])])
     monkeypatch.setattr(sim, "parse_script", lambda _t: fake)  # type: ignore[attr-defined]
+    monkeypatch.setattr(sim, "may_package", lambda _job: True)  # type: ignore[attr-defined]  # the text has no zip
     r = run(tmp_path, SRC, text)
     touching = [(u.could_touch_package, u.span.line) for u in r.unmodelled]
     assert touching == [(True, 10), (False, 11)]
@@ -67,7 +68,7 @@ def test_command_cap(tmp_path: Path, monkeypatch: object) -> None:
     import validator.simulate.interpreter as interp
 
     monkeypatch.setattr(interp, "MAX_COMMANDS", 50)  # type: ignore[attr-defined]
-    r = run(tmp_path, SRC, "f() { touch a; f; }\nf\nfor i in {1..90}; do touch b$i; done")
+    r = run(tmp_path, SRC, "f() { touch a; f; }\nf\nfor i in {1..90}; do touch b$i; done\nzip -r a.zip .")
     assert any("nested deeper" in u.reason or "commands" in u.reason for u in r.unmodelled)
 
 
@@ -83,3 +84,19 @@ def test_workspace_expressions_name_the_checkout(tmp_path: Path) -> None:
             "mkdir -p ${{ runner.temp }}/a && cp -r ${{ github.workspace }}/src/lambdas/a/. ${{ runner.temp }}/a/\n"
             "cd ${{ runner.temp }}/a && zip -qr ${{ github.workspace }}/dist-a.zip .")
     assert [(p.archive, sorted(p.files)) for p in r.packages] == [("dist-a.zip", ["handler.py"])]
+
+
+def test_jobs_without_a_word_of_packaging_are_not_simulated(tmp_path: Path) -> None:
+    """Lint, test and release-binary jobs cannot build a Lambda package: they are skipped
+    before any simulation (nothing of them is reported, and they cost nothing)."""
+    import validator.simulate as sim
+
+    lint = job(step("cargo build --release\ncp target/release/x dist/\ncd missing"), job_id="lint")
+    package_job = job(step("mkdir -p build && cp app/handler.py build/ && zip -r api.zip build"), job_id="pkg")
+    assert not sim.may_package(lint) and sim.may_package(package_job)
+    r = run(tmp_path, SRC, lint, package_job)
+    assert [p.job for p in r.packages] == ["pkg"] and r.unmodelled == [] and len(r.copies) == 1
+    for text in ("bash scripts/build.sh", "make release", "python build.py", "sam build",
+                 "aws lambda update-function-code --function-name f --zip-file fileb://f.zip",
+                 "pip install -r requirements.txt -t build"):
+        assert sim.may_package(job(step(text))), text

@@ -62,6 +62,8 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
     result = SimulationResult()
     contexts: list[JobContext] = []
     for job in workflow.jobs:
+        if not may_package(job):
+            continue  # a job with no word of packaging or deploying cannot build a Lambda package
         ctx = JobContext(workflow, job, repo)
         run_job(ctx)
         contexts.append(ctx)
@@ -117,6 +119,27 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
             pkg.candidate = True  # kept only if the IaC deploys it (an emptied build, a failed copy)
         result.packages.append(pkg)
     return result
+
+
+#: words without which a job's steps cannot build or deploy a Lambda package: archives,
+#: Lambda and its deploy tools, pip targets, and anything that runs more code (scripts,
+#: make, Python build scripts), which is followed only when one of these appears
+PACKAGING_SIGNALS = re.compile(
+    r"\bzip\b|\.zip\b|\.jar\b|lambda|\blayer|\bsam\b|serverless|\bsls\b|\bcdk\b|terraform|terragrunt|\btofu\b"
+    r"|pulumi|chalice|zappa|--target\b|\s-t\s|\bmake\b|\.sh\b|\.py\b|\bsource\b|\beval\b|\bdocker\b|\bs3\b",
+    re.IGNORECASE)
+
+
+def may_package(job: JobRun) -> bool:
+    """Whether any step of the job may write or deploy an archive (a cheap word check, so
+    that a repository's test, lint, docs and release jobs are not simulated at all)."""
+    for step in job.steps:
+        if step.uses and (step.uses.startswith("./") or PACKAGING_SIGNALS.search(step.uses)
+                          or any(PACKAGING_SIGNALS.search(str(v)) for v in step.with_.values())):
+            return True
+        if step.run and PACKAGING_SIGNALS.search(step.run):
+            return True
+    return False
 
 
 def _archive_name(path: str) -> bool:
