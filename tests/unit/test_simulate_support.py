@@ -42,10 +42,12 @@ def job(*steps: Step | str, job_id: str = "build", matrix: dict[str, str] | None
     return JobRun(WF, job_id, 5, steps=made, matrix=matrix or {})
 
 
-def run(root: Path, files: list[str] | dict[str, str], *jobs: JobRun | str) -> SimulationResult:
+def run(root: Path, files: list[str] | dict[str, str], *jobs: JobRun | str, every_job: bool = True) -> SimulationResult:
+    """Simulate the jobs; every job by default (these tests are about shell semantics, not
+    about which jobs are worth simulating)."""
     repo = make_repo(root, files)
     made = [j if isinstance(j, JobRun) else job(j) for j in jobs]
-    return simulate(Workflow(WF, "", made), repo)
+    return simulate(Workflow(WF, "", made), repo, every_job=every_job)
 
 
 def package(result: SimulationResult, name: str) -> Package:

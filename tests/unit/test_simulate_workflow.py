@@ -47,7 +47,6 @@ def test_unread_statements(tmp_path: Path, monkeypatch: object) -> None:
     fake = Script(text, [Unread(0, 30, text[:30], "bashlex failed"), Unread(31, 40, "(( i++ ))", "arithmetic"),
                          Command(41, 44, words=[Word(41, 44, "true")])])
     monkeypatch.setattr(sim, "parse_script", lambda _t: fake)  # type: ignore[attr-defined]
-    monkeypatch.setattr(sim, "may_package", lambda _job: True)  # type: ignore[attr-defined]  # the text has no zip
     r = run(tmp_path, SRC, text)
     touching = [(u.could_touch_package, u.span.line) for u in r.unmodelled]
     assert touching == [(True, 10), (False, 11)]
@@ -94,9 +93,15 @@ def test_jobs_without_a_word_of_packaging_are_not_simulated(tmp_path: Path) -> N
     lint = job(step("cargo build --release\ncp target/release/x dist/\ncd missing"), job_id="lint")
     package_job = job(step("mkdir -p build && cp app/handler.py build/ && zip -r api.zip build"), job_id="pkg")
     assert not sim.may_package(lint) and sim.may_package(package_job)
-    r = run(tmp_path, SRC, lint, package_job)
+    r = run(tmp_path, SRC, lint, package_job, every_job=False)
     assert [p.job for p in r.packages] == ["pkg"] and r.unmodelled == [] and len(r.copies) == 1
-    for text in ("bash scripts/build.sh", "make release", "python build.py", "sam build",
-                 "aws lambda update-function-code --function-name f --zip-file fileb://f.zip",
+    for text in ("sam build", "aws lambda update-function-code --function-name f --zip-file fileb://f.zip",
                  "pip install -r requirements.txt -t build"):
         assert sim.may_package(job(step(text))), text
+    # a script, a Makefile or a Python build script the step runs is read for the same words
+    files = {"scripts/build.sh": "cd build && zip -r ../a.zip .\n", "tools/Makefile": "pkg:\n\tzip -r a.zip b\n",
+             "build.py": "import shutil\nshutil.make_archive('a', 'zip', 'b')\n", "scripts/test.sh": "pytest\n"}
+    for text in ("bash scripts/build.sh", "./scripts/build.sh --fast", "make -C tools pkg", "python3 build.py",
+                 "$GITHUB_WORKSPACE/scripts/build.sh", "cd src && ../scripts/build.sh"):
+        assert sim.may_package(job(step(text)), files.get), text
+    assert not sim.may_package(job(step("bash scripts/test.sh && make lint")), files.get)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from validator.model import DeployRef, JobRun, Package, SimulationResult, Step, Unmodelled, Workflow
@@ -57,12 +59,13 @@ RUNNER_PATHS = {"github.workspace": WORKSPACE, "runner.temp": RUNNER_TEMP}
 MAX_ACTION_DEPTH = 5
 
 
-def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
-    """Rebuild every archive the workflow's jobs write, and every deploy of one."""
+def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False) -> SimulationResult:
+    """Rebuild every archive the workflow's jobs write, and every deploy of one (jobs with
+    no word of packaging are skipped unless ``every_job``)."""
     result = SimulationResult()
     contexts: list[JobContext] = []
     for job in workflow.jobs:
-        if not may_package(job):
+        if not every_job and not may_package(job, repo.read_text):
             continue  # a job with no word of packaging or deploying cannot build a Lambda package
         ctx = JobContext(workflow, job, repo)
         run_job(ctx)
@@ -122,24 +125,48 @@ def simulate(workflow: Workflow, repo: Repo) -> SimulationResult:
 
 
 #: words without which a job's steps cannot build or deploy a Lambda package: archives,
-#: Lambda and its deploy tools, pip targets, and anything that runs more code (scripts,
-#: make, Python build scripts), which is followed only when one of these appears
+#: Lambda and its deploy tools, pip targets
 PACKAGING_SIGNALS = re.compile(
     r"\bzip\b|\.zip\b|\.jar\b|lambda|\blayer|\bsam\b|serverless|\bsls\b|\bcdk\b|terraform|terragrunt|\btofu\b"
-    r"|pulumi|chalice|zappa|--target\b|\s-t\s|\bmake\b|\.sh\b|\.py\b|\bsource\b|\beval\b|\bdocker\b|\bs3\b",
-    re.IGNORECASE)
+    r"|pulumi|chalice|zappa|--target\b|\s-t\s|\beval\b", re.IGNORECASE)
+#: repository files a step runs (``bash scripts/build.sh``, ``./deploy.sh``, ``python build.py``)
+_RUN_FILES = re.compile(r"([\w./-]+\.(?:sh|bash|py))\b")
+#: ``make`` with an optional ``-C DIR`` / ``-f FILE``
+_MAKE = re.compile(r"(?:^|[\s;&|(])g?make\b(?:\s+-C\s+(\S+))?(?:\s+-f\s+(\S+))?")
 
 
-def may_package(job: JobRun) -> bool:
-    """Whether any step of the job may write or deploy an archive (a cheap word check, so
-    that a repository's test, lint, docs and release jobs are not simulated at all)."""
+def may_package(job: JobRun, read: Callable[[str], str | None] | None = None) -> bool:
+    """Whether any step of the job may write or deploy an archive: a cheap word check of
+    its steps and of the repository scripts and Makefiles they run (one level), so that a
+    repository's test, lint, docs and release jobs are not simulated at all."""
     for step in job.steps:
         if step.uses and (step.uses.startswith("./") or PACKAGING_SIGNALS.search(step.uses)
                           or any(PACKAGING_SIGNALS.search(str(v)) for v in step.with_.values())):
             return True
-        if step.run and PACKAGING_SIGNALS.search(step.run):
+        if not step.run:
+            continue
+        if PACKAGING_SIGNALS.search(step.run):
+            return True
+        if read is not None and any(PACKAGING_SIGNALS.search(read(path) or "") for path in _files_run(step)):
             return True
     return False
+
+
+def _files_run(step: Step) -> list[str]:
+    """Repository paths (relative to the root) a step's script may run."""
+    base = (step.working_directory or "").strip("/")
+    join = (lambda rel: posixpath.normpath(posixpath.join(base, rel))) if base and "${{" not in base else posixpath.normpath
+    text = step.run or ""
+    # ``$GITHUB_WORKSPACE/x.sh``, ``../scripts/x.sh`` after a cd: the path as written and
+    # each of its tails, from the step's folder
+    paths = []
+    for m in _RUN_FILES.finditer(text):
+        parts = [part for part in m.group(1).split("/") if part not in ("", ".", "..")]
+        paths += [join("/".join(parts[i:])) for i in range(len(parts))]
+    for m in _MAKE.finditer(text):
+        folder = m.group(1) or "."
+        paths += [join(posixpath.join(folder, m.group(2) or name)) for name in ("Makefile", "makefile", "GNUmakefile")]
+    return paths
 
 
 def _archive_name(path: str) -> bool:
