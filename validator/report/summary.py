@@ -12,6 +12,8 @@ def all_passed(result: AnalysisResult) -> str:
     packages = len(result.packages)
     noun = "package" if packages == 1 else "packages"
     workflows = len(result.workflows)
+    if not workflows and result.packages and all(r.package.built for r in result.packages):
+        return f"All checks passed ({packages} built {noun})."
     return f"All checks passed ({packages} {noun} in {workflows} workflow{'' if workflows == 1 else 's'})."
 
 
