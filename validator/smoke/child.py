@@ -172,9 +172,7 @@ def main():
 
 main()
 for _stream in (sys.stdout, sys.stderr):
-    try:
+    with contextlib.suppress(Exception):
         _stream.flush()
-    except Exception:
-        pass
 _OUT.close()
 os._exit(0)  # threads or atexit hooks the user's code started do not keep the check alive
