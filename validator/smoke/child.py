@@ -112,6 +112,8 @@ def _user_frame(tb):
     roots = [os.path.join(p, "") for p in SPEC["paths"]]
     found = None
     for frame in traceback.extract_tb(tb):
+        if frame.filename.startswith("<"):
+            continue  # ``<frozen os>``, ``<string>``: not a file of the package
         filename = os.path.abspath(frame.filename)
         if any(filename.startswith(r) for r in roots):
             found = [filename, frame.lineno, frame.name, (frame.line or "").strip()]
