@@ -187,3 +187,40 @@ def test_not_a_zip_and_no_handler(tmp_path: Path, capsys):
     code, doc = smoke([str(pkg), "--root", str(tmp_path)], capsys)
     assert code == 2 and "pass --handler" in doc["results"][0]["message"]
     assert main(["smoke", str(pkg), "--env", "NOEQUALS"]) == 2
+
+
+def test_ctrl_c_kills_the_import_and_removes_the_folder(tmp_path: Path, own_tmp: Path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    pkg = make_zip(tmp_path / "pkg.zip", {"handler.py": "import time\ntime.sleep(600)\n"})
+    env = {**os.environ, "TMPDIR": str(own_tmp)}
+    proc = subprocess.Popen([sys.executable, "-m", "validator", "smoke", str(pkg), "--handler", "handler.main",
+                             "--root", str(tmp_path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for _ in range(1000):  # until the package is extracted and its import has started
+            if list(own_tmp.glob("*/task/handler.py")):
+                break
+            time.sleep(0.01)
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and b"interrupted" in err
+
+
+def test_with_runtime_modules_imports_them_from_this_environment(tmp_path: Path, capsys):
+    """Nothing here installs boto3, so importing it for real fails the way a missing module does."""
+    pytest.importorskip("validator")  # the tool itself; boto3 is deliberately not a dependency
+    try:
+        import boto3  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("boto3 is installed here")
+    code, result = one(tmp_path, {"handler.py": "import boto3\n" + OK}, capsys, "--with-runtime-modules")
+    assert code == 1 and result["message"].endswith("No module named 'boto3'")
+    assert result["runtime_modules"] == []
