@@ -58,3 +58,4 @@ def pip_install(target: Path, *wheels: Path) -> None:
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         pytest.skip(f"pip cannot install a local wheel here: {proc.stderr.strip()[-300:]}")
+

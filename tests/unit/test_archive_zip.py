@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from archive_support import build_wheel, make_zip, pip_install, zip_tree
+from archive_support import make_zip, zip_tree
 
 from validator.archive import ArchiveError, Limits, native_module, open_archive, package_name, read_package
 from validator.cli import main
@@ -94,10 +95,9 @@ def test_no_handler_anywhere_is_exit_2(repo: Path, capsys):
     assert code == 2 and "no handler for dist/orders.zip" in err
 
 
-def test_bundled_dependency_installed_by_pip(repo: Path, tmp_path: Path, capsys):
-    wheel = build_wheel(tmp_path, "tinydep", "1.0", {"tinydep/__init__.py": "VALUE = 42\n"})
+def test_bundled_dependency_installed_by_pip(repo: Path, tmp_path: Path, capsys, tinydep_tree: Path):
     build = tmp_path / "build"
-    pip_install(build, wheel)
+    shutil.copytree(tinydep_tree, build)
     (build / "handler.py").write_text("import tinydep\n\n\ndef main(e, c):\n    return tinydep.VALUE\n")
     pkg = zip_tree(repo / "dist" / "orders.zip", build)
     read = read_package(pkg, "dist/orders.zip")

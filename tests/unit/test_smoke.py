@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
-from archive_support import build_wheel, make_zip, pip_install, zip_tree
+from archive_support import make_zip, zip_tree
 
 from validator.cli import main
 
@@ -61,10 +62,9 @@ def test_nothing_of_this_environment_leaks_in(tmp_path: Path, capsys):
     assert code == 1 and result["message"].endswith("No module named 'validator'")
 
 
-def test_bundled_dependency(tmp_path: Path, capsys):
-    wheel = build_wheel(tmp_path, "tinydep", "1.0", {"tinydep/__init__.py": "VALUE = 42\n"})
+def test_bundled_dependency(tmp_path: Path, capsys, tinydep_tree: Path):
     build = tmp_path / "build"
-    pip_install(build, wheel)
+    shutil.copytree(tinydep_tree, build)
     (build / "handler.py").write_text("import tinydep\nassert tinydep.VALUE == 42\n" + OK)
     pkg = zip_tree(tmp_path / "dist" / "pkg.zip", build)
     code, doc = smoke([str(pkg), "--handler", "handler.main", "--root", str(tmp_path)], capsys)
