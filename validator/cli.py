@@ -13,44 +13,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from validator import __version__
 from validator.report.output import EXIT_ERROR, EXIT_OK, emit, exit_status, render
+from validator.usage import UsageError, _Parser
 
 if TYPE_CHECKING:
 
     pass
 
 FORMATS = ("text", "json", "sarif", "github")
-
-
-class UsageError(Exception):
-    """Bad arguments or an unusable option value (exit 2)."""
-
-
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout at the terminal's width.  argparse builds a formatter for
-    every ``add_argument``, and the stock one imports ``shutil`` (and with it bz2, lzma
-    and zlib) to learn the width; this one asks the terminal itself, as shutil would."""
-
-    def __init__(self, prog: str) -> None:
-        try:
-            columns = int(os.environ["COLUMNS"])
-        except (KeyError, ValueError):
-            try:
-                columns = os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
-            except (AttributeError, ValueError, OSError):
-                columns = 80
-        super().__init__(prog, width=max(columns, 20) - 2)
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(formatter_class=_Formatter, **kwargs)  # type: ignore[arg-type]
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
 
 
 def _codes(value: str) -> list[str]:
@@ -61,11 +34,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="validate-imports",
         description="Rebuild the Lambda ZIPs a CI workflow builds and check them against their handler and imports.",
-        epilog="Subcommand: `validate-imports rule CODE` (or `rule --all`) prints a rule's documentation.",
+        epilog="Subcommands: `validate-imports rule CODE` (or `rule --all`) prints a rule's documentation; "
+               "`validate-imports smoke PKG.zip` imports a built archive's handler (runs its code).",
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="workflow files or directories (default: the repository's .github/workflows)")
     p.add_argument("--root", type=Path, help="repository root (default: found upward from PATH)")
+    built = p.add_argument_group("built archives (static: nothing in them runs)")
+    built.add_argument("--zip", type=Path, action="append", default=[], metavar="PKG.zip",
+                       help="check this built archive (or folder) as it is, instead of the workflows; repeatable")
+    built.add_argument("--handler", action="append", default=[], metavar="MODULE.FUNCTION",
+                       help="the handler of each --zip, in order (one applies to all; default: the "
+                            "repository's configuration, linked by the archive's path and name)")
+    built.add_argument("--layer", type=Path, action="append", default=[], metavar="LAYER.zip",
+                       help="a layer attached to the function(s); repeatable")
+    built.add_argument("--runtime", metavar="python3.X", help="the function's runtime (default: its configuration's)")
+    built.add_argument("--architecture", choices=("x86_64", "arm64"), help="the function's architecture")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     p.add_argument("--select", type=_codes, help="only these rule codes or prefixes (comma-separated)")
     p.add_argument("--extend-select", type=_codes, default=[], help="add rule codes to the selection")
@@ -120,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] == "rule":
             return rule_command(args[1:])
+        if args and args[0] == "smoke":
+            from validator.smoke.command import smoke_command
+
+            return smoke_command(args[1:])
         return check_command(build_parser().parse_args(args))
     except UsageError as exc:
         print(f"validate-imports: error: {exc}", file=sys.stderr)
@@ -138,12 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def describe_error(exc: BaseException) -> str:
     """A one-line message for an exception: known input errors say what is wrong, others
     are internal errors that point at --debug."""
+    from validator.archive.safety import ArchiveError
     from validator.config import ConfigError
     from validator.model.repo import RepoError
     from validator.workflow import WorkflowError
 
     text = " ".join(str(exc).split()) or type(exc).__name__
-    if isinstance(exc, (WorkflowError, RepoError, ConfigError, UsageError)):
+    if isinstance(exc, (WorkflowError, RepoError, ConfigError, UsageError, ArchiveError)):
         return text
     if isinstance(exc, OSError):
         return f"{exc.strerror or text}: {exc.filename}" if exc.filename else text
@@ -194,6 +183,8 @@ def check_command(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
+    if (args.handler or args.layer or args.runtime or args.architecture) and not args.zip:
+        raise UsageError("--handler, --layer, --runtime and --architecture go with --zip PKG.zip")
     if args.root is not None and not args.root.is_dir():
         raise UsageError(f"--root {args.root} is not a directory")
     if args.config is not None and not args.config.is_file():
@@ -209,6 +200,8 @@ def check_command(args: argparse.Namespace) -> int:
 
     config = load_config(root, args.config, known_codes=known)
     selection = Selection(select=args.select, ignore=args.ignore, extend_select=args.extend_select)
+    if args.zip:
+        return zip_command(args, root, config, selection)
     if args.fix or args.diff:
         from validator.autofix.command import fix_command
 
@@ -224,6 +217,35 @@ def check_command(args: argparse.Namespace) -> int:
         from validator.report.github import write_step_summary
 
         write_step_summary(result, Path(os.environ["GITHUB_STEP_SUMMARY"]))
+    return exit_status(result, args)
+
+
+def zip_command(args: argparse.Namespace, root: Path, config: Any, selection: Any) -> int:
+    """``--zip``: the real archives, read statically, checked by the same rules."""
+    from validator.engine import archive_targets, run_archives
+
+    if args.paths:
+        raise UsageError("--zip checks archives instead of workflows: give no workflow PATH with it")
+    if args.fix or args.diff:
+        raise UsageError("--fix and --diff edit workflows; a built archive has nothing to fix in place")
+    targets = archive_targets(args.zip, args.handler, args.layer, args.runtime, args.architecture)
+    analysis = run_archives(targets, root=root, config=config, selection=selection)
+    result = analysis.result
+    if args.format == "text" and not args.quiet:
+        for report in result.packages:
+            link = report.link
+            how = f"handler {link.handler} ({link.how}: {link.explanation})" if link else \
+                "no handler: none given with --handler and no configuration names this archive; nothing was checked"
+            print(f"{report.package.archive}: {len(report.package.files)} files; {how}", file=sys.stderr)
+    emit(render(result, args), args)
+    if args.format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from validator.report.github import write_step_summary
+
+        write_step_summary(result, Path(os.environ["GITHUB_STEP_SUMMARY"]))
+    if any(r.link is None for r in result.packages) and not args.exit_zero:
+        missing = ", ".join(r.package.archive for r in result.packages if r.link is None)
+        print(f"validate-imports: error: no handler for {missing}: pass --handler MODULE.FUNCTION", file=sys.stderr)
+        return max(exit_status(result, args), EXIT_ERROR)
     return exit_status(result, args)
 
 

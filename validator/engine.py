@@ -18,6 +18,7 @@ from validator.model import (
     AnalysisResult,
     DeployRef,
     Finding,
+    HandlerConfig,
     HandlerLink,
     ImportClosure,
     Package,
@@ -269,3 +270,109 @@ def _dedupe(findings: object) -> list[Finding]:
             seen.add(key)
             out.append(f)
     return out
+
+
+# --------------------------------------------------------------------------- real archives
+
+
+@dataclass(eq=False, repr=False)
+class ArchiveTarget(Record):
+    """One archive (or folder) to check as it was built: ``--zip PATH [--handler H]``."""
+
+    path: Path
+    handler: str | None = None  # None: from the repository's configuration
+    layers: list[Path] = field(default_factory=list)
+    runtime: str | None = None
+    architecture: str | None = None
+
+
+def archive_targets(zips: list[Path], handlers: list[str], layers: list[Path], runtime: str | None,
+                    architecture: str | None) -> list[ArchiveTarget]:
+    """One target per archive, each with its ``--handler`` (in order; a single one applies to all)."""
+    from validator.usage import UsageError
+
+    if handlers and len(handlers) not in (1, len(zips)):
+        raise UsageError(f"{len(handlers)} --handler values for {len(zips)} archives: give one, or one per archive")
+    if runtime is not None and not runtime.startswith("python3."):
+        raise UsageError(f"--runtime {runtime}: expected python3.X")
+    for path in [*zips, *layers]:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    for handler in handlers:
+        if "." not in handler or handler.startswith(".") or handler.endswith("."):
+            raise UsageError(f"--handler {handler}: expected MODULE.FUNCTION (Runtime.MalformedHandlerName)")
+    return [ArchiveTarget(path=z, handler=(handlers[i] if len(handlers) > 1 else handlers[0]) if handlers else None,
+                          layers=list(layers), runtime=runtime, architecture=architecture)
+            for i, z in enumerate(zips)]
+
+
+def display_path(path: Path, root: Path) -> str:
+    """How findings name a file: relative to the repository root when it is inside it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def archive_links(packages: list[Package], handlers: list[str | None], repo: Repo, config: Config,
+                  configs: list[HandlerConfig]) -> list[HandlerLink | None]:
+    """``--handler`` when given; else the link the workflow analysis would make, by the
+    archive's path (Terraform ``filename``, SAM ``CodeUri``, serverless ``artifact``) and
+    then by its name, with the same levels and the same words for which link was used."""
+    explicit = {name: mapping.handler for name, mapping in config.packages.items() if mapping.handler}
+    linked: list[HandlerLink | None] = list(link_handlers(packages, configs, [], explicit, repo=repo))
+    out: list[HandlerLink | None] = []
+    for package, handler, link in zip(packages, handlers, linked, strict=True):
+        if handler is not None:
+            link = HandlerLink(handler=handler, how="option", explanation=f"--handler {handler} on the command line")
+        elif link is not None and link.config is not None:
+            package.runtime = package.runtime or (link.config.runtime or "")
+            package.architecture = package.architecture or next(iter(link.config.architectures), "")
+        out.append(link)
+    return out
+
+
+def run_archives(targets: list[ArchiveTarget], root: Path | None = None, config: Config | None = None,
+                 selection: Selection | None = None, config_path: Path | None = None) -> Analysis:
+    """Check real archives: read each one (``validator.archive``), link its handler,
+    compute the closure from the archive's own sources, and run the same rules."""
+    from validator.archive import read_package
+
+    root = (root or find_root(targets[0].path if targets else Path.cwd())).resolve()
+    if config is None:
+        config = load_config(root, config_path)
+    config = merge_selection(config, selection)
+    repo = Repo.open(root)
+    reads = []
+    try:
+        for target in targets:
+            layers = [(layer, display_path(layer, root)) for layer in target.layers]
+            read = read_package(target.path, display_path(target.path, root), layers)
+            read.package.runtime = target.runtime or ""
+            read.package.architecture = target.architecture or ""
+            reads.append(read)
+        configs, _problems = collect_handler_configs(repo)
+        packages = [r.package for r in reads]
+        links = archive_links(packages, [t.handler for t in targets], repo, config, configs)
+        cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
+        reports = []
+        for read, link in zip(reads, links, strict=True):
+            closure = fallback = None
+            if link is not None:
+                closure = compute_closure(read.package, link.handler, repo, cache, read.sources)
+                if closure.handler_file is None:
+                    elsewhere = find_handler_elsewhere(read.package, link.handler)
+                    if elsewhere is not None:
+                        module = elsewhere.path[: -len(".py")].replace("/", ".")
+                        fallback = compute_closure(read.package, f"{module}.{link.handler.rpartition('.')[2]}",
+                                                   repo, cache, read.sources)
+            reports.append(PackageReport(read.package, link, closure, fallback))
+    finally:
+        for read in reads:
+            read.close()
+    context = RuleContext(root=root, repo=repo, workflows=[], simulations=[], packages=reports,
+                          handler_configs=configs)
+    findings = run_rules(context, config)
+    result = AnalysisResult(root=str(root), workflows=[], findings=sorted(findings, key=Finding.sort_key),
+                            packages=reports)
+    return Analysis(result, context, config)

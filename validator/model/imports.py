@@ -40,7 +40,7 @@ class ThirdPartyLeaf(Record):
     module: str
     site: ImportSite
     chain: list[str]
-    provided_by: str | None = None  # "stdlib", "runtime", "pip", None = not provided
+    provided_by: str | None = None  # "stdlib", "runtime", "pip", "layer", None = not provided
 
 
 @dataclass(eq=False, repr=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from validator.model.archives import InstalledDist, NativeModule
 from validator.model.base import Record
 from validator.model.findings import Span
 
@@ -92,6 +93,16 @@ class Package(Record):
     #: an archive with no Python code that no workflow step deploys: a Lambda package only
     #: when the IaC deploys it by path (Terraform ``filename``/``s3_key``, SAM ``CodeUri``)
     candidate: bool = False
+    #: distributions whose ``*.dist-info`` the package holds (read from a real archive)
+    installed: list[InstalledDist] = field(default_factory=list)
+    #: extension modules with the ABI and platform their names say (read from a real archive)
+    native: list[NativeModule] = field(default_factory=list)
+    #: top-level modules that layers attached to the function provide -> the layer that does
+    provided: dict[str, str] = field(default_factory=dict)
+    #: what the package was read from: "" simulated from a workflow, "archive", "directory"
+    built: str = ""
+    runtime: str = ""  # ``--runtime`` given for a real archive (``python3.12``)
+    architecture: str = ""  # ``--architecture`` given for a real archive
 
     @property
     def job_ref(self) -> str:

@@ -12,11 +12,34 @@ MAX_QUOTE = 80
 
 @lru_cache(maxsize=256)
 def _lines(path: str) -> tuple[str, ...]:
+    if "!/" in path:
+        return _member_lines(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+        data = Path(path).read_bytes()
     except OSError:
         return ()
-    return tuple(text.splitlines())
+    if b"\0" in data[:8192]:
+        return ()  # a binary file (a ZIP a finding names) has no lines to quote
+    return tuple(data.decode("utf-8-sig", errors="replace").splitlines())
+
+
+def _member_lines(path: str) -> tuple[str, ...]:
+    """The lines of ``dir/pkg.zip!/member.py``: a source file inside a built archive
+    (read through the zip's index, at most 8 MB; nothing is extracted)."""
+    import zipfile
+
+    archive, _, member = path.partition("!/")
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            info = zf.getinfo(member)
+            if info.file_size > 8 * 1024 * 1024 or info.flag_bits & 0x1:
+                return ()
+            data = zf.read(info)
+    except (OSError, KeyError, ValueError, EOFError, RuntimeError, NotImplementedError, zipfile.BadZipFile):
+        return ()
+    except Exception:  # zlib.error and other decompression failures: nothing to quote
+        return ()
+    return tuple(data.decode("utf-8-sig", errors="replace").splitlines())
 
 
 def file_lines(root: Path, rel: str) -> tuple[str, ...]:

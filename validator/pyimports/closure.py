@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from validator.model import ImportClosure, ImportSite, Package, ThirdPartyLeaf, UnresolvedImport
+from validator.model import ImportClosure, ImportSite, Package, SourceReader, ThirdPartyLeaf, UnresolvedImport
 from validator.model.repo import Repo
 from validator.pyimports.classify import RUNTIME, STDLIB, provided_by_names, root_pip_names
 from validator.pyimports.firstparty import parent_dir, search_bases
@@ -93,8 +93,11 @@ def parse_handler(handler: str) -> tuple[str, str] | None:
 class _Closure:
     """State shared by the rounds of one closure computation."""
 
-    def __init__(self, package: Package, repo: Repo, cache: SourceCache, handler_module: str) -> None:
+    def __init__(self, package: Package, repo: Repo, cache: SourceCache, handler_module: str,
+                 sources: SourceReader | None = None) -> None:
         self.repo = repo
+        self.sources: SourceReader = sources if sources is not None else repo
+        self.provided = package.provided
         self.cache = cache
         self.tree = PackageTree(package)
         self.pip = frozenset(root_pip_names(package, repo))
@@ -178,6 +181,8 @@ class _Closure:
         candidates = [*submodules, *(".".join(parts[:i]) for i in range(len(parts), fail_at, -1))]
         if provided_by_names(target, self.pip):
             check.leaf = (target, "pip")
+        elif fail_at == 0 and parts[0] in self.provided:
+            check.leaf = (target, "layer")
         elif fail_at == 0 and provided_by_names(target, self.runtime):
             check.leaf = (target, "runtime")
         elif fail_at > 0:
@@ -216,7 +221,7 @@ class _Closure:
 
     def parsed_module(self, archive_path: str | None) -> ParsedSource | None:
         source = self.tree.content_source(archive_path) if archive_path else None
-        return self.cache.get(self.repo, source) if source else None
+        return self.cache.get(self.sources, source) if source else None
 
     # ------------------------------------------------------------------ one module
 
@@ -225,9 +230,9 @@ class _Closure:
         source = self.tree.content_source(loc.file) if loc.file else None
         if source is None:
             return result
-        parsed = self.cache.get(self.repo, source)
+        parsed = self.cache.get(self.sources, source)
         if parsed is None:
-            result.problem = self.cache.problem(self.repo, source) or f"cannot parse {source}"
+            result.problem = self.cache.problem(self.sources, source) or f"cannot parse {source}"
             return result
         package_name = name if loc.kind == "package" else name.rpartition(".")[0]
         checks = [c for raw in parsed.imports if (c := self._check(raw, name, package_name, source))]
@@ -347,15 +352,20 @@ def _function_found(parsed: ParsedSource | None, loc: ModuleLoc, function: str) 
     return None if parsed.star_import else False
 
 
-def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCache) -> ImportClosure:
-    """The import closure of ``handler`` (``module.function``, slashes allowed) inside ``package``."""
+def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCache,
+                    sources: SourceReader | None = None) -> ImportClosure:
+    """The import closure of ``handler`` (``module.function``, slashes allowed) inside ``package``.
+
+    ``sources`` holds the text of the files' ``source`` paths: the repository (the
+    default, for packages the simulation rebuilt) or the archive a real package was read
+    from; ``repo`` still says where first-party code lives, for the findings' hints."""
     parsed_handler = parse_handler(handler)
     if parsed_handler is None:
         module = handler.rsplit(".", 1)[0] if "." in handler else handler
         return ImportClosure(handler_module=module.replace("/", "."), handler_file=None,
                              handler_function_found=None)
     handler_module, function = parsed_handler
-    state = _Closure(package, repo, cache, handler_module)
+    state = _Closure(package, repo, cache, handler_module, sources)
     start, fail_at = state.resolve(handler_module, [""])
     closure = ImportClosure(handler_module=handler_module, handler_file=None, handler_function_found=None)
     if fail_at is not None or len(start) < len(handler_module.split(".")):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from validator.model.archives import SourceReader
 from validator.model.base import FrozenRecord
 from validator.model.repo import Repo
 from validator.pyimports.firstparty import RepoModules
@@ -434,8 +435,9 @@ class SourceCache:
         for path, source in parsed.items():
             self._parsed.setdefault((root, path), source)
 
-    def get(self, repo: Repo, path: str) -> ParsedSource | None:
-        """The parsed file, or None when it cannot be read or parsed (see ``problem``)."""
+    def get(self, repo: SourceReader, path: str) -> ParsedSource | None:
+        """The parsed file, or None when it cannot be read or parsed (see ``problem``).
+        ``repo`` is whatever holds the text: the repository, or a real archive."""
         key = (str(repo.root), path)
         if key in self._parsed:
             return self._parsed[key]
@@ -453,6 +455,6 @@ class SourceCache:
         self._parsed[key] = parsed
         return parsed
 
-    def problem(self, repo: Repo, path: str) -> str | None:
+    def problem(self, repo: SourceReader, path: str) -> str | None:
         """Why ``path`` could not be parsed, once ``get`` was called for it."""
         return self._problems.get((str(repo.root), path))

@@ -12,6 +12,8 @@ def all_passed(result: AnalysisResult) -> str:
     packages = len(result.packages)
     noun = "package" if packages == 1 else "packages"
     workflows = len(result.workflows)
+    if not workflows and result.packages and all(r.package.built for r in result.packages):
+        return f"All checks passed ({packages} built {noun})."
     other = ""
     if result.out_of_scope:
         shown = ", ".join(result.out_of_scope[:3]) + (", …" if len(result.out_of_scope) > 3 else "")
