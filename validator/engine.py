@@ -30,6 +30,7 @@ from validator.model import (
 from validator.model.base import Record
 from validator.model.context import RuleContext
 from validator.model.deploytools import origins_run
+from validator.model.dists import runtime_version
 from validator.model.explain import find_handler_elsewhere
 from validator.model.repo import Repo, find_root
 from validator.pyimports import SourceCache, compute_closure
@@ -152,7 +153,10 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     for package, link in zip(packages, links, strict=True):
         closure = fallback = None
         if link is not None and not package.opaque:
-            closure = compute_closure(package, link.handler, repo, cache)
+            config = link.config
+            python = runtime_version(config.runtime) if config is not None else None
+            closure = compute_closure(package, link.handler, repo, cache, python,
+                                      config.architectures if config is not None else None)
             if closure.handler_file is None:
                 fallback = fallback_closure(package, link.handler, repo, cache)
         reports.append(PackageReport(package, link, closure, fallback))

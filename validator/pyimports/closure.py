@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections import deque
 
 from validator.model import ImportClosure, ImportSite, Package, ThirdPartyLeaf, UnresolvedImport
+from validator.model.dists import marker_environments, stdlib
+from validator.model.provision import resolve
 from validator.model.repo import Repo
-from validator.pyimports.classify import RUNTIME, STDLIB, provided_by_names, root_pip_names
+from validator.pyimports.classify import RUNTIME, provided_by_names
 from validator.pyimports.firstparty import parent_dir, search_bases
 from validator.pyimports.pathexpr import to_archive_dir
 from validator.pyimports.source import Guard, ParsedSource, RawImport, SourceCache
@@ -93,11 +95,13 @@ def parse_handler(handler: str) -> tuple[str, str] | None:
 class _Closure:
     """State shared by the rounds of one closure computation."""
 
-    def __init__(self, package: Package, repo: Repo, cache: SourceCache, handler_module: str) -> None:
+    def __init__(self, package: Package, repo: Repo, cache: SourceCache, handler_module: str,
+                 python: str | None = None, architectures: list[str] | None = None) -> None:
         self.repo = repo
         self.cache = cache
         self.tree = PackageTree(package)
-        self.pip = frozenset(root_pip_names(package, repo))
+        self.stdlib = stdlib(python)
+        self.pip = frozenset(root_pip_modules(package, repo, python, architectures))
         self.runtime = RUNTIME | cache.extra_runtime_modules
         self.repo_modules = cache.repo_modules(repo)
         self.handler_module = handler_module
@@ -167,7 +171,7 @@ class _Closure:
         check = _Check(raw, target)
         parts = target.split(".")
         submodules = [f"{target}.{n}" for n in raw.names if n != "*"]
-        if parts[0] in STDLIB:
+        if parts[0] in self.stdlib:
             return check
         resolved, fail_at = self.resolve(target, self.roots)
         check.resolved = resolved
@@ -347,15 +351,28 @@ def _function_found(parsed: ParsedSource | None, loc: ModuleLoc, function: str) 
     return None if parsed.star_import else False
 
 
-def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCache) -> ImportClosure:
-    """The import closure of ``handler`` (``module.function``, slashes allowed) inside ``package``."""
+def root_pip_modules(package: Package, repo: Repo, python: str | None, architectures: list[str] | None) -> set[str]:
+    """Modules the installs at the archive root provide (distributions, their dependencies,
+    guesses for what the data does not know): only those are importable from the root."""
+    envs = marker_environments(python, architectures)
+    names: set[str] = set()
+    for pip in package.pip_installs:
+        if pip.prefix.strip("/") in ("", "."):
+            names |= set(resolve(pip, envs, repo).modules)
+    return names
+
+
+def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCache, python: str | None = None,
+                    architectures: list[str] | None = None) -> ImportClosure:
+    """The import closure of ``handler`` (``module.function``, slashes allowed) inside ``package``,
+    for a function on Python ``python`` (``3.12``; None when unknown)."""
     parsed_handler = parse_handler(handler)
     if parsed_handler is None:
         module = handler.rsplit(".", 1)[0] if "." in handler else handler
         return ImportClosure(handler_module=module.replace("/", "."), handler_file=None,
                              handler_function_found=None)
     handler_module, function = parsed_handler
-    state = _Closure(package, repo, cache, handler_module)
+    state = _Closure(package, repo, cache, handler_module, python, architectures)
     start, fail_at = state.resolve(handler_module, [""])
     closure = ImportClosure(handler_module=handler_module, handler_file=None, handler_function_found=None)
     if fail_at is not None or len(start) < len(handler_module.split(".")):
