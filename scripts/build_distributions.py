@@ -11,7 +11,7 @@ simple index is needed), and the wheel's ``*.dist-info`` gives:
   a namespace directory (no ``__init__.py``, e.g. ``google/``, ``azure/``) is listed
   one level down (``google.protobuf``);
 - ``requires``: the ``Requires-Dist`` lines as written (extras and markers included);
-- ``native``: ``Root-Is-Purelib: false`` or an extension module in ``RECORD``;
+- ``native``: an extension module in ``RECORD`` without a pure-Python twin;
 - ``tags``: the wheel's tags (``cp312-cp312-manylinux_2_17_x86_64`` …).
 
 Run it again to refresh the data (it needs only the package index)::
@@ -47,68 +47,7 @@ PLATFORM_ARGS = [
 
 #: distributions most used in Lambda functions (grouped by what they are for), and the
 #: dependencies they pull in; the order carries no meaning
-DISTRIBUTIONS = """
-boto3 botocore s3transfer jmespath python-dateutil urllib3 six awslambdaric simplejson
-aiobotocore aioboto3 boto3-stubs mypy-boto3-s3 mypy-boto3-dynamodb botocore-stubs types-awscrt types-s3transfer
-aws-lambda-powertools aws-xray-sdk aws-requests-auth requests-aws4auth aws-encryption-sdk awscrt
-aws-psycopg2 aws-secretsmanager-caching aws-embedded-metrics aws-cdk-lib constructs mangum chalice
-requests httpx httpcore h11 h2 hpack hyperframe anyio sniffio idna certifi charset-normalizer chardet
-aiohttp aiosignal frozenlist multidict yarl propcache aiohappyeyeballs async-timeout attrs
-requests-toolbelt requests-oauthlib oauthlib urllib3-secure-extra pysocks websocket-client websockets
-httplib2 tenacity backoff retrying
-pydantic pydantic-core pydantic-settings annotated-types typing-extensions typing-inspection
-typing-inspect mypy-extensions marshmallow marshmallow-dataclass dataclasses-json jsonschema
-jsonschema-specifications referencing rpds-py fastjsonschema cerberus voluptuous email-validator dnspython
-fastapi starlette python-multipart uvicorn flask werkzeug jinja2 markupsafe itsdangerous click blinker
-flask-cors django djangorestframework asgiref sqlparse aws-wsgi serverless-wsgi
-pyyaml ruamel-yaml orjson ujson msgpack protobuf toml tomli tomlkit python-dotenv cachetools
-pyjwt python-jose ecdsa rsa pyasn1 pyasn1-modules cryptography cffi pycparser pycryptodome pycryptodomex
-bcrypt passlib pynacl pyopenssl authlib itsdangerous google-auth google-auth-oauthlib msal
-numpy pandas pyarrow scipy scikit-learn joblib threadpoolctl polars openpyxl et-xmlfile xlrd xlsxwriter
-pytz tzdata tzlocal pendulum arrow python-json-logger structlog loguru colorama rich pygments
-sqlalchemy greenlet alembic mako psycopg2-binary psycopg psycopg-binary psycopg-pool pymysql
-mysql-connector-python asyncpg aiomysql redis hiredis pymongo motor elasticsearch elastic-transport
-opensearch-py pynamodb dynamodb-json cassandra-driver snowflake-connector-python pg8000 scramp
-sqlmodel peewee neo4j influxdb-client clickhouse-connect duckdb
-openai anthropic tiktoken regex tokenizers huggingface-hub tqdm filelock fsspec packaging
-langchain langchain-core langchain-community langchain-openai langchain-aws langsmith
-langchain-text-splitters jsonpatch jsonpointer tenacity google-generativeai google-genai
-cohere mistralai groq boto3-type-annotations transformers safetensors
-distro jiter docstring-parser
-pillow opencv-python-headless imageio pypdf pymupdf reportlab qrcode python-docx lxml
-beautifulsoup4 soupsieve html5lib webencodings bleach markdown mistune
-slack-sdk slack-bolt twilio sendgrid stripe pusher jira pygithub atlassian-python-api
-google-api-python-client google-api-core googleapis-common-protos google-cloud-storage
-google-cloud-core google-resumable-media google-crc32c google-cloud-bigquery google-cloud-pubsub
-grpcio grpcio-status proto-plus uritemplate
-azure-core azure-identity azure-storage-blob
-sentry-sdk datadog datadog-lambda ddtrace newrelic opentelemetry-api opentelemetry-sdk
-opentelemetry-semantic-conventions wrapt deprecated importlib-metadata zipp
-stripe shortuuid nanoid python-slugify text-unidecode unidecode validators phonenumbers
-babel humanize dateparser iso8601 isodate croniter python-crontab schedule
-xmltodict defusedxml untangle feedparser sgmllib3k
-paramiko pysftp smart-open s3fs fsspec
-jsonpath-ng ply jsonpickle deepdiff ordered-set glom boltons toolz cytoolz more-itertools
-sortedcontainers pyparsing decorator wcwidth prompt-toolkit tabulate
-pyotp qrcode pyqrcode shapely geopy geojson h3 pyproj
-numexpr bottleneck statsmodels patsy seaborn matplotlib kiwisolver cycler fonttools contourpy
-networkx sympy mpmath nltk
-zeep requests-file isodate
-cachecontrol msgpack diskcache
-pyathena awswrangler redshift-connector
-mongoengine pymssql pyodbc oracledb
-kafka-python confluent-kafka pika celery kombu vine amqp billiard
-openapi-spec-validator openapi-schema-validator jsonschema-path pathable lazy-object-proxy
-python-magic filetype chardet cchardet
-setuptools pip wheel
-typer shellingham
-cattrs exceptiongroup
-multipart python-http-client starkbank-ecdsa
-cachetools
-gql graphql-core
-pytest moto responses freezegun
-mypy
-""".split()
+DISTRIBUTIONS = ["boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "urllib3", "six", "awslambdaric", "simplejson", "aiobotocore", "aioboto3", "boto3-stubs", "mypy-boto3-s3", "mypy-boto3-dynamodb", "botocore-stubs", "types-awscrt", "types-s3transfer", "aws-lambda-powertools", "aws-xray-sdk", "aws-requests-auth", "requests-aws4auth", "aws-encryption-sdk", "awscrt", "aws-psycopg2", "aws-secretsmanager-caching", "aws-embedded-metrics", "aws-cdk-lib", "constructs", "mangum", "chalice", "requests", "httpx", "httpcore", "h11", "h2", "hpack", "hyperframe", "anyio", "sniffio", "idna", "certifi", "charset-normalizer", "chardet", "aiohttp", "aiosignal", "frozenlist", "multidict", "yarl", "propcache", "aiohappyeyeballs", "async-timeout", "attrs", "requests-toolbelt", "requests-oauthlib", "oauthlib", "urllib3-secure-extra", "pysocks", "websocket-client", "websockets", "httplib2", "tenacity", "backoff", "retrying", "pydantic", "pydantic-core", "pydantic-settings", "annotated-types", "typing-extensions", "typing-inspection", "typing-inspect", "mypy-extensions", "marshmallow", "marshmallow-dataclass", "dataclasses-json", "jsonschema", "jsonschema-specifications", "referencing", "rpds-py", "fastjsonschema", "cerberus", "voluptuous", "email-validator", "dnspython", "fastapi", "starlette", "python-multipart", "uvicorn", "flask", "werkzeug", "jinja2", "markupsafe", "itsdangerous", "click", "blinker", "flask-cors", "django", "djangorestframework", "asgiref", "sqlparse", "aws-wsgi", "serverless-wsgi", "pyyaml", "ruamel-yaml", "orjson", "ujson", "msgpack", "protobuf", "toml", "tomli", "tomlkit", "python-dotenv", "cachetools", "pyjwt", "python-jose", "ecdsa", "rsa", "pyasn1", "pyasn1-modules", "cryptography", "cffi", "pycparser", "pycryptodome", "pycryptodomex", "bcrypt", "passlib", "pynacl", "pyopenssl", "authlib", "itsdangerous", "google-auth", "google-auth-oauthlib", "msal", "numpy", "pandas", "pyarrow", "scipy", "scikit-learn", "joblib", "threadpoolctl", "polars", "openpyxl", "et-xmlfile", "xlrd", "xlsxwriter", "pytz", "tzdata", "tzlocal", "pendulum", "arrow", "python-json-logger", "structlog", "loguru", "colorama", "rich", "pygments", "sqlalchemy", "greenlet", "alembic", "mako", "psycopg2-binary", "psycopg", "psycopg-binary", "psycopg-pool", "pymysql", "mysql-connector-python", "asyncpg", "aiomysql", "redis", "hiredis", "pymongo", "motor", "elasticsearch", "elastic-transport", "opensearch-py", "pynamodb", "dynamodb-json", "cassandra-driver", "snowflake-connector-python", "pg8000", "scramp", "sqlmodel", "peewee", "neo4j", "influxdb-client", "clickhouse-connect", "duckdb", "openai", "anthropic", "tiktoken", "regex", "tokenizers", "huggingface-hub", "tqdm", "filelock", "fsspec", "packaging", "langchain", "langchain-core", "langchain-community", "langchain-openai", "langchain-aws", "langsmith", "langchain-text-splitters", "jsonpatch", "jsonpointer", "tenacity", "google-generativeai", "google-genai", "cohere", "mistralai", "groq", "boto3-type-annotations", "transformers", "safetensors", "distro", "jiter", "docstring-parser", "pillow", "opencv-python-headless", "imageio", "pypdf", "pymupdf", "reportlab", "qrcode", "python-docx", "lxml", "beautifulsoup4", "soupsieve", "html5lib", "webencodings", "bleach", "markdown", "mistune", "slack-sdk", "slack-bolt", "twilio", "sendgrid", "stripe", "pusher", "jira", "pygithub", "atlassian-python-api", "google-api-python-client", "google-api-core", "googleapis-common-protos", "google-cloud-storage", "google-cloud-core", "google-resumable-media", "google-crc32c", "google-cloud-bigquery", "google-cloud-pubsub", "grpcio", "grpcio-status", "proto-plus", "uritemplate", "azure-core", "azure-identity", "azure-storage-blob", "sentry-sdk", "datadog", "datadog-lambda", "ddtrace", "newrelic", "opentelemetry-api", "opentelemetry-sdk", "opentelemetry-semantic-conventions", "wrapt", "deprecated", "importlib-metadata", "zipp", "stripe", "shortuuid", "nanoid", "python-slugify", "text-unidecode", "unidecode", "validators", "phonenumbers", "babel", "humanize", "dateparser", "iso8601", "isodate", "croniter", "python-crontab", "schedule", "xmltodict", "defusedxml", "untangle", "feedparser", "sgmllib3k", "paramiko", "pysftp", "smart-open", "s3fs", "fsspec", "jsonpath-ng", "ply", "jsonpickle", "deepdiff", "ordered-set", "glom", "boltons", "toolz", "cytoolz", "more-itertools", "sortedcontainers", "pyparsing", "decorator", "wcwidth", "prompt-toolkit", "tabulate", "pyotp", "qrcode", "pyqrcode", "shapely", "geopy", "geojson", "h3", "pyproj", "numexpr", "bottleneck", "statsmodels", "patsy", "seaborn", "matplotlib", "kiwisolver", "cycler", "fonttools", "contourpy", "networkx", "sympy", "mpmath", "nltk", "zeep", "requests-file", "isodate", "cachecontrol", "msgpack", "diskcache", "pyathena", "awswrangler", "redshift-connector", "mongoengine", "pymssql", "pyodbc", "oracledb", "kafka-python", "confluent-kafka", "pika", "celery", "kombu", "vine", "amqp", "billiard", "openapi-spec-validator", "openapi-schema-validator", "jsonschema-path", "pathable", "lazy-object-proxy", "python-magic", "filetype", "chardet", "cchardet", "setuptools", "pip", "wheel", "typer", "shellingham", "cattrs", "exceptiongroup", "multipart", "python-http-client", "starkbank-ecdsa", "cachetools", "gql", "graphql-core", "pytest", "moto", "responses", "freezegun", "mypy"]
 
 
 def wheel_metadata(path: Path) -> dict[str, object]:
@@ -130,8 +69,7 @@ def wheel_metadata(path: Path) -> dict[str, object]:
     # ``ruamel``) and is kept only where RECORD has the module
     present = {m for m in inferred if "." not in m}
     modules = sorted({*inferred, *(t for t in top_level if t in present)})
-    native = wheel.get("Root-Is-Purelib", "true").strip().lower() == "false" or any(
-        re.search(r"\.(so|pyd)(\.[\d.]+)?$", f) for f in files)
+    native = has_native_code(files)
     return {
         "name": meta["Name"],
         "version": meta["Version"],
@@ -142,6 +80,17 @@ def wheel_metadata(path: Path) -> dict[str, object]:
         "tags": [t.strip() for t in wheel.get_all("Tag") or []],
         "wheel": path.name,
     }
+
+
+def has_native_code(files: list[str]) -> bool:
+    """An extension module without a pure-Python twin (mypyc builds such as
+    charset-normalizer ship ``md.py`` beside ``md.cpython-312-….so`` and import anywhere)."""
+    py = {f[:-3] for f in files if f.endswith(".py")}
+    for f in files:
+        m = re.match(r"^(.*?/?[A-Za-z_][A-Za-z0-9_]*)\.[^/]*\.(so|pyd)$|^(.*?/?[A-Za-z_][A-Za-z0-9_]*)\.(so|pyd)$", f)
+        if m and (m.group(1) or m.group(3)) not in py:
+            return True
+    return False
 
 
 def infer_modules(files: list[str]) -> list[str]:
