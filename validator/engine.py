@@ -153,10 +153,10 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     for package, link in zip(packages, links, strict=True):
         closure = fallback = None
         if link is not None and not package.opaque:
-            config = link.config
-            python = runtime_version(config.runtime) if config is not None else None
+            function = link.config
+            python = runtime_version(function.runtime) if function is not None else None
             closure = compute_closure(package, link.handler, repo, cache, python,
-                                      config.architectures if config is not None else None)
+                                      function.architectures if function is not None else None)
             if closure.handler_file is None:
                 fallback = fallback_closure(package, link.handler, repo, cache)
         reports.append(PackageReport(package, link, closure, fallback))

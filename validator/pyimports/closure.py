@@ -66,19 +66,20 @@ class _NodeResult:
     def __init__(self) -> None:
         self.unresolved: list[tuple[ImportSite, _Failure]] = []
         self.leaves: list[tuple[ImportSite, str, str | None]] = []
-        self.children: list[tuple[str, ModuleLoc, bool]] = []
+        self.children: list[tuple[str, ModuleLoc, bool, int]] = []  # (module, loc, optional, import line)
         self.additions: list[tuple[str, bool]] = []  # (archive dir, front)
         self.problem: str | None = None
 
 
 class _WalkResult:
-    __slots__ = ("modules", "parents", "results")
+    __slots__ = ("lines", "modules", "parents", "results")
 
     def __init__(self, modules: dict[str, ModuleLoc], parents: dict[str, str | None],
-                 results: dict[str, _NodeResult]) -> None:
+                 results: dict[str, _NodeResult], lines: dict[str, int]) -> None:
         self.modules = modules
         self.parents = parents
         self.results = results
+        self.lines = lines  # module -> line of its parent's import of it
 
 
 def parse_handler(handler: str) -> tuple[str, str] | None:
@@ -270,7 +271,7 @@ class _Closure:
         if report and check.leaf is not None:
             result.leaves.append((site, check.leaf[0], check.leaf[1]))
         if follow:
-            result.children.extend((n, loc, optional) for n, loc in check.resolved)
+            result.children.extend((n, loc, optional, raw.line) for n, loc in check.resolved)
 
     # ------------------------------------------------------------------ the walk
 
@@ -281,15 +282,16 @@ class _Closure:
         done: dict[str, bool] = {}
         locs: dict[str, ModuleLoc] = {}
         parents: dict[str, str | None] = {}
+        lines: dict[str, int] = {}
         results: dict[str, _NodeResult] = {}
         queue: deque[str] = deque()
 
-        def discover(name: str, loc: ModuleLoc, optional: bool, parent: str | None) -> None:
+        def discover(name: str, loc: ModuleLoc, optional: bool, parent: str | None, line: int = 0) -> None:
             if name not in state:
-                state[name], locs[name], parents[name] = optional, loc, parent
+                state[name], locs[name], parents[name], lines[name] = optional, loc, parent, line
                 queue.append(name)
             elif state[name] and not optional:
-                state[name], parents[name] = False, parent
+                state[name], parents[name], lines[name] = False, parent, line
                 queue.append(name)
 
         handler = start[-1][0]
@@ -302,9 +304,9 @@ class _Closure:
                 continue
             done[name] = state[name]
             results[name] = self.process(name, locs[name], state[name])
-            for child, loc, optional in results[name].children:
-                discover(child, loc, optional, name)
-        return _WalkResult(locs, parents, results)
+            for child, loc, optional, line in results[name].children:
+                discover(child, loc, optional, name, line)
+        return _WalkResult(locs, parents, results, lines)
 
 
 def _chosen_branches(guards: list[Guard], checks: list[_Check]) -> dict[int, int | None]:
@@ -413,6 +415,9 @@ def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
         if not node.unresolved and not node.leaves:
             continue
         chain = _chain(walk.parents, name)
+        trail = [f"{walk.modules[m].archive_path}:{walk.lines[p]}" if p is not None and walk.lines.get(p)
+                 else walk.modules[m].archive_path
+                 for m, p in zip(chain, [*chain[1:], None], strict=True) if m in walk.modules]
         for site, failure in node.unresolved:
             # one entry per failing module, importer and requested module: the same import
             # written twice is one problem, but `src.lib` and `src.lambdas.x` both failing
@@ -428,5 +433,6 @@ def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
             key = (module, site.path)
             if key not in seen_leaves:
                 seen_leaves.add(key)
+                trail_here = [*trail[:-1], f"{site.path}:{site.line}"] if trail else [f"{site.path}:{site.line}"]
                 closure.third_party.append(ThirdPartyLeaf(module=module, site=site, chain=chain,
-                                                          provided_by=provided_by))
+                                                          provided_by=provided_by, trail=trail_here))
