@@ -31,6 +31,7 @@ from validator.model import (
 from validator.model.base import Record
 from validator.model.context import RuleContext
 from validator.model.deploytools import origins_run
+from validator.model.dists import runtime_version
 from validator.model.explain import find_handler_elsewhere
 from validator.model.repo import Repo, find_root
 from validator.pyimports import SourceCache, compute_closure
@@ -155,7 +156,10 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     for package, link in zip(packages, links, strict=True):
         closure = fallback = None
         if link is not None and not package.opaque:
-            closure = compute_closure(package, link.handler, repo, cache)
+            function = link.config
+            python = runtime_version(function.runtime) if function is not None else None
+            closure = compute_closure(package, link.handler, repo, cache, python,
+                                      function.architectures if function is not None else None)
             if closure.handler_file is None:
                 fallback = fallback_closure(package, link.handler, repo, cache)
         reports.append(PackageReport(package, link, closure, fallback))
@@ -359,13 +363,17 @@ def run_archives(targets: list[ArchiveTarget], root: Path | None = None, config:
         for read, link in zip(reads, links, strict=True):
             closure = fallback = None
             if link is not None:
-                closure = compute_closure(read.package, link.handler, repo, cache, read.sources)
+                runtime = read.package.runtime or (link.config.runtime if link.config is not None else None)
+                python = runtime_version(runtime) if runtime else None
+                arch = [read.package.architecture] if read.package.architecture else (
+                    link.config.architectures if link.config is not None else None)
+                closure = compute_closure(read.package, link.handler, repo, cache, python, arch, sources=read.sources)
                 if closure.handler_file is None:
                     elsewhere = find_handler_elsewhere(read.package, link.handler)
                     if elsewhere is not None:
                         module = elsewhere.path[: -len(".py")].replace("/", ".")
                         fallback = compute_closure(read.package, f"{module}.{link.handler.rpartition('.')[2]}",
-                                                   repo, cache, read.sources)
+                                                   repo, cache, python, arch, sources=read.sources)
             reports.append(PackageReport(read.package, link, closure, fallback))
     finally:
         for read in reads:

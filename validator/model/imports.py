@@ -41,6 +41,8 @@ class ThirdPartyLeaf(Record):
     site: ImportSite
     chain: list[str]
     provided_by: str | None = None  # "stdlib", "runtime", "pip", "layer", None = not provided
+    #: the import chain as file:line steps (``handler.py:12``, ``shared/adapters/tiingo.py:3``)
+    trail: list[str] = field(default_factory=list)
 
 
 @dataclass(eq=False, repr=False)

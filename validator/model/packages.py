@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from validator.model.archives import InstalledDist, NativeModule
 from validator.model.base import Record
 from validator.model.findings import Span
+from validator.model.requirements import ReqSet
 
 
 class FileKind(str, enum.Enum):
@@ -38,6 +39,14 @@ class PipInstall(Record):
     requirement_files: list[str]  # repository-relative ``-r`` files
     span: Span
     options: dict[str, str] = field(default_factory=dict)  # --platform, --python-version …
+    #: every requirement, parsed: operands, ``-r`` files (nested), local projects' dependencies
+    reqs: ReqSet = field(default_factory=ReqSet)
+    runner: str | None = None  # the job's ``runs-on``
+    setup_python: str | None = None  # ``python-version`` of an earlier ``actions/setup-python`` step
+    #: the container image pip ran in (``docker run … IMAGE pip install``), if any
+    image: str | None = None
+    image_platform: str | None = None  # ``docker run --platform linux/arm64``
+    job_key: str = ""
 
 
 @dataclass(eq=False, repr=False)

@@ -7,12 +7,13 @@ import re
 import sys
 
 from validator.model import Package, PipInstall
+from validator.model.dists import RUNTIME_MODULES
 from validator.model.repo import Repo
 
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
 
 #: boto3's dependency closure plus the runtime interface client (lambda-facts §2)
-RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "awslambdaric"})
+RUNTIME = RUNTIME_MODULES | {"pip", "setuptools", "pkg_resources", "_distutils_hack"}
 
 #: distributions whose import name differs from the normalised distribution name
 #: (lambda-facts §9, plus well-known cases); keys are PEP 503 normalised

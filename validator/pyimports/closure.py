@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections import deque
 
 from validator.model import ImportClosure, ImportSite, Package, SourceReader, ThirdPartyLeaf, UnresolvedImport
+from validator.model.dists import marker_environments, stdlib
+from validator.model.provision import resolve
 from validator.model.repo import Repo
-from validator.pyimports.classify import RUNTIME, STDLIB, provided_by_names, root_pip_names
+from validator.pyimports.classify import RUNTIME, provided_by_names
 from validator.pyimports.firstparty import parent_dir, search_bases
 from validator.pyimports.pathexpr import to_archive_dir
 from validator.pyimports.source import Guard, ParsedSource, RawImport, SourceCache
@@ -64,19 +66,20 @@ class _NodeResult:
     def __init__(self) -> None:
         self.unresolved: list[tuple[ImportSite, _Failure]] = []
         self.leaves: list[tuple[ImportSite, str, str | None]] = []
-        self.children: list[tuple[str, ModuleLoc, bool]] = []
+        self.children: list[tuple[str, ModuleLoc, bool, int]] = []  # (module, loc, optional, import line)
         self.additions: list[tuple[str, bool]] = []  # (archive dir, front)
         self.problem: str | None = None
 
 
 class _WalkResult:
-    __slots__ = ("modules", "parents", "results")
+    __slots__ = ("lines", "modules", "parents", "results")
 
     def __init__(self, modules: dict[str, ModuleLoc], parents: dict[str, str | None],
-                 results: dict[str, _NodeResult]) -> None:
+                 results: dict[str, _NodeResult], lines: dict[str, int]) -> None:
         self.modules = modules
         self.parents = parents
         self.results = results
+        self.lines = lines  # module -> line of its parent's import of it
 
 
 def parse_handler(handler: str) -> tuple[str, str] | None:
@@ -94,13 +97,15 @@ class _Closure:
     """State shared by the rounds of one closure computation."""
 
     def __init__(self, package: Package, repo: Repo, cache: SourceCache, handler_module: str,
+                 python: str | None = None, architectures: list[str] | None = None,
                  sources: SourceReader | None = None) -> None:
         self.repo = repo
         self.sources: SourceReader = sources if sources is not None else repo
         self.provided = package.provided
         self.cache = cache
         self.tree = PackageTree(package)
-        self.pip = frozenset(root_pip_names(package, repo))
+        self.stdlib = stdlib(python)
+        self.pip = frozenset(root_pip_modules(package, repo, python, architectures))
         self.runtime = RUNTIME | cache.extra_runtime_modules
         self.repo_modules = cache.repo_modules(repo)
         self.handler_module = handler_module
@@ -170,7 +175,7 @@ class _Closure:
         check = _Check(raw, target)
         parts = target.split(".")
         submodules = [f"{target}.{n}" for n in raw.names if n != "*"]
-        if parts[0] in STDLIB:
+        if parts[0] in self.stdlib:
             return check
         resolved, fail_at = self.resolve(target, self.roots)
         check.resolved = resolved
@@ -271,7 +276,7 @@ class _Closure:
         if report and check.leaf is not None:
             result.leaves.append((site, check.leaf[0], check.leaf[1]))
         if follow:
-            result.children.extend((n, loc, optional) for n, loc in check.resolved)
+            result.children.extend((n, loc, optional, raw.line) for n, loc in check.resolved)
 
     # ------------------------------------------------------------------ the walk
 
@@ -282,15 +287,16 @@ class _Closure:
         done: dict[str, bool] = {}
         locs: dict[str, ModuleLoc] = {}
         parents: dict[str, str | None] = {}
+        lines: dict[str, int] = {}
         results: dict[str, _NodeResult] = {}
         queue: deque[str] = deque()
 
-        def discover(name: str, loc: ModuleLoc, optional: bool, parent: str | None) -> None:
+        def discover(name: str, loc: ModuleLoc, optional: bool, parent: str | None, line: int = 0) -> None:
             if name not in state:
-                state[name], locs[name], parents[name] = optional, loc, parent
+                state[name], locs[name], parents[name], lines[name] = optional, loc, parent, line
                 queue.append(name)
             elif state[name] and not optional:
-                state[name], parents[name] = False, parent
+                state[name], parents[name], lines[name] = False, parent, line
                 queue.append(name)
 
         handler = start[-1][0]
@@ -303,9 +309,9 @@ class _Closure:
                 continue
             done[name] = state[name]
             results[name] = self.process(name, locs[name], state[name])
-            for child, loc, optional in results[name].children:
-                discover(child, loc, optional, name)
-        return _WalkResult(locs, parents, results)
+            for child, loc, optional, line in results[name].children:
+                discover(child, loc, optional, name, line)
+        return _WalkResult(locs, parents, results, lines)
 
 
 def _chosen_branches(guards: list[Guard], checks: list[_Check]) -> dict[int, int | None]:
@@ -352,9 +358,21 @@ def _function_found(parsed: ParsedSource | None, loc: ModuleLoc, function: str) 
     return None if parsed.star_import else False
 
 
-def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCache,
-                    sources: SourceReader | None = None) -> ImportClosure:
-    """The import closure of ``handler`` (``module.function``, slashes allowed) inside ``package``.
+def root_pip_modules(package: Package, repo: Repo, python: str | None, architectures: list[str] | None) -> set[str]:
+    """Modules the installs at the archive root provide (distributions, their dependencies,
+    guesses for what the data does not know): only those are importable from the root."""
+    envs = marker_environments(python, architectures)
+    names: set[str] = set()
+    for pip in package.pip_installs:
+        if pip.prefix.strip("/") in ("", "."):
+            names |= set(resolve(pip, envs, repo).modules)
+    return names
+
+
+def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCache, python: str | None = None,
+                    architectures: list[str] | None = None, sources: SourceReader | None = None) -> ImportClosure:
+    """The import closure of ``handler`` (``module.function``, slashes allowed) inside ``package``,
+    for a function on Python ``python`` (``3.12``; None when unknown).
 
     ``sources`` holds the text of the files' ``source`` paths: the repository (the
     default, for packages the simulation rebuilt) or the archive a real package was read
@@ -365,7 +383,7 @@ def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCac
         return ImportClosure(handler_module=module.replace("/", "."), handler_file=None,
                              handler_function_found=None)
     handler_module, function = parsed_handler
-    state = _Closure(package, repo, cache, handler_module, sources)
+    state = _Closure(package, repo, cache, handler_module, python, architectures, sources)
     start, fail_at = state.resolve(handler_module, [""])
     closure = ImportClosure(handler_module=handler_module, handler_file=None, handler_function_found=None)
     if fail_at is not None or len(start) < len(handler_module.split(".")):
@@ -406,6 +424,9 @@ def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
         if not node.unresolved and not node.leaves:
             continue
         chain = _chain(walk.parents, name)
+        trail = [f"{walk.modules[m].archive_path}:{walk.lines[p]}" if p is not None and walk.lines.get(p)
+                 else walk.modules[m].archive_path
+                 for m, p in zip(chain, [*chain[1:], None], strict=True) if m in walk.modules]
         for site, failure in node.unresolved:
             # one entry per failing module, importer and requested module: the same import
             # written twice is one problem, but `src.lib` and `src.lambdas.x` both failing
@@ -421,5 +442,6 @@ def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
             key = (module, site.path)
             if key not in seen_leaves:
                 seen_leaves.add(key)
+                trail_here = [*trail[:-1], f"{site.path}:{site.line}"] if trail else [f"{site.path}:{site.line}"]
                 closure.third_party.append(ThirdPartyLeaf(module=module, site=site, chain=chain,
-                                                          provided_by=provided_by))
+                                                          provided_by=provided_by, trail=trail_here))

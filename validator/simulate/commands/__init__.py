@@ -12,7 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from validator.simulate.commands import aws, builds, cp, find, mapfile, misc, mkdir, mv, pip, rm, rsync, zip
+from validator.simulate.commands import (
+    aws,
+    builds,
+    cp,
+    docker,
+    find,
+    mapfile,
+    misc,
+    mkdir,
+    mv,
+    pip,
+    rm,
+    rsync,
+    zip,
+)
 from validator.simulate.context import Invocation
 from validator.simulate.words import Arg
 
@@ -27,6 +41,7 @@ HANDLERS: dict[str, Handler] = {
     "rsync": rsync.run,
     "zip": zip.run,
     "aws": aws.run,
+    "docker": docker.run,
     "pip": pip.run,
     "cd": misc.cd,
     "pushd": misc.pushd,

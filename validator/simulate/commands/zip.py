@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from dataclasses import replace
 
 from validator.model import FileKind, PackageFile, PipInstall
 from validator.model.paths import relative, workspace_relative
@@ -274,8 +275,8 @@ def add_installed(inv: Invocation, archive: Archive, inputs: Inputs, call: ZipCa
 
 
 def _with_prefix(pip: PipInstall, prefix: str) -> PipInstall:
-    return PipInstall(prefix=prefix, requirements=list(pip.requirements),
-                      requirement_files=list(pip.requirement_files), span=pip.span, options=dict(pip.options))
+    return replace(pip, prefix=prefix, requirements=list(pip.requirements),
+                   requirement_files=list(pip.requirement_files), options=dict(pip.options))
 
 
 def add_failed_copies(inv: Invocation, archive: Archive, inputs: Inputs) -> None:

@@ -1,0 +1,170 @@
+"""# LPK-006 native-wheel-mismatch
+
+## What it does
+Reports a `pip install -t` into a Lambda package that fetches wheels for another platform,
+Python version or architecture than the function's `runtime` and `architectures`, when
+it installs a distribution that ships native code (pydantic-core, numpy, cryptography …,
+from the shipped wheel data):
+
+- a `macos-*` or `windows-*` runner without `--platform manylinux…`;
+- an arm64 function with x86_64 wheels (`ubuntu-latest` is x86_64, or `--platform
+  …x86_64`), or an x86_64 function with `--platform …aarch64`;
+- `--python-version`, or without it the job's `actions/setup-python` version (or the
+  `docker run` image's), other than the function's runtime;
+- `--platform manylinux_2_28`/`_2_34` wheels for python3.9–3.11 (Amazon Linux 2 has glibc
+  2.26).
+
+It also reports `--platform`/`--python-version`/`--abi`/`--implementation` without
+`--only-binary=:all:` (or `--no-deps`): pip refuses to run.
+
+## Why is this bad?
+The extension modules do not load in the function: `No module named
+'pydantic_core._pydantic_core'`, `GLIBC_2.28 not found`, or the install step fails.
+
+## Example
+```yaml
+runs-on: macos-latest
+steps:
+  - run: pip install pydantic -t build/
+```
+
+## Use instead
+```yaml
+  - run: pip install pydantic -t build/ --platform manylinux2014_x86_64 --implementation cp
+         --python-version 3.12 --only-binary=:all:
+```
+
+## Fix safety
+No fix is offered: the right platform flags depend on the function.
+
+## Exceptions
+Pure-Python distributions install the same everywhere and are not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from validator.model import Finding, PipInstall, Related, Severity
+from validator.model.context import RuleContext
+from validator.model.dists import lookup, marker_environments, runtime_version
+from validator.model.provision import resolve
+
+CODE = "LPK-006"
+NAME = "native-wheel-mismatch"
+SEVERITY = "error"
+SUMMARY = "pip installs native wheels for another platform, Python version or architecture than the function's"
+FIX = "never"
+
+_PLATFORM_FLAGS = ("--platform", "--python-version", "--abi", "--implementation")
+
+
+def _version(text: str | None) -> str | None:
+    """``3.12``, ``312``, ``cp312``, ``3.12.4`` -> ``3.12``; None for ``3.x`` or expressions."""
+    if not text:
+        return None
+    text = text.strip().strip("'\"")
+    m = re.fullmatch(r"(?:cp|py)?3\.?(\d{1,2})(?:\.\d+)?", text)
+    return f"3.{m.group(1)}" if m else None
+
+
+def _image_python(image: str | None) -> str | None:
+    m = re.search(r"python:?(3\.\d+)", image or "")
+    return m.group(1) if m else None
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    seen: set[tuple[int, str]] = set()
+    for report in ctx.packages:
+        pkg = report.package
+        config = report.link.config if report.link is not None else None
+        for pip in pkg.pip_installs:
+            refused = _refused(pip)
+            if refused and (id(pip), "refused") not in seen:
+                seen.add((id(pip), "refused"))
+                yield Finding(CODE, f"package {pkg.name}: {refused}", pip.span, Severity.ERROR, package=pkg.name,
+                              hint="add --only-binary=:all: to the pip command")
+            if config is None or refused:
+                continue
+            python = runtime_version(config.runtime)
+            arm = any(a.lower() in ("arm64", "aarch64") for a in config.architectures)
+            native = _native(ctx, pip, python, config.architectures)
+            if not native:
+                continue
+            for problem in _mismatches(pip, python, arm):
+                key = (id(pip), problem)
+                if key in seen:
+                    continue
+                seen.add(key)
+                names = ", ".join(native[:4]) + (" …" if len(native) > 4 else "")
+                yield Finding(CODE, f"package {pkg.name}: {problem}; native distributions installed: {names}",
+                              pip.span, Severity.ERROR, package=pkg.name,
+                              related=[Related(config.span.path, config.span.line,
+                                               f"function {config.resource}: runtime {config.runtime or '?'}, "
+                                               f"architectures {', '.join(config.architectures) or 'x86_64'}")],
+                              hint=_hint(python, arm))
+
+
+def _refused(pip: PipInstall) -> str | None:
+    used = [f for f in _PLATFORM_FLAGS if f in pip.options]
+    binary = pip.options.get("--only-binary", "")
+    if used and ":all:" not in binary and "--no-deps" not in pip.options:
+        return (f"pip refuses {', '.join(used)} without --only-binary=:all: (or --no-deps): the install step "
+                "fails")
+    return None
+
+
+def _native(ctx: RuleContext, pip: PipInstall, python: str | None, architectures: list[str]) -> list[str]:
+    prov = resolve(pip, marker_environments(python, architectures), ctx.repo)
+    keys = dict.fromkeys(p.dist for p in prov.modules.values())
+    out = []
+    for key in keys:
+        dist = lookup(key)
+        if dist is not None and dist.native:
+            out.append(dist.name)
+    return out
+
+
+def _mismatches(pip: PipInstall, python: str | None, arm: bool) -> list[str]:
+    out = []
+    platform = pip.options.get("--platform", "")
+    runner = (pip.runner or "").lower()
+    in_container = pip.image is not None
+    if not platform and not in_container and re.match(r"^(macos|windows)", runner):
+        out.append(f"pip install runs on {pip.runner} without --platform manylinux…: it installs "
+                   f"{'macOS' if runner.startswith('macos') else 'Windows'} wheels, which Lambda cannot load")
+    if platform:
+        if arm and "x86_64" in platform:
+            out.append(f"--platform {platform} installs x86_64 wheels for an arm64 function")
+        elif not arm and ("aarch64" in platform or "arm64" in platform):
+            out.append(f"--platform {platform} installs aarch64 wheels for an x86_64 function")
+        m = re.search(r"manylinux_2_(\d+)", platform)
+        if m and python in ("3.9", "3.10", "3.11") and int(m.group(1)) > 26:
+            out.append(f"--platform {platform} needs glibc 2.{m.group(1)}; the python{python} runtime "
+                       "(Amazon Linux 2) has glibc 2.26")
+    elif arm:
+        image_platform = (pip.image_platform or "").lower()
+        if in_container and ("arm64" in image_platform or "aarch64" in image_platform):
+            pass
+        elif "arm" not in runner and runner.startswith("ubuntu"):
+            where = f"docker run {pip.image}" if in_container else pip.runner
+            out.append(f"pip install on {where} (x86_64) without --platform …aarch64 installs x86_64 wheels for "
+                       "an arm64 function")
+    if python is not None:
+        declared = _version(pip.options.get("--python-version"))
+        source = "--python-version"
+        if declared is None and "--python-version" not in pip.options:
+            if in_container:
+                declared, source = _image_python(pip.image), f"the image {pip.image}"
+            else:
+                declared, source = _version(pip.setup_python), "actions/setup-python"
+        if declared is not None and declared != python:
+            out.append(f"pip installs wheels for Python {declared} ({source}) but the function runs python{python}")
+    return out
+
+
+def _hint(python: str | None, arm: bool) -> str:
+    plat = "manylinux2014_aarch64" if arm else "manylinux2014_x86_64"
+    version = f" --python-version {python}" if python else ""
+    return f"install with --platform {plat} --implementation cp{version} --only-binary=:all:"
