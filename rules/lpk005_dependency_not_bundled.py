@@ -113,6 +113,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if failed:
             continue  # the failing install is the root cause of whatever it would have provided
         seen: set[str] = set()
+        doubtful: list[tuple[str, Finding]] = []
         for leaf in closure.third_party:
             if leaf.provided_by is not None or leaf.site.optional:
                 continue
@@ -121,8 +122,31 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             seen.add(top)
             found = _leaf_finding(ctx, report, leaf, python, provisions, layer_provisions)
-            if found is not None:
+            if found is None:
+                continue
+            if found.severity is Severity.WARNING:
+                doubtful.append((leaf.module, found))
+            else:
                 yield found
+        if doubtful:
+            yield doubtful[0][1] if len(doubtful) == 1 else _one_warning(pkg.name, doubtful)
+
+
+def _one_warning(package: str, doubtful: list[tuple[str, Finding]]) -> Finding:
+    """Modules that may be missing for reasons the tool cannot settle (an unknown layer, an
+    install of unknown content): one warning for the package, naming them all."""
+    doubts: list[str] = []
+    for _module, finding in doubtful:
+        for doubt in finding.message.partition(" — unless ")[2].split("; "):
+            if doubt and doubt not in doubts:
+                doubts.append(doubt)
+    modules = ", ".join(module for module, _ in doubtful)
+    first = doubtful[0][1]
+    return Finding(CODE, f"package {package}: {len(doubtful)} third-party modules ({modules}) are imported but no "
+                         f"install into the package provides them, so the imports fail — unless {'; '.join(doubts)}",
+                   first.span, Severity.WARNING, package=package,
+                   related=[r for _, f in doubtful for r in f.related],
+                   hint="install them into the package (pip install -t), or attach the layer that provides them")
 
 
 def _layer_provisions(ctx: RuleContext) -> list[Provision]:

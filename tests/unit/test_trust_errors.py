@@ -192,3 +192,17 @@ def test_a_go_function_gets_no_python_findings(tmp_path: Path) -> None:
     result = analyze(root=root)
     assert (result.findings, result.packages) == ([], [])
     assert result.out_of_scope == ["fn/fn.zip"]
+
+
+def test_modules_a_layer_may_provide_are_one_warning_for_the_package(tmp_path: Path) -> None:
+    tf = TF.replace('  runtime       = "python3.12"\n', '  runtime       = "python3.12"\n  layers        = [var.deps_layer_arn]\n')
+    handler = "import jwt\nimport requests\n\n\ndef lambda_handler(event, context):\n    return 1\n"
+    root = repo(tmp_path, """
+        mkdir -p build dist
+        cp -r src/api/* build/
+        cd build && zip -qr ../dist/api.zip .
+        """, files={"infra/main.tf": tf, "src/api/handler.py": handler}, tf=False)
+    [finding] = analyze(root=root).findings
+    assert (finding.code, finding.severity.value, finding.package) == ("LPK-005", "warning", "api")
+    assert "2 third-party modules (jwt, requests)" in finding.message
+    assert "layers (${var.deps_layer_arn})" in finding.message
