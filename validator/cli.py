@@ -86,9 +86,6 @@ def entry() -> None:
     free nothing that matters: collection runs rarely, and once stdout and stderr are
     flushed the process ends without tearing down (files it wrote are already closed)."""
     gc.set_threshold(100_000, 50, 100)
-    from validator.pyimports import prefetch
-
-    prefetch.ENABLED = True  # parse Python files in a second process while simulating
     code = main()
     try:
         sys.stdout.flush()

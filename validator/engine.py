@@ -35,7 +35,6 @@ from validator.model.dists import runtime_version
 from validator.model.explain import find_handler_elsewhere
 from validator.model.repo import Repo, find_root
 from validator.pyimports import SourceCache, compute_closure
-from validator.pyimports.prefetch import Prefetch
 from validator.report.suppress import Suppression, apply_suppressions, parse_suppressions
 from validator.simulate import simulate
 from validator.sources import iac_packages
@@ -77,7 +76,6 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
         config = load_config(root, config_path)
     config = merge_selection(config, selection)
     repo = Repo.open(root)
-    parsing = Prefetch.start(repo)  # Python files parsed alongside the simulation (CLI only)
     if not paths and config.workflows:
         paths = [root / w for w in config.workflows]
     workflows, unreadable = read_workflows(discover_workflows(paths, root), repo, workflow_texts or {})
@@ -85,7 +83,7 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
     # inputs the caller passes; alone, its inputs would be unknown
     called = {path for wf in workflows for path in wf.calls}
     simulations = [simulate(wf, repo) for wf in workflows if not (wf.reusable_only and wf.path in called)]
-    context = build_context(root, repo, workflows, simulations, config, parsing)
+    context = build_context(root, repo, workflows, simulations, config)
     context.config_problems[:0] = unreadable
     findings = run_rules(context, config)
     result = AnalysisResult(root=str(root), workflows=[wf.path for wf in workflows],
@@ -133,7 +131,7 @@ def merge_selection(config: Config, selection: Selection | None) -> Config:
 
 
 def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations: list[SimulationResult],
-                  config: Config, parsing: Prefetch | None = None) -> RuleContext:
+                  config: Config) -> RuleContext:
     """Link every package to its handler and compute its import closure."""
     packages = [p for sim in simulations for p in sim.packages]
     deploys = [d for sim in simulations for d in sim.deploys]
@@ -150,8 +148,6 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
         packages.append(package)
         links.append(iac_link)
     cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
-    if parsing is not None:
-        cache.prefill(repo, parsing.take())
     reports = []
     for package, link in zip(packages, links, strict=True):
         closure = fallback = None

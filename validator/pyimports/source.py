@@ -429,12 +429,6 @@ class SourceCache:
             self._repo_modules[key] = RepoModules(repo)
         return self._repo_modules[key]
 
-    def prefill(self, repo: Repo, parsed: dict[str, ParsedSource]) -> None:
-        """Files parsed elsewhere (``prefetch.py``); ``get`` returns them as its own."""
-        root = str(repo.root)
-        for path, source in parsed.items():
-            self._parsed.setdefault((root, path), source)
-
     def get(self, repo: SourceReader, path: str) -> ParsedSource | None:
         """The parsed file, or None when it cannot be read or parsed (see ``problem``).
         ``repo`` is whatever holds the text: the repository, or a real archive."""

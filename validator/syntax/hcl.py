@@ -84,6 +84,9 @@ class Document(Record):
         return i + 1, offset - self._line_starts[i] + 1
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 @cache
 def _parser() -> Parser:
     import tree_sitter_hcl
@@ -102,13 +105,16 @@ class _Reader:
         self.text = text
         self.data = text.encode("utf-8", "surrogatepass")
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        # byte offset -> character offset, needed only when some character is not ASCII
-        self.chars: list[int] | None = None
+        # byte offset -> character offset, needed only when some character is not ASCII:
+        # the byte offset where each such character starts, and the extra bytes up to its end
+        self.wide_starts: list[int] = []
+        self.wide_extra: list[int] = []
         if len(self.data) != len(text):
-            self.chars = []
-            for i, ch in enumerate(text):
-                self.chars += [i] * len(ch.encode("utf-8", "surrogatepass"))
-            self.chars.append(len(text))
+            extra = 0
+            for m in _NOT_ASCII.finditer(text):
+                self.wide_starts.append(m.start() + extra)
+                extra += len(m.group().encode("utf-8", "surrogatepass")) - 1
+                self.wide_extra.append(extra)
 
     def document(self) -> Document:
         root = _parser().parse(self.data).root_node
@@ -128,7 +134,10 @@ class _Reader:
     # ------------------------------------------------------------------ positions
 
     def offset(self, byte: int) -> int:
-        return byte if self.chars is None else self.chars[byte]
+        if not self.wide_starts:
+            return byte
+        before = bisect.bisect_left(self.wide_starts, byte)  # wide characters that start before it
+        return byte - (self.wide_extra[before - 1] if before else 0)
 
     def range(self, node: Node) -> Range:
         start, end = self.offset(node.start_byte), self.offset(node.end_byte)
