@@ -204,6 +204,18 @@ def marker_applies(marker: str | None, envs: list[dict[str, str]], extras: tuple
     unreadable marker holds (unknown is not missing)."""
     if not marker:
         return True
+    key = (marker, tuple(tuple(sorted(env.items())) for env in envs), extras)
+    known = _MARKER_RESULTS.get(key)
+    if known is None:
+        known = _MARKER_RESULTS[key] = _marker_applies(marker, envs, extras)
+    return known
+
+
+#: the same requirement lines recur in every package and every rule that reads them
+_MARKER_RESULTS: dict[tuple[object, ...], bool] = {}
+
+
+def _marker_applies(marker: str, envs: list[dict[str, str]], extras: tuple[str, ...]) -> bool:
     from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 
     try:

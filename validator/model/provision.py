@@ -5,6 +5,7 @@ the local metadata do not know, URLs, VCS links, files the workflow writes)."""
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Provision(Record):
         return next((p for m, p in self.modules.items() if m.startswith(prefix)), None)
 
 
+@functools.lru_cache(maxsize=8192)
 def _requirement(text: str) -> tuple[str, tuple[str, ...], str | None] | None:
     from packaging.requirements import InvalidRequirement, Requirement
 
@@ -60,7 +62,22 @@ def _requirement(text: str) -> tuple[str, tuple[str, ...], str | None] | None:
 
 
 def resolve(install: PipInstall, envs: list[dict[str, str]], repo: Repo | None = None) -> Provision:
-    """Everything ``install`` provides for a function with these marker environments."""
+    """Everything ``install`` provides for a function with these marker environments (one
+    resolution per install and environment in a run: the closure and the rules all ask)."""
+    key = (id(install), id(repo), tuple(tuple(sorted(env.items())) for env in envs))
+    cached = _RESOLVED.get(key)
+    if cached is not None and cached[0] is install:
+        return cached[1]
+    result = _resolve(install, envs, repo)
+    _RESOLVED[key] = (install, result)
+    return result
+
+
+#: (install, repository, environments) -> what it provides; the install is kept so its id stays its own
+_RESOLVED: dict[tuple[object, ...], tuple[PipInstall, Provision]] = {}
+
+
+def _resolve(install: PipInstall, envs: list[dict[str, str]], repo: Repo | None) -> Provision:
     reqs = requirements_of(install, repo)
     out = Provision(install=install, problems=list(reqs.problems))
     no_deps = "--no-deps" in install.options
