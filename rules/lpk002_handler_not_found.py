@@ -84,10 +84,10 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if closure.handler_file is None:
             elsewhere = find_handler_elsewhere(pkg, link.handler)
-            if elsewhere is not None and elsewhere.origin in _flat_copy_spans(report):
-                continue  # LPK-003 reports this copy and names the handler too
-            span = elsewhere.origin if elsewhere is not None and elsewhere.origin is not None else pkg.span
             prefix = zip_prefix(pkg, elsewhere.path, wanted) if elsewhere is not None else None
+            if prefix is None and elsewhere is not None and elsewhere.origin in _flat_copy_spans(report):
+                continue  # LPK-003 reports this copy and names the handler too (a zip's wrong root is ours)
+            span = elsewhere.origin if elsewhere is not None and elsewhere.origin is not None else pkg.span
             if prefix is not None:
                 what = ctx.quote(pkg.span) or "the zip"
                 message = (f"package {pkg.name}: handler {link.handler} needs {wanted} at the ZIP root, but "

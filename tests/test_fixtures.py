@@ -6,8 +6,12 @@ beside it: one line per expected finding, ``PATH:LINE:COL: CODE PACKAGE`` (PACKA
 column). An empty file means the case must stay quiet. Order does not matter; the
 comparison is a multiset comparison.
 
-``pytest --update-goldens`` rewrites the expected files from the engine's output; review
-the resulting diff by hand, since the expected files state the rule semantics.
+Beside it, ``expected.out`` pins each finding's full text (severity, message, hint and
+related locations), as actionlint's ``.out`` files do, so that a change of wording shows in
+review as a diff of that file.
+
+``pytest --update-goldens`` rewrites both files from the engine's output; review the
+resulting diff by hand, since the expected files state the rule semantics.
 """
 
 from __future__ import annotations
@@ -127,6 +131,21 @@ def _analyze(root: Path):
     return analyze(root=root)
 
 
+def full_text(result) -> str:  # type: ignore[no-untyped-def]
+    """Every finding as a reader sees it: position, code, severity, message, hint, related."""
+    out = []
+    for f in sorted(result.findings, key=lambda f: (f.span.path, f.span.line, f.span.column, f.code, f.message)):
+        out.append(f"{f.span.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity.value}] {f.message}")
+        if f.hint:
+            out.append(f"    help: {f.hint}")
+        out += [f"    related: {r.path}:{r.line}: {r.message}" for r in f.related]
+        if f.fix is not None:
+            out.append(f"    fix ({f.fix.applicability.value}): {f.fix.title}")
+        elif f.fix_declined:
+            out.append(f"    no fix: {f.fix_declined}")
+    return "".join(f"{line}\n" for line in out)
+
+
 @pytest.mark.parametrize("case_dir", CASES, ids=[c.name for c in CASES])
 def test_fixture(case_dir: Path, update_goldens: bool) -> None:
     expected_file = case_dir / "expected.txt"
@@ -134,13 +153,19 @@ def test_fixture(case_dir: Path, update_goldens: bool) -> None:
     result = _analyze(case_dir / "repo")
     actual = actual_entries(result)
     missing, unexpected = compare(expected, actual)
+    text_file = case_dir / "expected.out"
+    text = full_text(result)
     if update_goldens:
         if missing or unexpected:
             lines = [str(a) for a in sorted(actual, key=Entry.sort_key)]
             expected_file.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        if not text_file.is_file() or text_file.read_text(encoding="utf-8") != text:
+            text_file.write_text(text, encoding="utf-8")
         return
     if missing or unexpected:
         pytest.fail(render_diff(case_dir.name, expected, actual, missing, unexpected, result), pytrace=False)
+    assert text_file.is_file(), f"{case_dir.name}: no expected.out (run pytest --update-goldens and review it)"
+    assert text == text_file.read_text(encoding="utf-8"), f"{case_dir.name}: the findings' text changed"
 
 
 def test_fixture_layout() -> None:
