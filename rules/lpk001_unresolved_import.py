@@ -49,7 +49,8 @@ from typing import TYPE_CHECKING
 
 from validator.model import CopyRecord, Finding, PackageReport, Related, Severity, UnresolvedImport
 from validator.model.context import RuleContext
-from validator.model.explain import failed_copies_for, find_misplacement
+from validator.model.dists import RUNTIME_MODULES, providers
+from validator.model.explain import failed_copies_for, find_misplacement, repository_module
 
 if TYPE_CHECKING:
     from validator.fixes.outcome import Outcome
@@ -99,6 +100,41 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
                 guarded(fix_missing_module, ctx, report, items).attach(finding)
             yield finding
+        yield from _left_out_repository_modules(ctx, report, {module for module, _ in groups})
+
+
+def _left_out_repository_modules(ctx: RuleContext, report: PackageReport, reported: set[str]) -> Iterator[Finding]:
+    """``import environment`` where no distribution is named so and the repository has one
+    ``shared/environment.py``: the build left that code out.  A warning when a layer that is
+    not built here, or a configuration outside the repository, may still provide it."""
+    pkg, closure = report.package, report.closure
+    assert closure is not None
+    config = report.link.config if report.link is not None else None
+    seen: set[str] = set()
+    for leaf in closure.third_party:
+        top = leaf.module.split(".")[0]
+        if leaf.provided_by is not None or leaf.site.optional or top in seen or top in reported:
+            continue
+        seen.add(top)
+        if top in RUNTIME_MODULES or any(providers(leaf.module)):
+            continue
+        local = repository_module(ctx.repo, top)
+        if local is None:
+            continue
+        when = "when the function runs" if leaf.site.in_function else "at cold start"
+        message = (f"package {pkg.name}: {top} ({local} in the repository) is imported but not in the package; "
+                   f"the import fails {when}")
+        severity = Severity.ERROR
+        if config is None or config.layers:
+            severity = Severity.WARNING
+            message += (" — unless the function's configuration, not in the repository, attaches a layer that "
+                        "provides it" if config is None else
+                        f" — unless the function's layers ({', '.join(config.layers)}) provide it")
+        related = [Related(leaf.site.path, leaf.site.line, f"imports {leaf.module}"
+                           + (f" (via {' -> '.join(leaf.chain)})" if len(leaf.chain) > 1 else "")),
+                   Related(local, 1, f"the module {top}")]
+        yield Finding(CODE, message, pkg.span, severity, package=pkg.name, related=related,
+                      hint=f"copy {local} into the package root, next to the handler")
 
 
 # --------------------------------------------------------------------------- fix

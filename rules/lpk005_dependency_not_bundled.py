@@ -74,6 +74,7 @@ from validator.model.dists import (
     runtime_version,
     stdlib,
 )
+from validator.model.explain import repository_module
 from validator.model.provision import Provision, resolve
 
 CODE = "LPK-005"
@@ -229,6 +230,8 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
                        related=related, hint=f"replace {top} (its successor in the standard library, or a "
                                              "PyPI re-distribution installed into the package)")
     candidates = list(providers(leaf.module))
+    if not candidates and repository_module(ctx.repo, top) is not None:
+        return None  # code of the repository, not a distribution: LPK-001 reports it
     if config is not None and config.layers and (any(p.provides(leaf.module) for p in layers)
                                                  or _layer_files_provide(ctx, leaf.module)):
         return None

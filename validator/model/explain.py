@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from validator.model import CopyRecord, FileKind, Package, PackageFile, PackageReport, Span, UnresolvedImport
 from validator.model.base import FrozenRecord
+from validator.model.repo import Repo
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -207,3 +208,18 @@ def flat_copies(report: PackageReport) -> dict[Span, list[tuple[UnresolvedImport
         if where.placed_by is not None:
             groups.setdefault(where.placed_by, []).append((item, where))
     return groups
+
+
+#: folders whose modules are not code a function ships
+_NOT_SHIPPED = ("test/", "tests/", "docs/", "examples/", "scripts/", ".github/")
+
+
+def repository_module(repo: Repo, top: str) -> str | None:
+    """The one repository file or package named ``top`` (``shared/environment.py`` for
+    ``import environment``) outside tests and docs: when no distribution is known by that
+    name, an import of it means code of the repository that the build left out."""
+    found = [f for f in repo.files
+             if (f == f"{top}.py" or f.endswith(f"/{top}.py") or f == f"{top}/__init__.py"
+                 or f.endswith(f"/{top}/__init__.py"))
+             and not any(f.startswith(part) or f"/{part}" in f for part in _NOT_SHIPPED)]
+    return found[0] if len(found) == 1 else None
