@@ -50,7 +50,12 @@ from typing import TYPE_CHECKING
 from validator.model import CopyRecord, Finding, PackageReport, Related, Severity, UnresolvedImport
 from validator.model.context import RuleContext
 from validator.model.dists import RUNTIME_MODULES, providers
-from validator.model.explain import failed_copies_for, find_misplacement, repository_module
+from validator.model.explain import (
+    failed_copies_for,
+    find_misplacement,
+    layer_files_provide,
+    repository_module,
+)
 
 if TYPE_CHECKING:
     from validator.fixes.outcome import Outcome
@@ -119,7 +124,7 @@ def _left_out_repository_modules(ctx: RuleContext, report: PackageReport, report
         if top in RUNTIME_MODULES or any(providers(leaf.module)):
             continue
         local = repository_module(ctx.repo, top)
-        if local is None:
+        if local is None or (config is not None and config.layers and layer_files_provide(ctx.packages, top)):
             continue
         when = "when the function runs" if leaf.site.in_function else "at cold start"
         message = (f"package {pkg.name}: {top} ({local} in the repository) is imported but not in the package; "

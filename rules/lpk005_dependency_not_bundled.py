@@ -74,7 +74,7 @@ from validator.model.dists import (
     runtime_version,
     stdlib,
 )
-from validator.model.explain import repository_module
+from validator.model.explain import layer_files_provide, repository_module
 from validator.model.provision import Provision, resolve
 
 CODE = "LPK-005"
@@ -181,19 +181,6 @@ def _install_failures(package: str, prov: Provision) -> Iterator[Finding]:
 _SITE = re.compile(r"^python/(lib/python3\.\d+/site-packages/)?")
 
 
-def _layer_files_provide(ctx: RuleContext, module: str) -> bool:
-    """A layer built in the repository holds the module under ``python/`` (or its site-packages)."""
-    rel = module.replace(".", "/")
-    for report in ctx.packages:
-        if not report.package.is_layer:
-            continue
-        for path in report.package.files:
-            m = _SITE.match(path)
-            if m and (path[m.end():].startswith(rel + "/") or path[m.end():] == rel + ".py"):
-                return True
-    return False
-
-
 def _name(key: str) -> str:
     dist = lookup(key)
     return dist.name if dist is not None else key
@@ -233,7 +220,7 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
     if not candidates and repository_module(ctx.repo, top) is not None:
         return None  # code of the repository, not a distribution: LPK-001 reports it
     if config is not None and config.layers and (any(p.provides(leaf.module) for p in layers)
-                                                 or _layer_files_provide(ctx, leaf.module)):
+                                                 or layer_files_provide(ctx.packages, leaf.module)):
         return None
     doubts: list[str] = []
     unknown = _unknowns(provisions)

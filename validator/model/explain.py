@@ -10,6 +10,7 @@ questions; this module answers them from the package's provenance.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 from validator.model import CopyRecord, FileKind, Package, PackageFile, PackageReport, Span, UnresolvedImport
@@ -223,3 +224,20 @@ def repository_module(repo: Repo, top: str) -> str | None:
                  or f.endswith(f"/{top}/__init__.py"))
              and not any(f.startswith(part) or f"/{part}" in f for part in _NOT_SHIPPED)]
     return found[0] if len(found) == 1 else None
+
+
+#: where a layer's modules sit: ``python/`` or ``python/lib/python3.X/site-packages/``
+_SITE = re.compile(r"^python/(lib/python3\.\d+/site-packages/)?")
+
+
+def layer_files_provide(packages: list[PackageReport], module: str) -> bool:
+    """A layer built in the repository holds the module under ``python/`` (or its site-packages)."""
+    rel = module.replace(".", "/")
+    for report in packages:
+        if not report.package.is_layer:
+            continue
+        for path in report.package.files:
+            m = _SITE.match(path)
+            if m and (path[m.end():].startswith(rel + "/") or path[m.end():] == rel + ".py"):
+                return True
+    return False
