@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from validator.model import CopyRecord, FileKind, Package, PackageFile, PackageReport, Span, UnresolvedImport
 from validator.model.base import FrozenRecord
+from validator.model.images import ContextMiss
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -207,3 +208,23 @@ def flat_copies(report: PackageReport) -> dict[Span, list[tuple[UnresolvedImport
         if where.placed_by is not None:
             groups.setdefault(where.placed_by, []).append((item, where))
     return groups
+
+
+def image_build_fails(package: Package) -> bool:
+    """An image whose ``COPY`` names a source the build context does not hold: ``docker
+    build`` stops there (LPK-007 reports it), so nothing else about the image is judged."""
+    return package.image is not None and any(m.fails for m in package.image.misses)
+
+
+def image_dropped(package: Package, module: str) -> ContextMiss | None:
+    """The ``.dockerignore`` exclusion that left ``module``'s file out of the image, if one did."""
+    if package.image is None:
+        return None
+    root = package.image.task_root.rstrip("/") + "/"
+    base = module.replace(".", "/")
+    wanted = {root + base + ".py", root + base + "/__init__.py"}
+    for miss in package.image.misses:
+        if miss.kind == "ignored" and (wanted & set(miss.would_supply)
+                                       or any(p.startswith(root + base + "/") for p in miss.would_supply)):
+            return miss
+    return None
