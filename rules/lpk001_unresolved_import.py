@@ -53,6 +53,8 @@ from validator.model.dists import RUNTIME_MODULES, providers
 from validator.model.explain import (
     failed_copies_for,
     find_misplacement,
+    image_build_fails,
+    image_dropped,
     layer_files_provide,
     repository_module,
 )
@@ -80,12 +82,14 @@ def _message(package: str, module: str, items: list[UnresolvedImport]) -> str:
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for report in ctx.packages:
         pkg, closure = report.package, report.closure
-        if closure is None or pkg.incomplete or failed_copies_for(pkg, ctx.copies):
+        if closure is None or pkg.incomplete or failed_copies_for(pkg, ctx.copies) or image_build_fails(pkg):
             continue  # an incomplete tree (LPK-000 says why) cannot show that a module is absent
         groups: dict[tuple[str, str], list[UnresolvedImport]] = {}
         for item in report.unresolved():
             if item.reason in ("", "missing") and find_misplacement(pkg, item):
                 continue  # LPK-003 (or LPK-002) names the copy that put it elsewhere
+            if image_dropped(pkg, item.module) is not None:
+                continue  # LPK-007 names the .dockerignore pattern that left it out
             groups.setdefault((item.module, item.reason), []).append(item)
         for (module, _reason), items in sorted(groups.items()):
             items.sort(key=lambda i: (i.site.path, i.site.line))

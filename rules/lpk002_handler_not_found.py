@@ -47,6 +47,7 @@ from validator.model.explain import (
     find_handler_elsewhere,
     flat_copies,
     handler_module_path,
+    image_build_fails,
     zip_prefix,
 )
 
@@ -70,7 +71,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         pkg, link, closure = report.package, report.link, report.closure
         if link is None or link.inferred or closure is None or pkg.opaque or pkg.incomplete:
             continue  # an incomplete tree (LPK-000 says why) cannot show that the handler is absent
-        if failed_copies_for(pkg, ctx.copies):
+        if failed_copies_for(pkg, ctx.copies) or image_build_fails(pkg):
             continue
         related = []
         if link.config is not None:

@@ -74,7 +74,7 @@ from validator.model.dists import (
     runtime_version,
     stdlib,
 )
-from validator.model.explain import layer_files_provide, repository_module
+from validator.model.explain import image_build_fails, layer_files_provide, repository_module
 from validator.model.provision import Provision, resolve
 
 CODE = "LPK-005"
@@ -100,7 +100,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     layer_provisions = _layer_provisions(ctx)
     for report in ctx.packages:
         pkg, closure = report.package, report.closure
-        if closure is None or pkg.is_layer or pkg.incomplete or pkg.opaque:
+        if closure is None or pkg.is_layer or pkg.incomplete or pkg.opaque or image_build_fails(pkg):
             continue
         config = report.link.config if report.link is not None else None
         python = runtime_version(config.runtime) if config is not None else None

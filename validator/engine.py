@@ -141,7 +141,8 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     out_of_scope: list[str] = []
     packages, links = confirmed_packages(packages, links, out_of_scope)
     mark_layers(packages, deploys)
-    linked = {id(c) for link in links if link is not None for c in (link.config, *link.also) if c is not None}
+    linked = {id(c) for link in links if link is not None for c in (link.config, link.function, *link.also)
+              if c is not None}
     deployed = deployed_origins(workflows, simulations, repo)
     unlinked = [c for c in configs if id(c) not in linked and (deployed is None or c.origin in deployed)]
     for package, iac_link in iac_packages(unlinked, repo):
@@ -186,8 +187,12 @@ def confirmed_packages(packages: list[Package], links: list[HandlerLink | None],
     """Drop candidate archives (no Python code, not deployed by the workflow) that no
     configuration deploys by path: a ZIP of docs or binaries is not a Lambda package.
     Functions in another language are dropped too, and named in ``out_of_scope``."""
-    kept = []
+    kept: list[tuple[Package, HandlerLink | None]] = []
     for p, link in zip(packages, links, strict=True):
+        if p.image is not None:
+            if link is not None:
+                kept.append((p, link))  # an image no function runs is not a Lambda package
+            continue
         if p.candidate and not (link is not None and not link.inferred and link.how in _PATH_LINKS):
             continue
         if other_language(p, link):

@@ -232,8 +232,10 @@ def test_image_functions_are_marked(tmp_path: Path) -> None:
           handler      = "app.handler"
         }
     '''})
-    (cfg,) = collect_handler_configs(repo)[0]
-    assert cfg.package_type == "Image"
+    img, with_handler = sorted(collect_handler_configs(repo)[0], key=lambda c: c.resource)
+    # an image function has no handler of its own: the image's CMD (or image_config.command) is it
+    assert (img.package_type, img.handler, img.image_uri) == ("Image", "", "x")
+    assert with_handler.package_type == "Image" and with_handler.handler == "app.handler"
 
 
 def test_broken_tf_is_unmodelled_and_others_still_read(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from validator.handlers import patterns
 from validator.handlers.grammar import parse_handler
+from validator.handlers.images import link_image
 from validator.handlers.infer import infer_handler
 from validator.model import DeployRef, HandlerConfig, HandlerLink, Package, Span
 from validator.model.base import Record
@@ -162,7 +163,10 @@ def link_handlers(
     state = _State()
     tables = _Tables(usable, deploys, packages)
     results: list[HandlerLink | None] = [None] * len(packages)
-    todo = [i for i, p in enumerate(packages) if not p.is_layer]
+    todo = [i for i, p in enumerate(packages) if not p.is_layer and p.image is None]
+    for i, p in enumerate(packages):
+        if p.image is not None:
+            results[i] = link_image(p, configs, deploys)
 
     levels = (
         lambda p: _explicit_candidates(p, explicit or {}, usable),

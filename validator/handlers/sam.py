@@ -129,15 +129,23 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
             return props[key] if key in props else defaults.get(key)
 
         holder = props if "Handler" in props else (defaults if "Handler" in defaults else None)
-        if holder is None:
+        package_type = yamlsrc.scalar(prop("PackageType"), params) or "Zip"
+        image = package_type.lower() == "image"
+        if holder is None and not image:
             continue
-        handler = yamlsrc.scalar(holder["Handler"], params)
+        image_config = prop("ImageConfig")
+        command = yamlsrc.scalar_list(image_config.get("Command"), params) if isinstance(image_config, dict) else []
+        image_command = command[0] if len(command) == 1 else None
+        handler = yamlsrc.scalar(holder["Handler"], params) if holder is not None else (image_command or "")
         if handler is None:
             continue
-        span = _span(rel, text, lines, holder, handler)
-        ref = holder["Handler"]
-        if yamlsrc.is_tagged_scalar(ref) and yamlsrc.tag_of(ref) == "!Ref" and str(ref.value) in params:
-            span = _span(rel, text, lines, doc["Parameters"][str(ref.value)], handler, key="Default")
+        if holder is not None:
+            span = _span(rel, text, lines, holder, handler)
+            ref = holder["Handler"]
+            if yamlsrc.is_tagged_scalar(ref) and yamlsrc.tag_of(ref) == "!Ref" and str(ref.value) in params:
+                span = _span(rel, text, lines, doc["Parameters"][str(ref.value)], handler, key="Default")
+        else:
+            span = _resource_span(rel, lines, str(logical_id))
         cfg = HandlerConfig(
             handler=handler,
             span=span,
@@ -148,11 +156,33 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
             architectures=yamlsrc.scalar_list(prop("Architectures"), params),
             layers=yamlsrc.scalar_list(prop("Layers"), params),
             environment=_env(prop("Environment"), params),
-            package_type=yamlsrc.scalar(prop("PackageType"), params) or "Zip",
+            package_type=package_type,
         )
+        if image:
+            code = prop("Code")
+            uri = prop("ImageUri") if serverless else (code.get("ImageUri") if isinstance(code, dict) else None)
+            cfg.image_uri = yamlsrc.scalar(uri, params)
+            cfg.image_command = image_command
+            meta = res.get("Metadata")
+            if isinstance(meta, dict) and (meta.get("Dockerfile") or meta.get("DockerContext")):
+                context = yamlsrc.scalar(meta.get("DockerContext"), params) or "."
+                cfg.docker_context = patterns.join(base, context)
+                cfg.dockerfile = patterns.join(cfg.docker_context, yamlsrc.scalar(meta.get("Dockerfile"), params)
+                                               or "Dockerfile")
+            out.append(cfg)
+            continue
         _code(cfg, prop("CodeUri") if serverless else prop("Code"), base, params)
         out.append(cfg)
     return out
+
+
+def _resource_span(rel: str, lines: list[str], logical_id: str) -> Span:
+    """The line that declares a resource (an image function has no ``Handler`` to point at)."""
+    for number, line in enumerate(lines, 1):
+        if line.strip().startswith((f"{logical_id}:", f'"{logical_id}"')):
+            col = line.index(logical_id) + 1
+            return Span(rel, number, col, number, col + len(logical_id))
+    return Span(rel, 1, 1, 1, 2)
 
 
 def _span(rel: str, text: str, lines: list[str], holder: Any, handler: str, key: str = "Handler") -> Span:

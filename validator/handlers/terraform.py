@@ -276,9 +276,15 @@ def _function_config(
     scope = d.scope
     raw_handler = body.get("handler")
     package_type = _str(_resolve(body.get("package_type"), scope, False)) or "Zip"
-    if raw_handler is None:
+    image = package_type.lower() == "image" or "image_uri" in body
+    image_command = None
+    if image:
+        command = _str_list(_resolve(_first_block(body, "image_config").get("command"), scope, False))
+        image_command = command[0] if len(command) == 1 else None
+        package_type = "Image"
+    if raw_handler is None and not image:
         return None
-    handler = _str(_resolve(raw_handler, scope, full=True))
+    handler = _str(_resolve(raw_handler, scope, full=True)) if raw_handler is not None else (image_command or "")
     if handler is None:
         return None
 
@@ -342,7 +348,18 @@ def _function_config(
         package_type=package_type,
         s3_bucket=s3_bucket,
         patterns=patterns_,
+        image_uri=_image_uri(body.get("image_uri"), scope) if image else None,
+        image_command=image_command,
     )
+
+
+def _image_uri(raw: Any, scope: Any) -> str | None:
+    """``image_uri``, resolved where its parts are known; a reference that stays
+    (``${aws_ecr_repository.orders.repository_url}:latest``) keeps its resource name."""
+    resolved = _str(_resolve(raw, scope, False))
+    if resolved and not patterns.is_symbolic(resolved):
+        return resolved
+    return resolved or (raw if isinstance(raw, str) else None)
 
 
 def _handler_span(f: TfFile, d: TfModuleDir, block: hcl.Block, handler: str) -> Span:

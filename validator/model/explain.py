@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from validator.model import CopyRecord, FileKind, Package, PackageFile, PackageReport, Span, UnresolvedImport
 from validator.model.base import FrozenRecord
+from validator.model.images import ContextMiss
 from validator.model.repo import Repo
 
 
@@ -241,3 +242,23 @@ def layer_files_provide(packages: list[PackageReport], module: str) -> bool:
             if m and (path[m.end():].startswith(rel + "/") or path[m.end():] == rel + ".py"):
                 return True
     return False
+
+
+def image_build_fails(package: Package) -> bool:
+    """An image whose ``COPY`` names a source the build context does not hold: ``docker
+    build`` stops there (LPK-007 reports it), so nothing else about the image is judged."""
+    return package.image is not None and any(m.fails for m in package.image.misses)
+
+
+def image_dropped(package: Package, module: str) -> ContextMiss | None:
+    """The ``.dockerignore`` exclusion that left ``module``'s file out of the image, if one did."""
+    if package.image is None:
+        return None
+    root = package.image.task_root.rstrip("/") + "/"
+    base = module.replace(".", "/")
+    wanted = {root + base + ".py", root + base + "/__init__.py"}
+    for miss in package.image.misses:
+        if miss.kind == "ignored" and (wanted & set(miss.would_supply)
+                                       or any(p.startswith(root + base + "/") for p in miss.would_supply)):
+            return miss
+    return None

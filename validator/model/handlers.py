@@ -29,6 +29,13 @@ class HandlerConfig(Record):
     package_type: str = "Zip"
     #: serverless ``package.patterns`` (ordered, ``!`` excludes) or archive_file ``excludes`` as ``!glob``
     patterns: list[str] = field(default_factory=list)
+    #: image functions: Terraform ``image_uri`` / SAM ``ImageUri``
+    image_uri: str | None = None
+    #: ``image_config.command`` / ``ImageConfig.Command``: overrides the Dockerfile's CMD
+    image_command: str | None = None
+    #: SAM ``Metadata``: the image ``sam build`` builds (repository-relative)
+    dockerfile: str | None = None
+    docker_context: str | None = None
 
 
 @dataclass(eq=False, repr=False)
@@ -43,3 +50,6 @@ class HandlerLink(Record):
     #: other functions deployed from the same archive with other handlers (one serverless
     #: artifact, one zip for several Terraform functions); each deserves the same checks
     also: list[HandlerConfig] = field(default_factory=list)
+    #: for an image: the declared function it links through (``config`` is that function
+    #: with the handler and runtime the image gives it)
+    function: HandlerConfig | None = None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from validator.model.archives import InstalledDist, NativeModule
 from validator.model.base import Record
 from validator.model.findings import Span
+from validator.model.images import ImageBuild
 from validator.model.requirements import ReqSet
 
 
@@ -112,6 +113,8 @@ class Package(Record):
     built: str = ""
     runtime: str = ""  # ``--runtime`` given for a real archive (``python3.12``)
     architecture: str = ""  # ``--architecture`` given for a real archive
+    #: a container image the workflow builds: its files are those under the task root
+    image: ImageBuild | None = None
 
     @property
     def job_ref(self) -> str:
@@ -135,6 +138,7 @@ class DeployRef(Record):
     handler: str | None = None  # ``--handler`` when the command sets one
     resolved: bool = False  # the archive was found among simulated packages
     job: str = ""  # ``workflow-path:job-id`` of the job that deploys it
+    image_uri: str | None = None  # ``update-function-code --image-uri`` / ``--code ImageUri=``
 
 
 @dataclass(eq=False, repr=False)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from validator.model import DeployRef, JobRun, Package, SimulationResult, Step, Unmodelled, Workflow
+from validator.model import DeployRef, JobRun, Package, SimulationResult, Span, Step, Unmodelled, Workflow
 from validator.model.lookup import Lookup, end_item_keys, end_query_keys
 from validator.model.paths import HOME, RUNNER_TEMP, WORKSPACE, normalize, workspace_relative
 from validator.model.repo import Repo
@@ -78,6 +78,7 @@ def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False) -> Simu
         result.copies += ctx.copies
         result.deploys += ctx.deploys
         result.unmodelled += ctx.unmodelled
+        result.packages += ctx.images
         result.scripts += [path for path in ctx.scripts_followed if path not in result.scripts]
     built: list[tuple[JobContext, Package, bool]] = []  # (job, package, deployed)
     unresolved: list[tuple[JobContext, DeployRef]] = []
@@ -128,7 +129,8 @@ def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False) -> Simu
 #: Lambda and its deploy tools, pip targets
 PACKAGING_SIGNALS = re.compile(
     r"\bzip\b|\.zip\b|\.jar\b|lambda|\blayer|\bsam\b|serverless|\bsls\b|\bcdk\b|terraform|terragrunt|\btofu\b"
-    r"|pulumi|chalice|zappa|--target\b|\s-t\s|\beval\b", re.IGNORECASE)
+    r"|pulumi|chalice|zappa|--target\b|\s-t\s|\beval\b|docker\s+(?:buildx\s+|image\s+)?build|build-push-action",
+    re.IGNORECASE)
 #: repository files a step runs (``bash scripts/build.sh``, ``./deploy.sh``, ``python build.py``)
 _RUN_FILES = re.compile(r"([\w./-]+\.(?:sh|bash|py))\b")
 #: ``make`` with an optional ``-C DIR`` / ``-f FILE``
@@ -336,6 +338,9 @@ def uses_step(ctx: JobContext, step: Step) -> None:
     """Actions: artifacts are noted; Lambda deploy actions with a zip input become deploys."""
     uses = (step.uses or "").lower()
     with_ = step.with_
+    if uses.startswith("docker/build-push-action"):
+        build_push(ctx, step)
+        return
     if "download-artifact" in uses:
         ctx.downloads.append(with_.get("name") or with_.get("path") or "all artifacts")
         # the action creates its folder (the workspace when no path is given)
@@ -351,3 +356,55 @@ def uses_step(ctx: JobContext, step: Step) -> None:
             ctx.deploys.append(ref)
             ctx.deploy_paths.append((ref, path))
             return
+
+
+def build_push(ctx: JobContext, step: Step) -> None:
+    """``docker/build-push-action``: ``context`` (a runner folder; without it the action
+    builds the Git context, the repository as committed), ``file``, ``build-args``,
+    ``target``, ``platforms``, ``tags`` (newline or comma separated lists)."""
+    from validator.simulate.image import BuildRequest, build_image
+
+    def value(key: str) -> Value | None:
+        raw = step.with_.get(key)
+        return resolve_text(ctx.job, step, str(raw)) if raw is not None else None
+
+    def items(key: str) -> list[str]:
+        v = value(key)
+        return [i.strip() for line in (v.text.splitlines() if v else []) for i in line.split(",") if i.strip()]
+
+    context = value("context")
+    # the Git context is the repository as committed, i.e. the checkout before any step ran
+    context_path = normalize(context.text, WORKSPACE) if context is not None else WORKSPACE
+    file = value("file")
+    dockerfile = normalize(file.text, WORKSPACE) if file is not None else context_path.rstrip("/") + "/Dockerfile"
+    build_args: dict[str, str] = {}
+    for line in (value("build-args").text.splitlines() if value("build-args") else []):  # type: ignore[union-attr]
+        key, eq, val = line.strip().partition("=")
+        if eq and "${{" not in val:
+            build_args[key] = val
+    step_span = Span(ctx.step_file or ctx.job.workflow, step.line, 1, step.line, 1)
+    context_span = _key_span(ctx, step, "context") or step_span
+    platforms = items("platforms")
+    target = value("target")
+    req = BuildRequest(context=context_path, dockerfile=dockerfile, span=step_span,
+                       context_span=context_span, tags=items("tags"), build_args=build_args,
+                       target=target.text if target else None, platform=platforms[0] if platforms else None,
+                       symbolic=bool((context and context.symbolic) or (file and file.symbolic)))
+    pkg = build_image(ctx, req)
+    if pkg is not None:
+        ctx.images.append(pkg)
+
+
+def _key_span(ctx: JobContext, step: Step, key: str) -> Span | None:
+    """The line of ``key:`` in the step's ``with:`` (the step's file, from its first line)."""
+    path = ctx.step_file or ctx.job.workflow
+    text = ctx.workflow.text if path == ctx.workflow.path else (ctx.repo.read_text(path) or "")
+    lines = text.splitlines()
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
+    for number in range(max(step.line - 1, 0), min(len(lines), step.line + 60)):
+        if number > step.line - 1 and re.match(r"^\s*-\s", lines[number]):
+            break  # the next step
+        if pattern.match(lines[number]):
+            col = lines[number].index(key) + 1
+            return Span(path, number + 1, col, number + 1, col + len(key))
+    return None

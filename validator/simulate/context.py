@@ -15,6 +15,7 @@ from validator.model import (
     CopyRecord,
     DeployRef,
     JobRun,
+    Package,
     PackageFile,
     PipInstall,
     ScriptMap,
@@ -100,6 +101,8 @@ class JobContext:
         self._failed_copies: list[int] = []
         self._failures_seen = 0  # copies before this position are sorted into _failed_copies
         self.deploys: list[DeployRef] = []
+        #: Lambda container images the job builds (``docker build``, build-push-action)
+        self.images: list[Package] = []
         #: each deploy with the virtual path of its archive (None for S3-key deploys)
         self.deploy_paths: list[tuple[DeployRef, str | None]] = []
         self.unmodelled: list[Unmodelled] = []

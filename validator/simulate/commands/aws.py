@@ -49,6 +49,12 @@ def run(inv: Invocation) -> bool | None:
             "publish-layer-version": "layer", "update-function-configuration": "configuration"}.get(action)
     if kind is None:
         return True
+    image_uri = p.text("--image-uri") or _code_image(p.text("--code"))
+    if image_uri is not None and kind in ("zip-file", "create-function"):
+        ref = DeployRef(archive="", kind="image", span=inv.span, function_name=fn, handler=handler,
+                        image_uri=image_uri)
+        inv.ctx.deploys.append(ref)
+        return True
     if kind == "zip-file" and zip_file is None and s3_key is not None:
         kind = "s3-key"
     if zip_file is not None:
@@ -77,6 +83,12 @@ def s3_copy(inv: Invocation, operands: list[Arg]) -> bool | None:
         inv.ctx.vfs.mkdir(path.rsplit("/", 1)[0] or "/", parents=True)
         inv.ctx.vfs.put(path, VFile(FileKind.GENERATED, origin=inv.span, archive=archive.id))
     return True
+
+
+def _code_image(code: str | None) -> str | None:
+    """``ImageUri=…`` (shorthand) or JSON ``{"ImageUri": "…"}`` -> the image reference."""
+    m = re.search(r"ImageUri[\"']?\s*[=:]\s*[\"']?([^,\"'}\s]+)", code or "")
+    return m.group(1) if m else None
 
 
 def code_key(code: str | None) -> str | None:

@@ -6,7 +6,7 @@ The inner command (``sh -c "pip install … -t /workspace/x"``, ``--entrypoint /
 mapped to their host folders and the working directory (``-w``) mapped the same way;
 what it writes elsewhere stays in the container and never reaches a package.  Installs
 made in the container remember the image (its Python version and platform, for LPK-006).
-Other ``docker`` subcommands do not change the runner's tree.
+``docker build`` is read in ``docker_build.py``.  Other ``docker`` subcommands do not change the runner's tree.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import shlex
 
 from validator.model.paths import normalize
+from validator.simulate.commands import docker_build
 from validator.simulate.context import Invocation
 from validator.simulate.words import Arg, arg
 
@@ -33,6 +34,9 @@ _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
 
 def run(inv: Invocation) -> bool | None:
     words = inv.args[1:]
+    texts = [w.text for w in words[:2]]
+    if docker_build.is_build(texts):
+        return docker_build.run(inv, 2 if texts[0] == "build" else 3)
     if not words or words[0].text != "run":
         return True  # build, push, pull, login …: nothing on the runner changes
     options: list[tuple[str, Arg]] = []
