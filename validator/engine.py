@@ -236,6 +236,7 @@ def run_rules(context: RuleContext, config: Config) -> list[Finding]:
     normal = [r for r in all_rules() if _phase(r) != "late"]
     late = [r for r in all_rules() if _phase(r) == "late"]
     raw = _dedupe(f for rule in normal for f in rule.check(context))
+    only_fixable_in_workflows(raw, {wf.path for wf in context.workflows})
     suppressions = [s for wf in context.workflows for s in parse_suppressions(wf.path, wf.text)]
     read = {wf.path for wf in context.workflows}
     followed = [*(p for wf in context.workflows for p in wf.calls), *(p for sim in context.simulations for p in sim.scripts)]
@@ -247,6 +248,18 @@ def run_rules(context: RuleContext, config: Config) -> list[Finding]:
     context.unused_suppressions = unused
     kept += _dedupe(f for rule in late for f in rule.check(context))
     return [f for f in kept if rule_enabled(f.code, config, f.span.path)]
+
+
+def only_fixable_in_workflows(findings: list[Finding], workflows: set[str]) -> None:
+    """``--fix`` edits workflow files only (it re-validates them in memory before writing): a
+    fix that edits another file (a requirements file, a Dockerfile) is offered as a hint, so
+    that a finding shown as fixable is one ``--fix`` fixes."""
+    for f in findings:
+        if f.fix is not None and any(edit.path not in workflows for edit in f.fix.edits):
+            elsewhere = sorted({edit.path for edit in f.fix.edits if edit.path not in workflows})
+            f.fix_declined = (f"--fix edits workflow files only; by hand in {', '.join(elsewhere)}: "
+                              f"{f.fix.title[:1].lower()}{f.fix.title[1:]}")
+            f.fix = None
 
 
 def check_suppression_codes(suppressions: list[Suppression], known: set[str]) -> None:

@@ -206,3 +206,20 @@ def test_modules_a_layer_may_provide_are_one_warning_for_the_package(tmp_path: P
     assert (finding.code, finding.severity.value, finding.package) == ("LPK-005", "warning", "api")
     assert "2 third-party modules (jwt, requests)" in finding.message
     assert "layers (${var.deps_layer_arn})" in finding.message
+
+
+def test_a_finding_shown_fixable_is_one_fix_can_apply() -> None:
+    """A fix that edits a file other than a workflow becomes a stated 'by hand' note."""
+    from validator.engine import only_fixable_in_workflows
+    from validator.model import Applicability, Edit, Finding, Fix, Severity, Span
+
+    span = Span(".github/workflows/deploy.yml", 3, 1, 3, 5)
+    in_workflow = Finding("LPK-004", "m", span, Severity.ERROR,
+                          fix=Fix("Create it", [Edit(span.path, 0, 0, "mkdir -p x\n")], Applicability.SAFE))
+    elsewhere = Finding("LPK-005", "m", span, Severity.ERROR,
+                        fix=Fix("Add httpx to requirements.txt", [Edit("requirements.txt", 0, 0, "httpx\n")],
+                                Applicability.UNSAFE))
+    only_fixable_in_workflows([in_workflow, elsewhere], {span.path})
+    assert in_workflow.fix is not None and elsewhere.fix is None
+    assert elsewhere.fix_declined == ("--fix edits workflow files only; by hand in requirements.txt: "
+                                      "add httpx to requirements.txt")
