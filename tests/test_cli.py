@@ -232,3 +232,29 @@ def test_console_script_output_survives_its_quick_exit(tmp_path):
     head = subprocess.run(f"{' '.join(cmd)} {SEED} --format json | head -c 10", shell=True, capture_output=True,
                           text=True, env=env, check=False)
     assert "Traceback" not in head.stderr
+
+
+def test_output_file_keeps_its_mode_and_accepts_a_device(tmp_path, capsys):
+    kept = tmp_path / "report.json"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    assert run([str(SEED), "--format", "json", "--output-file", str(kept)], capsys)[0] == 1
+    assert (kept.stat().st_mode & 0o777) == 0o640 and json.loads(kept.read_text())["version"] == 1
+    new = tmp_path / "new.json"
+    old_umask = os.umask(0o027)
+    try:
+        run([str(SEED), "--output-file", str(new)], capsys)
+    finally:
+        os.umask(old_umask)
+    assert (new.stat().st_mode & 0o777) == 0o640
+    proc = subprocess.run([sys.executable, "-m", "validator", str(SEED), "--format", "json", "--output-file",
+                           "/dev/stdout"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1 and json.loads(proc.stdout)["summary"]["errors"] == 3
+
+
+def test_select_nothing_and_short_version_flag(capsys):
+    code, _, err = run([str(SEED), "--select", ""], capsys)
+    assert code == 2 and "--select" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["-V"])
+    assert exc.value.code == 0 and capsys.readouterr().out.startswith("validate-imports ")

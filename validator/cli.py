@@ -27,7 +27,10 @@ FORMATS = ("text", "json", "sarif", "github")
 
 
 def _codes(value: str) -> list[str]:
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    if not codes:  # ``--select ''`` selects nothing by accident: a usage error, as in ruff
+        raise argparse.ArgumentTypeError("expected rule codes or prefixes, e.g. LPK-003 or LPK")
+    return codes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                    help="workflow files or directories (default: the repository's .github/workflows)")
-    p.add_argument("--root", type=Path, help="repository root (default: found upward from PATH)")
+    p.add_argument("--root", type=Path, metavar="DIR", help="repository root (default: found upward from PATH)")
     built = p.add_argument_group("built archives (static: nothing in them runs)")
     built.add_argument("--zip", type=Path, action="append", default=[], metavar="PKG.zip",
                        help="check this built archive (or folder) as it is, instead of the workflows; repeatable")
@@ -51,9 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     built.add_argument("--runtime", metavar="python3.X", help="the function's runtime (default: its configuration's)")
     built.add_argument("--architecture", choices=("x86_64", "arm64"), help="the function's architecture")
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    p.add_argument("--select", type=_codes, help="only these rule codes or prefixes (comma-separated)")
-    p.add_argument("--extend-select", type=_codes, default=[], help="add rule codes to the selection")
-    p.add_argument("--ignore", type=_codes, default=[], help="skip these rule codes or prefixes")
+    p.add_argument("--select", type=_codes, metavar="CODES", help="only these rule codes or prefixes (comma-separated)")
+    p.add_argument("--extend-select", type=_codes, default=[], metavar="CODES", help="add rule codes to the selection")
+    p.add_argument("--ignore", type=_codes, default=[], metavar="CODES", help="skip these rule codes or prefixes")
     p.add_argument("--fix", action="store_true", help="apply safe fixes to the workflow files")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes whose choice is a guess")
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
@@ -61,12 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-packages", action="store_true",
                    help="draw each reconstructed package with where each file came from")
     p.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
-    p.add_argument("--config", type=Path, help="configuration file (default: .validate-imports.toml or pyproject.toml)")
-    p.add_argument("--output-file", type=Path, help="write the report to this file instead of stdout")
+    p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .validate-imports.toml or pyproject.toml)")
+    p.add_argument("--output-file", type=Path, metavar="FILE", help="write the report to this file instead of stdout")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text output")
     p.add_argument("-q", "--quiet", action="store_true", help="print only findings and the summary when there are any")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
-    p.add_argument("--version", action="version", version=f"validate-imports {__version__}")
+    p.add_argument("-V", "--version", action="version", version=f"validate-imports {__version__}")
     return p
 
 

@@ -108,13 +108,31 @@ def emit(text: str, args: argparse.Namespace) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    import stat
     import tempfile
 
-    target = args.output_file.resolve()
+    given: Path = args.output_file
+    try:
+        mode = given.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # /dev/stdout, a pipe, a terminal: written in place (nothing to replace atomically)
+        with given.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
+    target = given.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        # an existing file keeps its mode; a new one gets what the umask gives
+        if mode is not None:
+            os.chmod(tmp, stat.S_IMODE(mode))
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from validator.model import AnalysisResult, Finding, Severity
+from validator.report.ruledocs import help_uri
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -52,6 +53,7 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": _section(doc, "What it does") or summary},
+        "helpUri": help_uri(rule.code),
         "help": {"text": doc or summary, "markdown": doc or summary},
         "defaultConfiguration": {"level": _LEVEL[severity]},
         "properties": {
