@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation
-from validator.simulate.image import BuildRequest, build_image
 
 LONG_WITH_VALUE = frozenset({
     "--file", "--tag", "--build-arg", "--target", "--platform", "--cache-from", "--cache-to", "--label",
@@ -51,6 +50,8 @@ def run(inv: Invocation, args_after: int) -> bool | None:
         elif a.symbolic:
             continue  # unknown value: the ARG's default is not what the build uses, so leave it out
         build_args[key] = value
+    from validator.simulate.image import BuildRequest, build_image  # only when an image is built
+
     req = BuildRequest(context=context_path, dockerfile=dockerfile, span=inv.span, context_span=inv.span,
                        tags=[t.text for t in p.all("-t", "--tag")], build_args=build_args,
                        target=p.text("--target"), platform=p.text("--platform"), symbolic=symbolic)
