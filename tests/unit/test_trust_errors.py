@@ -223,3 +223,26 @@ def test_a_finding_shown_fixable_is_one_fix_can_apply() -> None:
     assert in_workflow.fix is not None and elsewhere.fix is None
     assert elsewhere.fix_declined == ("--fix edits workflow files only; by hand in requirements.txt: "
                                       "add httpx to requirements.txt")
+
+
+def test_a_layer_published_inside_a_command_substitution_is_deployed(tmp_path: Path) -> None:
+    """`VERSION=$(aws lambda publish-layer-version --zip-file …)` publishes the layer: a copy
+    that fails in the step before leaves that layer without its library (the bug of a real
+    repository, reduced)."""
+    workflow = textwrap.dedent("""\
+        name: layer
+        on: push
+        jobs:
+          layer:
+            runs-on: ubuntu-latest
+            steps:
+              - run: mkdir -p python/lib/python3.13/site-packages
+              - run: cp -r mylib python/lib/python3.13/site-packages/
+              - run: zip -r mylib-layer.zip python/
+              - run: |
+                  VERSION=$(aws lambda publish-layer-version --layer-name mylib \\
+                    --zip-file fileb://mylib-layer.zip --query Version --output text)
+                  echo "published $VERSION"
+        """)
+    root = repo(tmp_path, "true\n", files={".github/workflows/deploy.yml": workflow, "mylib.py": "X = 1\n"}, tf=False)
+    assert codes(root) == [("LPK-004", "mylib-layer")]

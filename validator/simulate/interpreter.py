@@ -27,6 +27,7 @@ from validator.simulate.context import (
     UnknownCommand,
 )
 from validator.simulate.expand import Value
+from validator.simulate.scan import matching_close
 from validator.simulate.state import Frame, ShellState
 from validator.simulate.vfs import VFile, VfsFull
 from validator.simulate.words import Arg, arg, expand_args, expand_one, pattern_match, to_value
@@ -64,6 +65,24 @@ QUIET = frozenset({
     "mypy", "ruff", "flake8", "pylint", "black", "isort", "tox", "coverage", "pre-commit", "shellcheck",
     "actionlint", "find", "chmod", "chown", "git", "unzip-l", "zipinfo", "python-version",
 })
+
+#: commands whose effect matters even when their output is captured by ``$( )``
+_SIDE_EFFECT_COMMANDS = frozenset({"aws", "zip"})
+
+
+def _substitution_bodies(text: str) -> list[str]:
+    """The command lines of the top-level ``$( … )`` in a word (not ``$(( … ))``)."""
+    out = []
+    i = text.find("$(")
+    while i >= 0:
+        if text.startswith("$((", i):
+            i = text.find("$(", i + 3)
+            continue
+        end = matching_close(text, i + 1)
+        out.append(text[i + 2 : end])
+        i = text.find("$(", end)
+    return out
+
 
 #: words that make an unread statement or an unknown command worth an LPK-000
 PACKAGING_WORDS = re.compile(r"\b(zip|cp|mv|rsync|mkdir|rm|pip3?|install|tar|unzip|ln)\b|\.zip\b")
@@ -412,6 +431,7 @@ class Interpreter:
         self._count(node)
         vfs = self.ctx.vfs
         try:
+            self._substituted_side_effects(node, state)
             if node.words and all(arrays.element_assignment(w.text) for w in node.words):
                 return self._assign_elements(node, state)
             args = expand_args(node.words, state, vfs)
@@ -437,6 +457,18 @@ class Interpreter:
             self.ctx.limit_hit = True
             self.ctx.unmodelled_at(node, f"{exc}: the rest of the job was not simulated")
             raise ExitStep() from exc
+
+    def _substituted_side_effects(self, node: Command, state: ShellState) -> None:
+        """``VERSION=$(aws lambda publish-layer-version --zip-file fileb://x.zip …)``: the
+        command inside ``$( )`` runs (in a subshell), so a deploy or an archive it makes is
+        real; only its output stays unknown.  Run for commands that deploy or archive."""
+        texts = [w.text for w in node.words] + [a.value.text for a in node.assignments if a.value is not None]
+        for text in texts:
+            for body in _substitution_bodies(text):
+                first = body.split(None, 1)[0] if body.strip() else ""
+                if first in _SIDE_EFFECT_COMMANDS:
+                    script = parse_script(body)
+                    self._in_subshell(lambda s, b=script.body: self.run_top(b, s), state)  # type: ignore[misc]
 
     def _dispatch(self, node: Command, args: list[Arg], state: ShellState, checked: bool = False) -> Status:
         """Run a command (not a function or shell keyword) through its interpreter in
