@@ -48,7 +48,7 @@ from collections.abc import Iterator
 
 from validator.model import Finding, PipInstall, Related, Severity
 from validator.model.context import RuleContext
-from validator.model.dists import lookup, marker_environments, runtime_version
+from validator.model.dists import PURE_FALLBACK, lookup, marker_environments, runtime_version
 from validator.model.provision import resolve
 
 CODE = "LPK-006"
@@ -93,11 +93,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if not native:
                 continue
             for problem in _mismatches(pip, python, arm):
+                named = native
+                if problem.startswith("pip installs wheels for Python"):
+                    # abi3 wheels of cpXY load on every CPython from X.Y on
+                    named = [n for n in native if not _stable_abi_fits(n, python)]
+                    if not named:
+                        continue
                 key = (id(pip), problem)
                 if key in seen:
                     continue
                 seen.add(key)
-                names = ", ".join(native[:4]) + (" …" if len(native) > 4 else "")
+                names = ", ".join(named[:4]) + (" …" if len(named) > 4 else "")
                 yield Finding(CODE, f"package {pkg.name}: {problem}; native distributions installed: {names}",
                               pip.span, Severity.ERROR, package=pkg.name,
                               related=[Related(config.span.path, config.span.line,
@@ -121,9 +127,22 @@ def _native(ctx: RuleContext, pip: PipInstall, python: str | None, architectures
     out = []
     for key in keys:
         dist = lookup(key)
-        if dist is not None and dist.native:
+        if dist is not None and dist.native and dist.key not in PURE_FALLBACK:
             out.append(dist.name)
     return out
+
+
+def _stable_abi_fits(name: str, python: str | None) -> bool:
+    """Every wheel tag of the distribution is ``cpXY-abi3`` with X.Y at most the function's Python."""
+    dist = lookup(name)
+    if dist is None or python is None or not dist.tags:
+        return False
+    want = tuple(int(x) for x in python.split(".")[:2])
+    for tag in dist.tags:
+        m = re.match(r"cp(\d)(\d+)-abi3-", tag)
+        if m is None or (int(m.group(1)), int(m.group(2))) > want:
+            return False
+    return True
 
 
 def _mismatches(pip: PipInstall, python: str | None, arm: bool) -> list[str]:

@@ -61,3 +61,11 @@ def test_other_forms_stay_unknown_commands(tmp_path: Path) -> None:
         r = run(tmp_path / str(len(command)), SRC, f"mkdir -p build\ncp src/api/handler.py build/\n{command}\n"
                                                     "cd build && zip -qr ../api.zip .")
         assert "not modelled" in package(r, "api").incomplete, command
+
+
+def test_an_extraction_into_the_checkout_keeps_the_repository_known(tmp_path: Path) -> None:
+    """``unzip awscliv2.zip`` at the workspace root (the AWS CLI install): a later copy of a
+    folder the repository lacks still fails."""
+    r = run(tmp_path, SRC, "curl -sSo awscliv2.zip https://example.invalid/cli.zip\nunzip -q awscliv2.zip\n"
+                           "mkdir -p build\ncp -r src/apii build/\ncd build && zip -qr ../api.zip .")
+    assert [c.failed for c in r.copies] == ["missing-source"]

@@ -89,6 +89,7 @@ def test_jobs_without_a_word_of_packaging_are_not_simulated(tmp_path: Path) -> N
     """Lint, test and release-binary jobs cannot build a Lambda package: they are skipped
     before any simulation (nothing of them is reported, and they cost nothing)."""
     import validator.simulate as sim
+    from validator.model.repo import Repo
 
     lint = job(step("cargo build --release\ncp target/release/x dist/\ncd missing"), job_id="lint")
     package_job = job(step("mkdir -p build && cp app/handler.py build/ && zip -r api.zip build"), job_id="pkg")
@@ -98,10 +99,20 @@ def test_jobs_without_a_word_of_packaging_are_not_simulated(tmp_path: Path) -> N
     for text in ("sam build", "aws lambda update-function-code --function-name f --zip-file fileb://f.zip",
                  "pip install -r requirements.txt -t build"):
         assert sim.may_package(job(step(text))), text
-    # a script, a Makefile or a Python build script the step runs is read for the same words
+    # a script, a Makefile or a Python build script the step runs is read for the same words,
+    # wherever the step cds and a few scripts deep
     files = {"scripts/build.sh": "cd build && zip -r ../a.zip .\n", "tools/Makefile": "pkg:\n\tzip -r a.zip b\n",
-             "build.py": "import shutil\nshutil.make_archive('a', 'zip', 'b')\n", "scripts/test.sh": "pytest\n"}
+             "build.py": "import shutil\nshutil.make_archive('a', 'zip', 'b')\n", "scripts/test.sh": "pytest\n",
+             "backend/ship": "cd fn && zip -r ../fn.zip .\n", "ci.sh": "./backend/ship.sh\n",
+             "backend/ship.sh": "aws lambda update-function-code --function-name f --zip-file fileb://f.zip\n"}
+    tmp = tmp_path / "scripts-repo"
+    for rel, text in files.items():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / rel).write_text(text)
+    repo = Repo.open(tmp)
     for text in ("bash scripts/build.sh", "./scripts/build.sh --fast", "make -C tools pkg", "python3 build.py",
-                 "$GITHUB_WORKSPACE/scripts/build.sh", "cd src && ../scripts/build.sh"):
-        assert sim.may_package(job(step(text)), files.get), text
-    assert not sim.may_package(job(step("bash scripts/test.sh && make lint")), files.get)
+                 "$GITHUB_WORKSPACE/scripts/build.sh", "cd src && ../scripts/build.sh", "cd backend && ./ship",
+                 "cd backend && bash ship.sh", "./ci.sh"):
+        assert sim.may_package(job(step(text)), repo), text
+    (tmp / "tools/Makefile").write_text("lint:\n\truff check .\n")
+    assert not sim.may_package(job(step("bash scripts/test.sh && make lint")), Repo.open(tmp))

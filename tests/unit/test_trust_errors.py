@@ -246,3 +246,42 @@ def test_a_layer_published_inside_a_command_substitution_is_deployed(tmp_path: P
         """)
     root = repo(tmp_path, "true\n", files={".github/workflows/deploy.yml": workflow, "mylib.py": "X = 1\n"}, tf=False)
     assert codes(root) == [("LPK-004", "mylib-layer")]
+
+
+def test_a_copy_run_in_the_background_does_not_stop_the_step(tmp_path: Path) -> None:
+    root = repo(tmp_path, """
+        mkdir -p build dist
+        cp -r src/api/* build/
+        cp README.md build/ &
+        wait
+        cd build && zip -qr ../dist/api.zip .
+        """)
+    assert codes(root) == []
+
+
+def test_a_wheel_for_another_python_breaks_only_a_required_compiled_part(tmp_path: Path) -> None:
+    """PyYAML's C loader is optional (it falls back to pure Python); pydantic-core's is not."""
+    def workflow(dist: str) -> str:
+        return textwrap.dedent(f"""\
+            name: deploy
+            on: push
+            jobs:
+              build:
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/setup-python@v5
+                    with:
+                      python-version: "3.11"
+                  - run: |
+                      mkdir -p build dist
+                      pip install {dist} -t build
+                      cp -r src/api/* build/
+                      cd build && zip -qr ../dist/api.zip .
+            """)
+    handler = "import yaml\nimport pydantic\n\n\ndef lambda_handler(event, context):\n    return 1\n"
+    soft = repo(tmp_path / "soft", "true\n", files={".github/workflows/deploy.yml": workflow("pyyaml markupsafe"),
+                                                    "src/api/handler.py": handler.replace("import pydantic\n", "")})
+    assert [c for c, _ in codes(soft)] == []
+    hard = repo(tmp_path / "hard", "true\n", files={".github/workflows/deploy.yml": workflow("pyyaml pydantic"),
+                                                    "src/api/handler.py": handler})
+    assert [c for c, _ in codes(hard)] == ["LPK-006"]

@@ -230,3 +230,15 @@ def _marker_applies(marker: str, envs: list[dict[str, str]], extras: tuple[str, 
             except (UndefinedComparison, UndefinedEnvironmentName, ValueError):
                 return True
     return False
+
+
+#: distributions whose compiled part is optional: when it does not load (a wheel for another
+#: Python or platform) they import their pure-Python implementation instead, so a wheel
+#: mismatch slows them down but does not break the import.  Each checked in the project's
+#: own source: PyYAML (``yaml/__init__.py``: ``__with_libyaml__`` after ``except ImportError``),
+#: MarkupSafe (``_speedups`` tried, ``_native`` used), msgpack (``msgpack/fallback.py``),
+#: simplejson (``_speedups`` optional), wrapt (pure-Python ``wrappers``), frozenlist,
+#: multidict, yarl and propcache (``*_py`` fallbacks), charset-normalizer (mypyc build of
+#: pure-Python sources), aiohttp (``_http_parser`` falls back to ``http_parser.py``).
+PURE_FALLBACK = frozenset({"pyyaml", "markupsafe", "msgpack", "simplejson", "wrapt", "frozenlist", "multidict",
+                           "yarl", "propcache", "charset-normalizer", "aiohttp"})

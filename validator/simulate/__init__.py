@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import posixpath
 import re
-from collections.abc import Callable
 from dataclasses import replace
 
 from validator.model import DeployRef, JobRun, Package, SimulationResult, Span, Step, Unmodelled, Workflow
@@ -65,7 +63,7 @@ def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False) -> Simu
     result = SimulationResult()
     contexts: list[JobContext] = []
     for job in workflow.jobs:
-        if not every_job and not may_package(job, repo.read_text):
+        if not every_job and not may_package(job, repo):
             continue  # a job with no word of packaging or deploying cannot build a Lambda package
         ctx = JobContext(workflow, job, repo)
         run_job(ctx)
@@ -131,44 +129,73 @@ PACKAGING_SIGNALS = re.compile(
     r"\bzip\b|\.zip\b|\.jar\b|lambda|\blayer|\bsam\b|serverless|\bsls\b|\bcdk\b|terraform|terragrunt|\btofu\b"
     r"|pulumi|chalice|zappa|--target\b|\s-t\s|\beval\b|docker\s+(?:buildx\s+|image\s+)?build|build-push-action",
     re.IGNORECASE)
-#: repository files a step runs (``bash scripts/build.sh``, ``./deploy.sh``, ``python build.py``)
-_RUN_FILES = re.compile(r"([\w./-]+\.(?:sh|bash|py))\b")
-#: ``make`` with an optional ``-C DIR`` / ``-f FILE``
-_MAKE = re.compile(r"(?:^|[\s;&|(])g?make\b(?:\s+-C\s+(\S+))?(?:\s+-f\s+(\S+))?")
+#: words of a script that may name a repository file it runs: a path, or a script name
+_PATH_WORDS = re.compile(r"[\w.${}-]*/[\w./${}-]+|[\w-]+\.(?:sh|bash|py)\b")
+#: ``make`` in a script
+_MAKE = re.compile(r"(?:^|[\s;&|(])g?make\b")
+#: how many scripts deep the word check follows (``ci.sh`` runs ``backend/ship.sh`` …)
+_FOLLOW_DEPTH = 4
 
 
-def may_package(job: JobRun, read: Callable[[str], str | None] | None = None) -> bool:
+def may_package(job: JobRun, repo: Repo | None = None) -> bool:
     """Whether any step of the job may write or deploy an archive: a cheap word check of
-    its steps and of the repository scripts and Makefiles they run (one level), so that a
-    repository's test, lint, docs and release jobs are not simulated at all."""
+    its steps and of the repository scripts, Makefiles and Python build scripts they run
+    (a few levels deep), so that a repository's test, lint, docs and release jobs are not
+    simulated at all."""
+    seen: set[str] = set()
     for step in job.steps:
         if step.uses and (step.uses.startswith("./") or PACKAGING_SIGNALS.search(step.uses)
                           or any(PACKAGING_SIGNALS.search(str(v)) for v in step.with_.values())):
             return True
-        if not step.run:
-            continue
-        if PACKAGING_SIGNALS.search(step.run):
-            return True
-        if read is not None and any(PACKAGING_SIGNALS.search(read(path) or "") for path in _files_run(step)):
+        if step.run and _text_may_package(step.run, repo, seen, 0):
             return True
     return False
 
 
-def _files_run(step: Step) -> list[str]:
-    """Repository paths (relative to the root) a step's script may run."""
-    base = (step.working_directory or "").strip("/")
-    join = (lambda rel: posixpath.normpath(posixpath.join(base, rel))) if base and "${{" not in base else posixpath.normpath
-    text = step.run or ""
-    # ``$GITHUB_WORKSPACE/x.sh``, ``../scripts/x.sh`` after a cd: the path as written and
-    # each of its tails, from the step's folder
-    paths = []
-    for m in _RUN_FILES.finditer(text):
-        parts = [part for part in m.group(1).split("/") if part not in ("", ".", "..")]
-        paths += [join("/".join(parts[i:])) for i in range(len(parts))]
-    for m in _MAKE.finditer(text):
-        folder = m.group(1) or "."
-        paths += [join(posixpath.join(folder, m.group(2) or name)) for name in ("Makefile", "makefile", "GNUmakefile")]
-    return paths
+def _text_may_package(text: str, repo: Repo | None, seen: set[str], depth: int) -> bool:
+    if PACKAGING_SIGNALS.search(text):
+        return True
+    if repo is None or depth >= _FOLLOW_DEPTH:
+        return False
+    for path in _files_named(text, repo):
+        if path in seen:
+            continue
+        seen.add(path)
+        if _text_may_package(repo.read_text(path) or "", repo, seen, depth + 1):
+            return True
+    return False
+
+
+def _files_named(text: str, repo: Repo) -> list[str]:
+    """Repository files a script may run: every file whose path ends with a path-like word
+    of the script (``./ship.sh`` after ``cd backend``, ``$GITHUB_WORKSPACE/bin/deploy``,
+    ``../scripts/x.py``), and the Makefiles when it runs ``make``."""
+    by_name = _files_by_name(repo)
+    out: list[str] = []
+    for m in _PATH_WORDS.finditer(text):
+        parts = [part for part in m.group(0).split("/") if part not in ("", ".", "..") and "$" not in part
+                 and "{" not in part]
+        if not parts:
+            continue
+        tail = "/".join(parts)
+        out += [f for f in by_name.get(parts[-1], ()) if f == tail or f.endswith("/" + tail)]
+    if _MAKE.search(text):
+        out += [f for name in ("Makefile", "makefile", "GNUmakefile") for f in by_name.get(name, ())]
+    return out
+
+
+def _files_by_name(repo: Repo) -> dict[str, list[str]]:
+    cached = _BY_NAME.get(id(repo))
+    if cached is None or cached[0] is not repo:
+        index: dict[str, list[str]] = {}
+        for f in repo.files:
+            index.setdefault(f.rsplit("/", 1)[-1], []).append(f)
+        cached = _BY_NAME[id(repo)] = (repo, index)
+    return cached[1]
+
+
+#: repository -> its files by base name (the repository kept so its id stays its own)
+_BY_NAME: dict[int, tuple[Repo, dict[str, list[str]]]] = {}
 
 
 def _archive_name(path: str) -> bool:

@@ -474,7 +474,7 @@ class Interpreter:
         """Run a command (not a function or shell keyword) through its interpreter in
         ``commands/``; ``find -exec`` and ``xargs`` use it for the commands they run
         (``checked``: their status is tested, so a failure does not end the step)."""
-        checked = checked or self.conditions > 0
+        checked = checked or self.conditions > 0 or node.background  # `cmd &`: its status never reaches set -e
         inv = Invocation(self.ctx, state, node, args, self.ctx.span(node), checked=checked)
         inv.dispatch = lambda more, tested: self._dispatch(node, more, state, checked or tested)
         call = scripts.script_call(inv)

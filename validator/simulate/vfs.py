@@ -132,11 +132,10 @@ class VFS:
         return path in self.files or path in self.dirs
 
     def read_text(self, path: str) -> str | None:
-        """The text of a repository file still at its checkout path; None otherwise."""
+        """The text of a repository file, at its checkout path or copied elsewhere (``cp`` and
+        ``mv`` keep the content; a file a command wrote is no longer ``SOURCE``); None otherwise."""
         vfile = self.files.get(path)
         if self.reader is None or vfile is None or vfile.kind is not FileKind.SOURCE or vfile.source is None:
-            return None
-        if path != normalize(vfile.source, WORKSPACE):
             return None
         return self.reader(vfile.source)
 

@@ -13,6 +13,7 @@ import posixpath
 from collections.abc import Callable
 
 from validator.model import FileKind
+from validator.model.paths import WORKSPACE
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation, UnknownCommand
 from validator.simulate.vfs import VFile
@@ -22,8 +23,13 @@ Handler = Callable[[Invocation], "bool | None"]
 
 
 def _unknown_dir(inv: Invocation, path: str, what: str) -> bool:
-    """Mark ``path`` as a folder of unknown files made by this command."""
-    inv.ctx.vfs.make_unknown(path, f"{what} at line {inv.span.line}", origin=inv.span)
+    """Mark ``path`` as a folder of unknown files made by this command.  A folder of the
+    checkout (the workspace root included) is not marked: what the command adds there may be
+    anything, but the repository's files stay known (an ``unzip awscliv2.zip`` at the root
+    must not hide a missing source)."""
+    vfs = inv.ctx.vfs
+    if not (path == WORKSPACE or (vfs.is_dir(path) and vfs.dirs[path].from_repo)):
+        vfs.make_unknown(path, f"{what} at line {inv.span.line}", origin=inv.span)
     inv.ctx.unknown.append(UnknownCommand(inv.span, " ".join(a.text for a in inv.args), [path],
                                           inv.ctx.commands, what=f"({what}) writes files the tool cannot list into"))
     return True
