@@ -130,6 +130,8 @@ def _left_out_repository_modules(ctx: RuleContext, report: PackageReport, report
         local = repository_module(ctx.repo, top)
         if local is None or (config is not None and config.layers and layer_files_provide(ctx.packages, top)):
             continue
+        if _may_come_another_way(ctx, report, local):
+            continue
         when = "when the function runs" if leaf.site.in_function else "at cold start"
         message = (f"package {pkg.name}: {top} ({local} in the repository) is imported but not in the package; "
                    f"the import fails {when}")
@@ -144,6 +146,25 @@ def _left_out_repository_modules(ctx: RuleContext, report: PackageReport, report
                    Related(local, 1, f"the module {top}")]
         yield Finding(CODE, message, pkg.span, severity, package=pkg.name, related=related,
                       hint=f"copy {local} into the package root, next to the handler")
+
+
+def _may_come_another_way(ctx: RuleContext, report: PackageReport, local: str) -> bool:
+    """The package may still hold that module: its file is in the package at another path
+    (a search path the handler adds), an install of unknown content may bring it (a private
+    index's distribution), or the code changes ``sys.path`` in a way not evaluated."""
+    pkg = report.package
+    folder = local[: -len("/__init__.py")] if local.endswith("/__init__.py") else local
+    if any(f.source and (f.source == local or f.source.startswith(folder + "/")) for f in pkg.files.values()):
+        return True
+    from validator.model.dists import marker_environments
+    from validator.model.provision import resolve
+
+    envs = marker_environments(None)
+    if any(resolve(pip, envs, ctx.repo).unknown for pip in pkg.pip_installs):
+        return True
+    closure = report.closure
+    sources = [pkg.files[p].source for p in (closure.modules.values() if closure else ()) if p in pkg.files]
+    return any("sys.path" in (ctx.repo.read_text(s) or "") for s in sources if s)
 
 
 # --------------------------------------------------------------------------- fix

@@ -209,7 +209,9 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
     when = "when the function runs" if leaf.site.in_function else "at cold start"
     related = [Related(leaf.site.path, leaf.site.line, f"imports {leaf.module}"
                        + (f" (via {' -> '.join(leaf.chain)})" if len(leaf.chain) > 1 else ""))]
-    if python is not None and top in stdlib(None) and top not in stdlib(python):
+    if python is not None and top in stdlib(None) and top not in stdlib(python) \
+            and not any(prov.provides(leaf.module) or prov.unknown for prov in provisions):
+        # (``standard-imghdr``, ``audioop-lts`` re-distribute removed modules)
         gone = removed_in(top, python) or python
         return Finding(CODE, f"package {pkg.name}: {top} is not in the standard library of Python {python} "
                              f"(removed in {gone}); {_chain_text(leaf)} fails {when}",

@@ -285,3 +285,27 @@ def test_a_wheel_for_another_python_breaks_only_a_required_compiled_part(tmp_pat
     hard = repo(tmp_path / "hard", "true\n", files={".github/workflows/deploy.yml": workflow("pyyaml pydantic"),
                                                     "src/api/handler.py": handler})
     assert [c for c, _ in codes(hard)] == ["LPK-006"]
+
+
+def test_a_repository_module_that_may_come_another_way_is_not_reported(tmp_path: Path) -> None:
+    """`import mylib` with one `lib/python/mylib/` in the repository: not an error when an
+    install of unknown content may bring it, or when the handler extends `sys.path`."""
+    files = {"lib/python/mylib/__init__.py": "X = 1\n",
+             "src/api/handler.py": "import mylib\n\n\ndef lambda_handler(event, context):\n    return mylib.X\n"}
+    private = repo(tmp_path / "private", """
+        mkdir -p build dist
+        pip install --index-url https://pkgs.example.invalid/simple acme-mylib -t build
+        cp -r src/api/* build/
+        cd build && zip -qr ../dist/api.zip .
+        """, files=files)
+    assert [f.code for f in analyze(root=private).findings if f.severity.value == "error"] == []
+    vendored = {**files, "src/api/vendor/mylib/__init__.py": "X = 1\n",
+                "src/api/handler.py": "import os\nimport sys\n\nfor d in ('vendor',):\n"
+                                      "    sys.path.insert(0, os.path.join(os.path.dirname(__file__), d))\n"
+                                      "import mylib\n\n\ndef lambda_handler(event, context):\n    return mylib.X\n"}
+    added = repo(tmp_path / "syspath", """
+        mkdir -p build dist
+        cp -r src/api/* build/
+        cd build && zip -qr ../dist/api.zip .
+        """, files=vendored)
+    assert [f.code for f in analyze(root=added).findings if f.severity.value == "error"] == []
