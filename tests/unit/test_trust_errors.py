@@ -309,3 +309,16 @@ def test_a_repository_module_that_may_come_another_way_is_not_reported(tmp_path:
         cd build && zip -qr ../dist/api.zip .
         """, files=vendored)
     assert [f.code for f in analyze(root=added).findings if f.severity.value == "error"] == []
+
+
+def test_an_image_copying_what_a_build_script_wrote_is_unknown_not_broken(tmp_path: Path) -> None:
+    dockerfile = ("FROM public.ecr.aws/lambda/python:3.12\nCOPY deps/ ${LAMBDA_TASK_ROOT}/\n"
+                  "COPY app/ ${LAMBDA_TASK_ROOT}/\nCMD [\"handler.lambda_handler\"]\n")
+    root = repo(tmp_path, """
+        python3 scripts/vendor.py
+        docker build -t acme-fn:latest .
+        aws lambda update-function-code --function-name acme-fn --image-uri 1.dkr.ecr.us-east-1.amazonaws.com/acme-fn:latest
+        """, files={"Dockerfile": dockerfile, "scripts/vendor.py": "print('vendoring')\n",
+                    "app/handler.py": HANDLER}, tf=False)
+    found = [(f.code, f.severity.value) for f in analyze(root=root).findings]
+    assert found == [("LPK-000", "warning")]

@@ -150,6 +150,9 @@ def build_image(ctx: JobContext, req: BuildRequest) -> Package | None:
             rel = relative(pip.prefix, image.task_root)
             pkg.pip_installs.append(replace(pip, prefix="" if rel == "." else rel))
     pkg.incomplete = final.unknown
+    if final.unknown:
+        # the image may miss or hold files the tool cannot see: say which package goes unchecked
+        ctx.unmodelled.append(Unmodelled(req.span, f"image {pkg.name} is not fully checked: {final.unknown}"))
     return pkg
 
 
@@ -350,8 +353,9 @@ def _copy_from_context(ctx: JobContext, src: str, span: Span, stage: _Stage, req
             pattern_span=Span(ignore.path, pattern.line, 1, pattern.line, 1) if pattern else None,
             would_supply=[_dest(p, b, target, into_dir, stage) for p, b in dropped]))
     if not matches:
-        if ctx.vfs.unknown_below(path):
-            stage.unknown = stage.unknown or f"COPY {src}: its folder holds files the tool cannot list"
+        writer = _unknown_writer(ctx, path)
+        if ctx.vfs.unknown_below(path) or writer:
+            stage.unknown = stage.unknown or f"COPY {src}: its folder holds files the tool cannot list{writer}"
         elif not _has_glob(src):
             image.misses.append(ContextMiss(span, src, "missing", workspace_relative(path), target, True))
         return
@@ -362,6 +366,23 @@ def _copy_from_context(ctx: JobContext, src: str, span: Span, stage: _Stage, req
         source = vfile.source if vfile is not None and vfile.kind is FileKind.SOURCE else None
         entries.append((normalize(_dest(p, b, target, into_dir, stage)), _Entry(kind, source, span)))
     _place(stage, entries)
+
+
+def _unknown_writer(ctx: JobContext, path: str) -> str:
+    """A command of the job the tool does not model (``python3 scripts/vendor.py``), or an
+    action step (``actions/download-artifact``), that may have written ``path``: then a
+    source missing from the tree is unknown, not missing (" (written by …?)"; "" if none)."""
+    for unknown in ctx.unknown:
+        program = unknown.name.split(None, 1)[0].rsplit("/", 1)[-1] if unknown.name else ""
+        runs_code = program.startswith(("python", "node", "uv", "poetry", "pipenv", "npx", "ruby", "perl"))
+        if runs_code or not unknown.paths or any(is_under(path, p) or is_under(p, path) for p in unknown.paths):
+            return f" (written by `{unknown.name}`?)"
+    for step in ctx.job.steps:
+        if step is ctx.step:
+            break
+        if step.uses and not step.uses.startswith("actions/checkout"):
+            return f" (written by `uses: {step.uses}`?)"
+    return ""
 
 
 def _dest(path: str, base: str | None, target: str, into_dir: bool, stage: _Stage) -> str:
