@@ -97,3 +97,9 @@ def test_break_and_continue_stay_in_their_shell(tmp_path: Path) -> None:
     script = ("f() { continue; }\nfor n in handler db; do\n  f\n  ( continue )\n  mkdir -p o/$n\n"
               "done\ncp app/handler.py o/handler/ && cp lib/db.py o/db/\nzip -r api.zip o")
     assert files(run(tmp_path, SRC, script), "api") == ["o/db/db.py", "o/handler/handler.py"]
+
+
+def test_cd_to_the_checkout_root_by_git(tmp_path: Path) -> None:
+    r = run(tmp_path, SRC, 'cd "$(git rev-parse --show-toplevel)"\nmkdir -p build\ncp app/handler.py build/\n'
+                           "zip -r api.zip build")
+    assert files(r, "api") == ["build/handler.py"]

@@ -73,6 +73,15 @@ def _cmd_pwd(args: list[str], cwd: str, symbolic: bool) -> str | None:
     return cwd + "\n" if all(a in ("-L", "-P") for a in args) else None
 
 
+def _cmd_git(args: list[str], cwd: str, symbolic: bool) -> str | None:
+    """``git rev-parse --show-toplevel``: the checkout (the workspace, where the job cloned it)."""
+    from validator.model.paths import WORKSPACE, is_under
+
+    if args == ["rev-parse", "--show-toplevel"] and not symbolic and is_under(cwd, WORKSPACE):
+        return WORKSPACE + "\n"
+    return None
+
+
 def _cmd_true(args: list[str], cwd: str, symbolic: bool) -> str | None:
     return ""
 
@@ -240,6 +249,7 @@ def _printf_once(fmt: str, args: list[str]) -> tuple[int, str | None]:
 
 _PURE: dict[str, Callable[[list[str], str, bool], str | None]] = {
     "pwd": _cmd_pwd,
+    "git": _cmd_git,
     "true": _cmd_true,
     ":": _cmd_true,
     "basename": _cmd_basename,
