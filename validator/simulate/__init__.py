@@ -127,8 +127,10 @@ def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False) -> Simu
 #: Lambda and its deploy tools, pip targets
 PACKAGING_SIGNALS = re.compile(
     r"\bzip\b|\.zip\b|\.jar\b|lambda|\blayer|\bsam\b|serverless|\bsls\b|\bcdk\b|terraform|terragrunt|\btofu\b"
-    r"|pulumi|chalice|zappa|--target\b|\s-t\s|\beval\b|docker\s+(?:buildx\s+|image\s+)?build|build-push-action",
-    re.IGNORECASE)
+    r"|pulumi|chalice|zappa|--target\b|\s-t\s|\beval\b", re.IGNORECASE)
+#: image builds: a signal only in a repository with a Dockerfile for Lambda (its base image
+#: or the runtime interface client), so a project's release images are not followed
+IMAGE_SIGNALS = re.compile(r"docker\s+(?:buildx\s+|image\s+)?build|build-push-action", re.IGNORECASE)
 #: words of a script that may name a repository file it runs: a path, or a script name
 _PATH_WORDS = re.compile(r"[\w.${}-]*/[\w./${}-]+|[\w-]+\.(?:sh|bash|py)\b")
 #: ``make`` in a script
@@ -147,6 +149,8 @@ def may_package(job: JobRun, repo: Repo | None = None) -> bool:
         if step.uses and (step.uses.startswith("./") or PACKAGING_SIGNALS.search(step.uses)
                           or any(PACKAGING_SIGNALS.search(str(v)) for v in step.with_.values())):
             return True
+        if step.uses and IMAGE_SIGNALS.search(step.uses) and (repo is None or _lambda_dockerfiles(repo)):
+            return True
         if step.run and _text_may_package(step.run, repo, seen, 0):
             return True
     return False
@@ -154,6 +158,8 @@ def may_package(job: JobRun, repo: Repo | None = None) -> bool:
 
 def _text_may_package(text: str, repo: Repo | None, seen: set[str], depth: int) -> bool:
     if PACKAGING_SIGNALS.search(text):
+        return True
+    if IMAGE_SIGNALS.search(text) and (repo is None or _lambda_dockerfiles(repo)):
         return True
     if repo is None or depth >= _FOLLOW_DEPTH:
         return False
@@ -193,6 +199,25 @@ def _files_by_name(repo: Repo) -> dict[str, list[str]]:
         cached = _BY_NAME[id(repo)] = (repo, index)
     return cached[1]
 
+
+def _lambda_dockerfiles(repo: Repo) -> bool:
+    """Whether any Dockerfile of the repository builds a Lambda image (a Lambda base image,
+    or the runtime interface client), or names its base image by a variable."""
+    cached = _LAMBDA_DOCKERFILES.get(id(repo))
+    if cached is None or cached[0] is not repo:
+        found = False
+        for f in repo.files:
+            name = f.rsplit("/", 1)[-1]
+            if name.startswith("Dockerfile") or name.endswith((".Dockerfile", ".dockerfile", "Containerfile")):
+                text = (repo.read_text(f) or "").lower()
+                if "lambda" in text or re.search(r"^\s*from\s+(?:--\S+\s+)*\S*\$", text, re.M):
+                    found = True
+                    break
+        cached = _LAMBDA_DOCKERFILES[id(repo)] = (repo, found)
+    return cached[1]
+
+
+_LAMBDA_DOCKERFILES: dict[int, tuple[Repo, bool]] = {}
 
 #: repository -> its files by base name (the repository kept so its id stays its own)
 _BY_NAME: dict[int, tuple[Repo, dict[str, list[str]]]] = {}
