@@ -1,8 +1,8 @@
 """Differential tests: the packaging simulation against a real bash run of each fixture.
 
-For every fixture with a ``real-build.json``, ``real-build`` (a tool kept beside the
-repository checkout, in ``shared/tools/``) runs the workflow's ``run:`` steps with bash and
-zip and tries each handler the way the Lambda runtime imports it. The engine's view of
+For every fixture with a ``real-build.json``, ``tests/harness/realbuild.py`` runs the
+workflow's ``run:`` steps with bash and zip (sandboxed) and tries each handler the way the
+Lambda runtime imports it. The engine's view of
 the same repository must agree with it:
 
 (a) for each archive bash built, the engine has a package whose archive path matches
@@ -32,42 +32,21 @@ import json
 import posixpath
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from harness.realbuild import real_build, tools_missing
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/expected.txt"))
 
 
-def _real_build() -> Path | None:
-    here = Path(__file__).resolve()
-    candidates = [
-        here.parents[1].parent / "shared/tools/real-build",  # beside the checkout (…/main → …/shared)
-        here.parents[2].parent / "shared/tools/real-build",
-        Path("/work/shared/tools/real-build"),
-    ]
-    return next((c for c in candidates if c.is_file()), None)
-
-
-REAL_BUILD = _real_build()
-
-
-def _require_tools() -> Path:
-    if REAL_BUILD is None:
-        pytest.skip("shared/tools/real-build not found beside the checkout")
-    for tool in ("bash", "zip"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed")
-    try:
-        import ruamel.yaml  # noqa: F401
-    except ImportError:
-        pytest.skip("real-build needs ruamel.yaml")
-    return REAL_BUILD
+def _require_tools() -> None:
+    missing = tools_missing()
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed")
 
 
 def _handlers(spec) -> list[str]:
@@ -75,15 +54,9 @@ def _handlers(spec) -> list[str]:
 
 
 def run_real_build(repo: Path, config: dict) -> dict:
-    tool = _require_tools()
-    args = [sys.executable, str(tool), str(repo)]
-    for archive, spec in config.get("handlers", {}).items():
-        for handler in _handlers(spec):
-            args += ["--handler", f"{archive}={handler}"]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
-    if proc.returncode != 0:
-        pytest.fail(f"real-build failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
-    return json.loads(proc.stdout)
+    _require_tools()
+    handlers = {archive: _handlers(spec) for archive, spec in config.get("handlers", {}).items()}
+    return real_build(repo, handlers).as_dict()
 
 
 _INPUTS = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")

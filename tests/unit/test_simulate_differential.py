@@ -1,32 +1,23 @@
 """The simulated package trees must equal what bash + Info-ZIP really build.
 
 Each case writes a small repository with a workflow, runs it for real with
-``shared/tools/real-build`` (in a temporary copy, with stubs for pip/aws), and
+``tests/harness/realbuild.py`` (in a sandboxed temporary copy, with stubs for pip/aws), and
 compares every archive's member list with the simulated package's files.
 """
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from harness.realbuild import real_build, tools_missing
 from test_simulate_support import job, make_repo
 
-import validator
 from validator.model import Workflow
 from validator.simulate import simulate
 
-TOOL_CANDIDATES = [Path(validator.__file__).parents[2] / "shared/tools/real-build",
-                   Path("/work/shared/tools/real-build")]
-TOOL = next((p for p in TOOL_CANDIDATES if p.is_file()), None)
-
-pytestmark = pytest.mark.skipif(
-    TOOL is None or shutil.which("zip") is None or shutil.which("bash") is None,
-    reason="needs bash, zip and shared/tools/real-build")
+pytestmark = pytest.mark.skipif(bool(tools_missing()), reason="needs bash and zip")
 
 REPO = ["src/lambdas/ingestion/handler.py", "src/lambdas/ingestion/alerting.py",
         "src/lambdas/ingestion/.hidden.py", "src/lambdas/ingestion/tests/test_h.py",
@@ -108,10 +99,7 @@ def test_simulation_matches_real_build(tmp_path: Path, name: str) -> None:
     yaml = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n" + \
         "".join(f"          {line}\n" for line in script.splitlines())
     repo = make_repo(tmp_path, {**{f: "" for f in REPO}, ".github/workflows/deploy.yml": yaml})
-    assert TOOL is not None
-    proc = subprocess.run([sys.executable, str(TOOL), str(tmp_path)], capture_output=True, text=True,
-                          timeout=120, check=True)
-    real = json.loads(proc.stdout)
+    real = real_build(tmp_path).as_dict()
     assert real["failed_steps"] == []
     expected = {path: sorted(m for m in members if not m.endswith("/"))
                 for path, members in real["archives"].items()}
