@@ -1,0 +1,56 @@
+"""Disagreements between bash and the engine that are known and documented (``KNOWN.md``).
+
+Each class is recognised from the scenario's tags (the constructs it was built from) and the
+outcome (what bash did); :func:`classify` names the class, or returns None for a disagreement
+nobody has explained yet — the fuzz test fails on those.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# a failing command bash stops at, recognised by its message -> the class (KNOWN.md)
+_STOPS = [
+    (re.compile(r"^mkdir: cannot create"), "K9-mkdir"),
+    (re.compile(r"^cp: cannot (stat|create)|^cp: target"), "K9-cp"),
+    (re.compile(r"^rm: cannot remove"), "K9-rm"),
+    (re.compile(r"^mv: cannot"), "K9-mv"),
+    (re.compile(r"requirements file"), "K9-pip-r"),
+    (re.compile(r"^rsync"), "K9-rsync"),
+    (re.compile(r"cd: "), "K9-cd"),
+    (re.compile(r"^zip|^$"), "K9-zip"),
+]
+
+
+def _stopped(outcome: Any) -> str | None:
+    for step in outcome.real.get("failed_steps", []):
+        for pattern, name in _STOPS:
+            if pattern.search(step["stderr"]):
+                return name
+    return None
+
+
+def classify(scenario: Any, outcome: Any, problem: Any) -> str | None:
+    tags = set(scenario.tags)
+    kind = problem.kind
+    # K5: pushd/popd and $OLDPWD are not modelled: the archive path or the copy stays symbolic
+    if {"zip:pushd", "code:pushd-oldpwd"} & tags and kind in (
+            "members", "members:no-package", "verdict:silent", "verdict:false-error"):
+        return "K5-oldpwd"
+    # K7: rsync --include/--exclude: the first matching rule wins; the engine drops included files
+    if "code:rsync-include" in tags and kind in ("members", "verdict:false-error", "verdict:silent"):
+        return "K7-rsync-filter"
+    stopped = _stopped(outcome)
+    # K9: a command that stops the step before an archive is written (no -p, missing source,
+    # rm without -f, -r file missing …): the engine says nothing, or only warns
+    if stopped and kind in ("verdict:silent", "step:silent"):
+        return stopped
+    # K3: a failure in a later loop iteration / function call / section is blamed on a package
+    # already zipped, or a package bash never built is still reported
+    if stopped and kind in ("verdict:false-error", "members:no-package", "members"):
+        return "K3-later-failure"
+    # K-relimport: `from . import helper` / `from pkg import helper` of a missing submodule
+    if kind == "verdict:silent" and "cannot import name" in problem.detail:
+        return "K-from-import-name"
+    return None
