@@ -59,6 +59,14 @@ rsync -a --exclude 'tests/' --exclude '*.pyc' src/lambdas/ingestion/ stage/
 rsync -a src/lib stage/
 cd stage && zip -r ../synced.zip .
 """,
+    # fuzzer, shrunk (issue 10 #7): rsync tries its filter rules in command-line order, the
+    # first match decides: the .py files are kept, everything else excluded
+    "rsync-include-before-exclude": """
+mkdir -p build/ingestion
+rsync -a --include='*.py' --exclude='*' src/lambdas/ingestion/ build/ingestion/
+rsync -a --exclude '*.pyc' --include '*' src/lib/ build/ingestion/lib/
+(cd build/ingestion && zip -qr ../../ingestion.zip .)
+""",
     "mv-update-zipfile": """
 mkdir stage
 cp -r src/lambdas/ingestion/* stage/
