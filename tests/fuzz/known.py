@@ -32,15 +32,7 @@ def _stopped(outcome: Any) -> str | None:
 
 
 def classify(scenario: Any, outcome: Any, problem: Any) -> str | None:
-    tags = set(scenario.tags)
     kind = problem.kind
-    # K5: pushd/popd and $OLDPWD are not modelled: the archive path or the copy stays symbolic
-    if {"zip:pushd", "code:pushd-oldpwd"} & tags and kind in (
-            "members", "members:no-package", "verdict:silent", "verdict:false-error"):
-        return "K5-oldpwd"
-    # K7: rsync --include/--exclude: the first matching rule wins; the engine drops included files
-    if "code:rsync-include" in tags and kind in ("members", "verdict:false-error", "verdict:silent"):
-        return "K7-rsync-filter"
     stopped = _stopped(outcome)
     # K9: a command that stops the step before an archive is written (no -p, missing source,
     # rm without -f, -r file missing …): the engine says nothing, or only warns

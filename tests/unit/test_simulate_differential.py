@@ -67,6 +67,19 @@ rsync -a --include='*.py' --exclude='*' src/lambdas/ingestion/ build/ingestion/
 rsync -a --exclude '*.pyc' --include '*' src/lib/ build/ingestion/lib/
 (cd build/ingestion && zip -qr ../../ingestion.zip .)
 """,
+    # fuzzer, shrunk (issue 10 #5): cd, pushd and popd set OLDPWD; `cd -` goes back to it
+    "pushd-oldpwd": """
+mkdir -p build/ingestion dist
+pushd src/lambdas/ingestion >/dev/null
+cp -r . "$OLDPWD/build/ingestion/"
+popd >/dev/null
+pushd build/ingestion >/dev/null
+zip -qr "$OLDPWD/dist/ingestion.zip" . -x '*.pyc'
+popd >/dev/null
+cd src/lib
+cd -
+zip -qj dist/lib.zip "$OLDPWD/db.py" src/lambdas/analysis/handler.py
+""",
     "mv-update-zipfile": """
 mkdir stage
 cp -r src/lambdas/ingestion/* stage/
