@@ -18,7 +18,7 @@ _STOPS = [
     (re.compile(r"^mv: cannot"), "K9-mv"),
     (re.compile(r"requirements file"), "K9-pip-r"),
     (re.compile(r"^rsync"), "K9-rsync"),
-    (re.compile(r"cd: "), "K9-cd"),
+    (re.compile(r"cd: |pushd: "), "K9-cd"),
     (re.compile(r"^zip|^$"), "K9-zip"),
 ]
 
@@ -33,7 +33,8 @@ def _stopped(outcome: Any) -> str | None:
 
 def classify(scenario: Any, outcome: Any, problem: Any) -> str | None:
     kind = problem.kind
-    stopped = _stopped(outcome)
+    stopped = _stopped(outcome) or ("K9-zip" if outcome.real.get("failed_steps") and "no-dist" in scenario.tags
+                                     else None)
     # K9: a command that stops the step before an archive is written (no -p, missing source,
     # rm without -f, -r file missing …): the engine says nothing, or only warns
     if stopped and kind in ("verdict:silent", "step:silent"):
@@ -42,7 +43,11 @@ def classify(scenario: Any, outcome: Any, problem: Any) -> str | None:
     # already zipped, or a package bash never built is still reported
     if stopped and kind in ("verdict:false-error", "members:no-package", "members"):
         return "K3-later-failure"
-    # K-relimport: `from . import helper` / `from pkg import helper` of a missing submodule
-    if kind == "verdict:silent" and "cannot import name" in problem.detail:
-        return "K-from-import-name"
+    # K-absent-module: the module the handler imports exists nowhere in the repository: the
+    # engine takes it for a possibly third-party module (unknown is never missing)
+    if kind == "verdict:silent" and ("cannot import name 'helper'" in problem.detail
+                                     or "No module named 'helper'" in problem.detail):
+        fn = problem.subject
+        if f"src/{fn}/helper.py" not in scenario.files:
+            return "K-absent-module"
     return None

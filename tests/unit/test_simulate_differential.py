@@ -80,6 +80,16 @@ cd src/lib
 cd -
 zip -qj dist/lib.zip "$OLDPWD/db.py" src/lambdas/analysis/handler.py
 """,
+    # fuzzer, shrunk (issue 10 #4): a copy into a missing folder that does not stop the step
+    # (find -exec … \\;, || true, if) copies nothing, and the step goes on without the files
+    "failed-copy-that-goes-on": """
+mkdir -p build
+find src/lambdas/ingestion -name 'handler.py' -exec cp {} build/pkg/ \\;
+cp src/lib/db.py build/lib/ || true
+if cp -r src/lambdas/shared build/x/y/; then echo copied; fi
+cp -r src/lambdas/analysis/. build/
+(cd build && zip -qr ../goes-on.zip .)
+""",
     "mv-update-zipfile": """
 mkdir stage
 cp -r src/lambdas/ingestion/* stage/

@@ -91,8 +91,13 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
                 source_exists(inv, src, record)
             return True
         # reported, then simulated as intended so later steps see the files where the
-        # author meant them (one root cause, one finding)
+        # author meant them (one root cause, one finding); when the step goes on past the
+        # failure (``|| true``, ``find -exec … \;``, no ``set -e``), it goes on without them
         fail(record, "missing-target-dir", f"target directory {workspace_relative(tpath)} was never created")
+        if not record.stops:
+            for src in sources:
+                source_exists(inv, src, record)
+            return True
         vfs.mkdir(tpath, parents=True, origin=inv.span)
     hook = copy_hook(inv, record)
     for src in sources:
@@ -113,6 +118,8 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
         parent = posixpath.dirname(dest)
         if not vfs.is_dir(parent):
             fail(record, "missing-target-dir", f"directory {workspace_relative(parent)} was never created")
+            if not record.stops:
+                continue  # the step goes on, and bash copied nothing
             vfs.mkdir(parent, parents=True, origin=inv.span)
         if vfs.is_dir(spath):
             if not recursive:
@@ -133,6 +140,8 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
         else:
             if target.text.endswith("/") and not many and not vfs.is_dir(tpath):
                 fail(record, "missing-target-dir", f"directory {workspace_relative(tpath)} was never created")
+                if not record.stops:
+                    continue  # the step goes on, and bash copied nothing
                 vfs.mkdir(tpath, parents=True, origin=inv.span)
                 dest = posixpath.join(tpath, posixpath.basename(spath))
             if vfs.is_dir(dest):
