@@ -45,9 +45,17 @@ def classify(scenario: Any, outcome: Any, problem: Any) -> str | None:
         return "K3-later-failure"
     # K-absent-module: the module the handler imports exists nowhere in the repository: the
     # engine takes it for a possibly third-party module (unknown is never missing)
-    if kind == "verdict:silent" and ("cannot import name 'helper'" in problem.detail
-                                     or "No module named 'helper'" in problem.detail):
+    if kind == "verdict:silent":
         fn = problem.subject
-        if f"src/{fn}/helper.py" not in scenario.files:
-            return "K-absent-module"
+        absent = {"helper": f"src/{fn}/helper.py", "shared": "src/shared/util.py"}
+        for module, path in absent.items():
+            named = f"No module named '{module}'" in problem.detail or f"cannot import name '{module}'" in problem.detail
+            if named and path not in scenario.files:
+                return "K-absent-module"
+    # K-junk-installed: `zip -j` over a `pip install -t` folder flattens the installed packages'
+    # files (requests/__init__.py becomes __init__.py); the engine keeps a pip install whole,
+    # its content unknown, so the flattened members are not predicted (no verdict depends on them)
+    if kind == "members" and {"zip:junk", "zip:junk-r"} & set(scenario.tags) and any(
+            t in scenario.tags for t in ("extra:pip-name", "extra:pip-r", "extra:pip-r-guarded")):
+        return "K-junk-installed"
     return None
