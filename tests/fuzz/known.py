@@ -16,6 +16,7 @@ _STOPS = [
     (re.compile(r"^cp: cannot (stat|create)|^cp: target"), "K9-cp"),
     (re.compile(r"^rm: cannot remove"), "K9-rm"),
     (re.compile(r"^mv: cannot"), "K9-mv"),
+    (re.compile(r"^touch: cannot"), "K9-touch"),
     (re.compile(r"requirements file"), "K9-pip-r"),
     (re.compile(r"^rsync"), "K9-rsync"),
     (re.compile(r"cd: |pushd: "), "K9-cd"),

@@ -90,6 +90,14 @@ if cp -r src/lambdas/shared build/x/y/; then echo copied; fi
 cp -r src/lambdas/analysis/. build/
 (cd build && zip -qr ../goes-on.zip .)
 """,
+    # fuzzer, shrunk: a failing copy in a non-final && item ends the chain there; the items
+    # after `|| true` run again
+    "failed-copy-ends-its-chain": """
+mkdir -p build/ingestion
+cp -r src/lambdas/ingestion/* build/ingestion/pkg/ && cp -r src/lambdas/shared build/ingestion/ || true && touch build/ingestion/VERSION
+cp src/lib/db.py build/nowhere/ || cp src/lib/db.py build/ingestion/
+(cd build/ingestion && zip -qr ../../chained.zip .)
+""",
     "mv-update-zipfile": """
 mkdir stage
 cp -r src/lambdas/ingestion/* stage/
