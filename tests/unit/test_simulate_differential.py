@@ -98,6 +98,14 @@ cp -r src/lambdas/ingestion/* build/ingestion/pkg/ && cp -r src/lambdas/shared b
 cp src/lib/db.py build/nowhere/ || cp src/lib/db.py build/ingestion/
 (cd build/ingestion && zip -qr ../../chained.zip .)
 """,
+    # fuzzer, shrunk: `pip install -r` of a file that does not exist fails; in a non-final
+    # && item the loop iteration's chain ends there (no archive), the next iteration goes on
+    "pip-missing-requirements-ends-its-chain": """
+for f in ingestion analysis; do
+  mkdir -p build/$f && cp src/lambdas/$f/handler.py build/$f/ && pip install -r src/lambdas/$f/requirements.txt -t build/$f && (cd build/$f && zip -qr ../../$f.zip .)
+  [ "$f" = analysis ] && (cd build/$f && zip -qr ../../fallback.zip .)
+done
+""",
     "mv-update-zipfile": """
 mkdir stage
 cp -r src/lambdas/ingestion/* stage/

@@ -18,6 +18,7 @@ from validator.model import PipInstall
 from validator.model.paths import WORKSPACE, is_under, relative
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation
+from validator.simulate.words import Arg
 
 LONG_WITH_VALUE = frozenset({
     "--target", "--requirement", "--constraint", "--platform", "--python-version", "--implementation",
@@ -47,6 +48,10 @@ def run(inv: Invocation) -> bool | None:
         inv.unmodelled(f"cannot resolve pip target {target.text!r}: it depends on a value not known statically")
         return True
     tpath = inv.path(target)
+    if _missing_requirements(inv, p.all("-r", "--requirement")) and not (inv.state.errexit and not inv.checked):
+        # pip exits 1 ("Could not open requirements file") and installs nothing; where that
+        # does not stop the step (a non-final && item, || …, if), bash goes on with that status
+        return False
     requirement_files: list[str] = []
     names: list[str] = []
     for req in p.all("-r", "--requirement"):
@@ -74,6 +79,14 @@ def run(inv: Invocation) -> bool | None:
         if vfs.mkdir(placeholder, origin=inv.span):
             vfs.dirs[placeholder].installed = install
     return True
+
+
+def _missing_requirements(inv: Invocation, files: list[Arg]) -> bool:
+    """A ``-r`` file that certainly does not exist: a literal path absent from the tree, in a
+    job where no unmodelled command ran (it might have written the file)."""
+    if inv.ctx.unknown:
+        return False
+    return any(not f.symbolic and not inv.ctx.vfs.is_file(inv.path(f)) for f in files)
 
 
 #: folders setuptools' automatic discovery never takes as packages of a flat layout
