@@ -40,6 +40,10 @@ def classify(scenario: Any, outcome: Any, problem: Any) -> str | None:
     # rm without -f, -r file missing …): the engine says nothing, or only warns
     if stopped and kind in ("verdict:silent", "step:silent"):
         return stopped
+    # K9-chain: a failing non-final && item ends the chain that would write the archive; the
+    # step goes on (a loop's next iteration) and the deploy finds no archive
+    if kind == "verdict:silent" and "no such archive was built" in problem.detail and not stopped:
+        return "K9-chain"
     # K3: a failure in a later loop iteration / function call / section is blamed on a package
     # already zipped, or a package bash never built is still reported
     if stopped and kind in ("verdict:false-error", "members:no-package", "members"):
