@@ -67,6 +67,43 @@ def test_json_matches_the_documented_shape(capsys):
     assert doc["summary"] == {"errors": 3, "warnings": 0, "packages": 5}
 
 
+def test_json_show_packages_gives_each_package_its_members(capsys):
+    plain = json.loads(run([str(SEED), "--format", "json"], capsys)[1])
+    assert all("members" not in p for p in plain["packages"])
+    code, out, _ = run([str(SEED), "--format", "json", "--show-packages"], capsys)
+    assert code == 1
+    doc = json.loads(out)
+    package = next(p for p in doc["packages"] if p["name"] == "ingestion")
+    assert len(package["members"]) == package["files"]
+    by_path = {m["path"]: m for m in package["members"]}
+    assert by_path["handler.py"] == {"path": "handler.py", "kind": "source",
+                                     "source": "src/lambdas/ingestion/handler.py",
+                                     "origin": {"path": ".github/workflows/deploy.yml", "line": 71}}
+    assert {m["kind"] for m in package["members"]} <= {"source", "installed", "generated", "symbolic"}
+    assert package["pip_installs"] == []
+
+
+def test_json_show_packages_lists_pip_installs(tmp_path, capsys):
+    wf = tmp_path / ".github" / "workflows" / "deploy.yml"
+    wf.parent.mkdir(parents=True)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("import requests\n\ndef handler(event, context):\n    return 1\n")
+    wf.write_text("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+                  "          mkdir -p build\n          cp src/app.py build/\n"
+                  "          pip install requests -t build\n          touch build/VERSION\n"
+                  "          cd build && zip -r ../fn.zip .\n"
+                  "          aws lambda update-function-code --function-name fn --zip-file fileb://../fn.zip\n")
+    doc = json.loads(run([str(tmp_path), "--format", "json", "--show-packages", "--exit-zero"], capsys)[1])
+    (package,) = doc["packages"]
+    by_path = {m["path"]: m for m in package["members"]}
+    assert by_path["app.py"]["kind"] == "source" and by_path["app.py"]["source"] == "src/app.py"
+    assert by_path["app.py"]["origin"] == {"path": ".github/workflows/deploy.yml", "line": 8}
+    assert by_path["VERSION"]["kind"] == "generated" and by_path["VERSION"]["source"] is None
+    (pip,) = package["pip_installs"]
+    assert pip == {"prefix": "", "requirements": ["requests"], "requirement_files": [],
+                   "origin": {"path": ".github/workflows/deploy.yml", "line": 9}}
+
+
 def test_every_format_keeps_the_exit_status(capsys):
     for fmt in ("text", "json", "sarif", "github"):
         code, out, _ = run([str(SEED), "--format", fmt], capsys)

@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
     p.add_argument("--show-packages", action="store_true",
-                   help="draw each reconstructed package with where each file came from")
+                   help="draw each reconstructed package with where each file came from "
+                        "(with --format json: each package's members as data)")
     p.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     p.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: .validate-imports.toml or pyproject.toml)")
     p.add_argument("--output-file", type=Path, metavar="FILE", help="write the report to this file instead of stdout")

@@ -47,11 +47,34 @@ def package_dict(report: PackageReport) -> dict[str, Any]:
     }
 
 
-def render_json(result: AnalysisResult) -> str:
+def members(report: PackageReport) -> list[dict[str, Any]]:
+    """``--show-packages``: the reconstructed tree as data, one entry per file (what the text tree draws)."""
+    out = []
+    for path, pfile in sorted(report.package.files.items()):
+        origin = pfile.origin
+        out.append({"path": path, "kind": pfile.kind.value, "source": pfile.source,
+                    "origin": {"path": origin.path, "line": origin.line} if origin else None})
+    return out
+
+
+def pip_installs(report: PackageReport) -> list[dict[str, Any]]:
+    return [{"prefix": pip.prefix, "requirements": list(pip.requirements),
+             "requirement_files": list(pip.requirement_files),
+             "origin": {"path": pip.span.path, "line": pip.span.line}} for pip in report.package.pip_installs]
+
+
+def render_json(result: AnalysisResult, show_packages: bool = False) -> str:
+    packages = []
+    for report in result.packages:
+        entry = package_dict(report)
+        if show_packages:
+            entry["members"] = members(report)
+            entry["pip_installs"] = pip_installs(report)
+        packages.append(entry)
     doc = {
         "version": 1,
         "findings": [finding_dict(f) for f in result.findings],
-        "packages": [package_dict(p) for p in result.packages],
+        "packages": packages,
         # archives deployed as functions in another language: named, not checked
         "out_of_scope": list(result.out_of_scope),
         "summary": {"errors": result.errors, "warnings": result.warnings, "packages": len(result.packages)},

@@ -33,7 +33,7 @@ def render(result: object, args: argparse.Namespace) -> str:
     if args.format == "json":
         from validator.report.json_format import render_json
 
-        return render_json(result)
+        return render_json(result, show_packages=bool(getattr(args, "show_packages", False)))
     if args.format == "sarif":
         from validator.report.sarif import render_sarif
 

@@ -82,8 +82,10 @@ def is_contents(src: Arg) -> bool:
 def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Arg, *,
              target_is_dir: bool, no_target_dir: bool, recursive: bool, remove: bool,
              no_clobber: bool = False, parents: bool = False) -> bool:
-    """Place each source the way GNU cp/mv do.  Failures are recorded on ``record`` and the
-    command counts as done (status True), so ``cp … && zip …`` is still followed."""
+    """Place each source the way GNU cp/mv do.  Failures are recorded on ``record``; where
+    the failure stops the step the command counts as done (status True: the rest is simulated
+    as intended, one root cause, one finding), where the step goes on its status is bash's
+    (``cp … && zip …`` skips the zip, ``cp … || true`` runs the ``true``)."""
     vfs = inv.ctx.vfs
     tpath = inv.path(target)
     if target.symbolic and not vfs.exists(tpath) and not vfs.is_dir(posixpath.dirname(tpath)):
@@ -97,10 +99,15 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
                  f"target {workspace_relative(tpath)} is not a directory (several sources)")
             for src in sources:
                 source_exists(inv, src, record)
-            return True
+            return _status(record)
         # reported, then simulated as intended so later steps see the files where the
-        # author meant them (one root cause, one finding)
+        # author meant them (one root cause, one finding); when the step goes on past the
+        # failure (``|| true``, ``find -exec … \;``, no ``set -e``), it goes on without them
         fail(record, "missing-target-dir", f"target directory {workspace_relative(tpath)} was never created")
+        if not record.stops:
+            for src in sources:
+                source_exists(inv, src, record)
+            return _status(record)
         vfs.mkdir(tpath, parents=True, origin=inv.span)
     hook = copy_hook(inv, record)
     for src in sources:
@@ -121,6 +128,8 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
         parent = posixpath.dirname(dest)
         if not vfs.is_dir(parent):
             fail(record, "missing-target-dir", f"directory {workspace_relative(parent)} was never created")
+            if not record.stops:
+                continue  # the step goes on, and bash copied nothing
             vfs.mkdir(parent, parents=True, origin=inv.span)
         if vfs.is_dir(spath):
             if not recursive:
@@ -141,6 +150,8 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
         else:
             if target.text.endswith("/") and not many and not vfs.is_dir(tpath):
                 fail(record, "missing-target-dir", f"directory {workspace_relative(tpath)} was never created")
+                if not record.stops:
+                    continue  # the step goes on, and bash copied nothing
                 vfs.mkdir(tpath, parents=True, origin=inv.span)
                 dest = posixpath.join(tpath, posixpath.basename(spath))
             if vfs.is_dir(dest):
@@ -153,7 +164,12 @@ def transfer(inv: Invocation, record: CopyRecord, sources: list[Arg], target: Ar
             note_placed(inv, record, spath, dest)
             if remove and not inv.state.uncertain:
                 vfs.remove(spath)
-    return True
+    return _status(record)
+
+
+def _status(record: CopyRecord) -> bool:
+    """The command's exit status as the shell sees it (see ``transfer``)."""
+    return record.failed is None or record.stops
 
 
 def note_placed(inv: Invocation, record: CopyRecord, old: str, new: str) -> None:

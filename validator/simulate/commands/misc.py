@@ -15,6 +15,7 @@ from validator.simulate.commands.copying import transfer
 from validator.simulate.commands.options import parse
 from validator.simulate.context import Invocation
 from validator.simulate.expand import Value
+from validator.simulate.state import ShellState
 from validator.simulate.vfs import VFile
 from validator.simulate.words import arg
 
@@ -40,10 +41,16 @@ def change_dir(inv: Invocation, target: str) -> bool | None:
         else:
             inv.unmodelled(f"cd {workspace_relative(path)} fails: the directory does not exist at this point")
         return False
+    _moved(state, path)
+    return True
+
+
+def _moved(state: ShellState, path: str) -> None:
+    """``cd``, ``pushd`` and ``popd`` set ``OLDPWD`` and ``PWD`` as bash does (``"$OLDPWD/build"``)."""
     state.oldpwd = state.cwd
+    state.vars["OLDPWD"] = Value(state.cwd)
     state.cwd = path
     state.vars["PWD"] = Value(path)
-    return True
 
 
 def cd(inv: Invocation) -> bool | None:
@@ -69,8 +76,7 @@ def pushd(inv: Invocation) -> bool | None:
 def popd(inv: Invocation) -> bool | None:
     if not inv.state.dir_stack:
         return False
-    inv.state.oldpwd = inv.state.cwd
-    inv.state.cwd = inv.state.dir_stack.pop()
+    _moved(inv.state, inv.state.dir_stack.pop())
     return True
 
 

@@ -49,6 +49,10 @@ def run(inv: Invocation) -> bool | None:
         inv.unmodelled(f"cannot resolve pip target {target.text!r}: it depends on a value not known statically")
         return True
     tpath = inv.path(target)
+    if _missing_requirements(inv, p.all("-r", "--requirement")) and not (inv.state.errexit and not inv.checked):
+        # pip exits 1 ("Could not open requirements file") and installs nothing; where that
+        # does not stop the step (a non-final && item, || …, if), bash goes on with that status
+        return False
     reqs = ReqSet()
     requirement_files: list[str] = []
     names: list[str] = []
@@ -140,6 +144,14 @@ def _maybe_written(inv: Invocation, path: str) -> bool:
     """A command the tool does not model may have written ``path``."""
     return any(path == p or is_under(path, p) for u in inv.ctx.unknown for p in u.paths) or bool(
         [u for u in inv.ctx.unknown if not u.paths])
+
+
+def _missing_requirements(inv: Invocation, files: list[Arg]) -> bool:
+    """A ``-r`` file that certainly does not exist: a literal path absent from the tree, in a
+    job where no unmodelled command ran (it might have written the file)."""
+    if inv.ctx.unknown:
+        return False
+    return any(not f.symbolic and not inv.ctx.vfs.is_file(inv.path(f)) for f in files)
 
 
 #: folders setuptools' automatic discovery never takes as packages of a flat layout

@@ -23,7 +23,7 @@ def run(inv: Invocation) -> bool | None:
         return True  # a remote transfer never feeds a local package
     sources, target = p.operands[:-1], p.operands[-1]
     recursive = p.has("r", "a", "--recursive", "--archive")
-    rules = [(True, v.text) for v in p.all("--exclude")] + [(False, v.text) for v in p.all("--include")]
+    rules = filter_rules([a.text for a in inv.args[1:]])
     if p.all("--exclude-from", "--filter", "--files-from"):
         inv.unmodelled("rsync filter files are not read: the copied set may differ")
     vfs = inv.ctx.vfs
@@ -60,6 +60,25 @@ def run(inv: Invocation) -> bool | None:
         for old, new in vfs.copy_tree(spath, dest, hook, keep=keep):
             note_placed(inv, record, old, new)
     return ok
+
+
+def filter_rules(args: list[str]) -> list[tuple[bool, str]]:
+    """``--exclude``/``--include`` in command-line order: rsync tries them in that order and
+    the first match decides (``--include='*.py' --exclude='*'`` keeps the ``.py`` files)."""
+    rules: list[tuple[bool, str]] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            break
+        for name, exclude in (("--exclude", True), ("--include", False)):
+            if a == name and i < len(args):
+                rules.append((exclude, args[i]))
+                i += 1
+            elif a.startswith(name + "="):
+                rules.append((exclude, a[len(name) + 1:]))
+    return rules
 
 
 def excluded(rel: str, is_dir: bool, rules: list[tuple[bool, str]]) -> bool:

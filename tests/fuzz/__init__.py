@@ -1,0 +1,1 @@
+"""The differential fuzzer: random repositories built with real bash against the engine."""

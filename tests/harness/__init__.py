@@ -1,0 +1,1 @@
+"""Test harnesses: building repositories with real bash (``realbuild``) to check the simulation."""
