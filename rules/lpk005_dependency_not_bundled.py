@@ -228,9 +228,10 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
     unknown = _unknowns(provisions)
     if unknown:
         doubts.append("what " + "; ".join(unknown) + " installs is not known, it may provide it")
-    if config is None:
+    if config is None and not pkg.built:
+        # (a built archive checked with --zip: its layers are the --layer archives given)
         doubts.append("the function's configuration is not in the repository (a layer may provide it)")
-    elif config.layers:
+    elif config is not None and config.layers:
         doubts.append(f"the function's layers ({', '.join(config.layers)}) are not built here and may provide it")
     skipped = [(d, prov) for prov in provisions for d in candidates if d in prov.skipped]
     install = _install_to_edit(pkg.pip_installs)
@@ -242,6 +243,10 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
         message = (f"package {pkg.name}: {what} is required by {_name(parent)} "
                    f"but pip install --no-deps does not install it; {_chain_text(leaf)} fails {when}")
         span = prov.install.span
+    elif install is None and pkg.built:
+        message = (f"package {pkg.name}: third-party module {what} is imported but not in the archive "
+                   f"(nor in a --layer given); {_chain_text(leaf)} fails {when}")
+        span = pkg.span
     elif install is None:
         message = (f"package {pkg.name}: third-party module {what} is imported but no pip install -t puts it "
                    f"into the package; {_chain_text(leaf)} fails {when}")

@@ -262,3 +262,18 @@ def test_usage_errors(tmp_path: Path, capsys):
     assert run(["--zip", str(tmp_path / "missing.zip")], capsys)[0] == 2
     assert run(["--zip", str(pkg), "--zip", str(pkg), "--handler", "a.b", "--handler", "c.d", "--handler", "e.f"],
                capsys)[0] == 2
+
+
+def test_a_third_party_module_missing_from_the_archive_is_an_error(repo: Path, capsys):
+    """With --zip the archive and its --layer archives are all that ships: no doubt is left."""
+    source = "import httpx\n\n\ndef main(event, context):\n    return 1\n"
+    pkg = make_zip(repo / "dist" / "api.zip", {"handler.py": source})
+    code, out, _ = run(["--zip", str(pkg), "--handler", "handler.main", "--root", str(repo), "--runtime",
+                        "python3.12", "--format", "json"], capsys)
+    [finding] = json.loads(out)["findings"]
+    assert (code, finding["code"], finding["severity"]) == (1, "LPK-005", "error")
+    assert "not in the archive (nor in a --layer given)" in finding["message"]
+    layer = make_zip(repo / "dist" / "deps.zip", {"python/httpx/__init__.py": ""})
+    code, out, _ = run(["--zip", str(pkg), "--handler", "handler.main", "--layer", str(layer), "--root", str(repo),
+                        "--runtime", "python3.12", "--format", "json"], capsys)
+    assert (code, json.loads(out)["findings"]) == (0, [])
