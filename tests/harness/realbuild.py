@@ -212,6 +212,18 @@ class RealBuild:
 
 
 @functools.lru_cache(maxsize=1)
+def _visible_under_tmp() -> list[str]:
+    """Folders below /tmp the sandboxed processes need to read: the Python running the tests
+    (a venv's prefix and its base), and this project (imported by the handlers' stubs)."""
+    wanted = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(__file__).resolve().parents[2])}
+    out = []
+    for path in sorted(wanted):
+        resolved = str(Path(path).resolve())
+        if resolved == "/tmp" or resolved.startswith("/tmp/"):
+            out.append(resolved)
+    return out
+
+
 def bwrap_works() -> bool:
     """bubblewrap is installed and may create its namespaces here (not in every container)."""
     exe = shutil.which("bwrap")
@@ -240,8 +252,10 @@ class _Sandbox:
     def run(self, argv: list[str], cwd: Path, env: Mapping[str, str] | None = None,
             timeout: float = STEP_TIMEOUT) -> subprocess.CompletedProcess[str]:
         if self.bwrap:
-            # /tmp first, then the temporary folder (which may live under /tmp) on top of it
-            argv = ["bwrap", "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--bind", str(self.tmp), str(self.tmp),
+            # /tmp first, then what must stay visible below it: the interpreter and the project
+            # (a checkout, and its venv, may live under /tmp), then the writable temporary folder
+            keep = [a for path in _visible_under_tmp() for a in ("--ro-bind", path, path)]
+            argv = ["bwrap", "--ro-bind", "/", "/", "--tmpfs", "/tmp", *keep, "--bind", str(self.tmp), str(self.tmp),
                     "--dev", "/dev", "--proc", "/proc", "--unshare-net", "--die-with-parent",
                     "--chdir", str(cwd), "--", *argv]
         try:
