@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.model import Finding, Severity
+from validator.model import Finding, Severity, Span
 from validator.model.context import RuleContext
 from validator.model.deploytools import ORIGINS, TOOLS, tool_name
 
@@ -50,6 +50,44 @@ FIX = "never"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    found = list(_findings(ctx))
+    yield from found
+    if not found and not ctx.packages:
+        yield from _silent_deploys(ctx)
+
+
+#: actions that deploy Lambda code with packaging of their own (matched in the ``uses:`` name)
+_DEPLOY_ACTIONS = ("serverless/github-action", "aws-lambda-deploy", "lambda-action", "aws-sam", "cdk-deploy",
+                   "aws-cloudformation-github-deploy")
+
+
+def _silent_deploys(ctx: RuleContext) -> Iterator[Finding]:
+    """Never a silent "All checks passed (0 packages)" while the workflows deploy Lambda code:
+    one warning at the first deployment, saying how many were found and why none was checked."""
+    places: list[tuple[Span, str]] = []
+    for sim in ctx.simulations:
+        for d in sim.deploys:
+            if d.image_uri:
+                places.append((d.span, f"the image {d.image_uri} (no image build the tool reads is linked to it)"))
+            elif d.kind not in ("configuration", "s3") and d.archive not in ctx.out_of_scope:
+                places.append((d.span, f"{d.archive or 'an archive'} (built by a step the tool does not follow)"))
+    for wf in ctx.workflows:
+        for job in wf.jobs:
+            for step in job.steps:
+                uses = (step.uses or "").lower()
+                if any(a in uses for a in _DEPLOY_ACTIONS):
+                    places.append((Span(wf.path, step.line, 1, step.line, 1),
+                                   f"`uses: {step.uses}` (it packages the code itself)"))
+    if places:
+        span, why = places[0]
+        more = f" and {len(places) - 1} more" if len(places) > 1 else ""
+        yield Finding(CODE, f"the workflows deploy Lambda code ({len(places)} deployment{'s' if len(places) > 1 else ''}"
+                            f" found) but no package could be checked: {why}{more}", span, Severity.WARNING,
+                      hint="build the package with commands the tool follows, check the built archive with "
+                           "`validate-imports --zip`, or map it in [tool.validate-imports] packages")
+
+
+def _findings(ctx: RuleContext) -> Iterator[Finding]:
     seen: set[tuple[object, ...]] = set()
 
     def once(finding: Finding) -> Iterator[Finding]:

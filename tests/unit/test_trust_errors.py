@@ -322,3 +322,22 @@ def test_an_image_copying_what_a_build_script_wrote_is_unknown_not_broken(tmp_pa
                     "app/handler.py": HANDLER}, tf=False)
     found = [(f.code, f.severity.value) for f in analyze(root=root).findings]
     assert found == [("LPK-000", "warning")]
+
+
+def test_deploying_lambda_code_with_nothing_checked_is_never_a_silent_pass(tmp_path: Path) -> None:
+    workflow = textwrap.dedent("""\
+        name: deploy
+        on: push
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: serverless/github-action@v3.2
+                with:
+                  args: deploy
+        """)
+    root = repo(tmp_path, "true\n", files={".github/workflows/deploy.yml": workflow}, tf=False)
+    [finding] = analyze(root=root).findings
+    assert (finding.code, finding.severity.value, finding.span.line) == ("LPK-000", "warning", 8)
+    assert "deploy Lambda code (1 deployment found) but no package could be checked" in finding.message
