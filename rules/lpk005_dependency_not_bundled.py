@@ -139,6 +139,7 @@ def _one_warning(package: str, doubtful: list[tuple[str, Finding]]) -> Finding:
     doubts: list[str] = []
     for _module, finding in doubtful:
         for doubt in finding.message.partition(" — unless ")[2].split("; "):
+            doubt = doubt.replace("provide it", "provide them").replace("provides it", "provide them")
             if doubt and doubt not in doubts:
                 doubts.append(doubt)
     modules = ", ".join(module for module, _ in doubtful)
