@@ -61,9 +61,9 @@ SUMMARY = "The configured handler string does not resolve inside the package"
 FIX = "sometimes"
 
 
-def _flat_copy_spans(report: object) -> set[Span]:
-
-    return set(flat_copies(report))  # type: ignore[arg-type]
+def _flat_copy_spans(report: PackageReport) -> set[Span]:
+    """The copies LPK-003 reports for this package."""
+    return set(flat_copies(report))
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:

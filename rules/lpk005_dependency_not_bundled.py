@@ -49,7 +49,6 @@ gets a warning instead of an error.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from validator.model import (
@@ -179,7 +178,6 @@ def _install_failures(package: str, prov: Provision) -> Iterator[Finding]:
         yield Finding(CODE, message, pip.span, Severity.ERROR, package=package, related=related, hint=hint)
 
 
-_SITE = re.compile(r"^python/(lib/python3\.\d+/site-packages/)?")
 
 
 def _name(key: str) -> str:

@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from validator.model import DeployRef, JobRun, Package, SimulationResult, Span, Step, Unmodelled, Workflow
 from validator.model.lookup import Lookup, end_item_keys, end_query_keys
@@ -191,36 +193,44 @@ def _files_named(text: str, repo: Repo) -> list[str]:
 
 
 def _files_by_name(repo: Repo) -> dict[str, list[str]]:
-    cached = _BY_NAME.get(id(repo))
-    if cached is None or cached[0] is not repo:
+    def build() -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}
         for f in repo.files:
             index.setdefault(f.rsplit("/", 1)[-1], []).append(f)
-        cached = _BY_NAME[id(repo)] = (repo, index)
-    return cached[1]
+        return index
+
+    return _per_repo(repo, "files-by-name", build)
 
 
 def _lambda_dockerfiles(repo: Repo) -> bool:
     """Whether any Dockerfile of the repository builds a Lambda image (a Lambda base image,
     or the runtime interface client), or names its base image by a variable."""
-    cached = _LAMBDA_DOCKERFILES.get(id(repo))
-    if cached is None or cached[0] is not repo:
-        found = False
+    def build() -> bool:
         for f in repo.files:
             name = f.rsplit("/", 1)[-1]
             if name.startswith("Dockerfile") or name.endswith((".Dockerfile", ".dockerfile", "Containerfile")):
                 text = (repo.read_text(f) or "").lower()
                 if "lambda" in text or re.search(r"^\s*from\s+(?:--\S+\s+)*\S*\$", text, re.M):
-                    found = True
-                    break
-        cached = _LAMBDA_DOCKERFILES[id(repo)] = (repo, found)
-    return cached[1]
+                    return True
+        return False
+
+    return _per_repo(repo, "lambda-dockerfiles", build)
 
 
-_LAMBDA_DOCKERFILES: dict[int, tuple[Repo, bool]] = {}
+#: (repository id, what) -> (the repository, the value): facts about the checkout the job
+#: word check asks for every job; the repository is kept so that its id stays its own
+_PER_REPO: dict[tuple[int, str], tuple[Repo, Any]] = {}
 
-#: repository -> its files by base name (the repository kept so its id stays its own)
-_BY_NAME: dict[int, tuple[Repo, dict[str, list[str]]]] = {}
+
+_T = TypeVar("_T")
+
+
+def _per_repo(repo: Repo, what: str, build: Callable[[], _T]) -> _T:
+    cached = _PER_REPO.get((id(repo), what))
+    if cached is None or cached[0] is not repo:
+        cached = _PER_REPO[(id(repo), what)] = (repo, build())
+    value: _T = cached[1]
+    return value
 
 
 def _archive_name(path: str) -> bool:

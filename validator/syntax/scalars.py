@@ -301,12 +301,7 @@ def _quoted_spaces(cur: _Cursor, double: bool) -> list[Piece]:
     if ch in _BREAKS:
         line_break = cur.line_break()
         breaks = _quoted_breaks(cur)
-        out: list[Piece] = []
-        if line_break[0][0] != "\n":
-            out += line_break
-        elif not breaks:
-            out.append(_folded_space(line_break))
-        return out + breaks
+        return _folded(line_break, breaks)
     return spaces
 
 
@@ -373,12 +368,7 @@ def _plain_spaces(cur: _Cursor) -> list[Piece] | None:
                 breaks += cur.line_break()
                 if cur.at_document_marker():
                     return None
-        out: list[Piece] = []
-        if line_break[0][0] != "\n":
-            out += line_break
-        elif not breaks:
-            out.append(_folded_space(line_break))
-        return out + breaks
+        return _folded(line_break, breaks)
     return spaces
 
 
@@ -498,3 +488,14 @@ def literal_anchors(index: LineIndex, line0: int, col0: int, parent_indent: int,
             chunks.append("\n")
             size += 1
     return (anchors, style) if "".join(chunks) == value else None
+
+
+def _folded(line_break: list[Piece], breaks: list[Piece]) -> list[Piece]:
+    """A line break inside a flow scalar: a non-LF break is kept as written; one LF alone
+    folds to a space; LFs followed by more breaks keep only those."""
+    out: list[Piece] = []
+    if line_break[0][0] != "\n":
+        out += line_break
+    elif not breaks:
+        out.append(_folded_space(line_break))
+    return out + breaks
