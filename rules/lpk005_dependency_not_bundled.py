@@ -300,7 +300,8 @@ def _fix(ctx: RuleContext, install: PipInstall, dist: str) -> Fix | str:
         text = ctx.repo.read_text(path)
         if text is None:
             return f"{path} is not in the repository"
-        content = ("" if not text or text.endswith("\n") else "\n") + dist + "\n"
+        newline = "\r\n" if "\r\n" in text else "\n"
+        content = ("" if not text or text.endswith("\n") else newline) + dist + newline
         return Fix(f"Add {dist} to {path}", [Edit(path, len(text), len(text), content)], Applicability.UNSAFE)
     wf = next((w for w in ctx.workflows if w.path == install.span.path), None)
     if wf is None:

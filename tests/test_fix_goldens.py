@@ -82,6 +82,28 @@ def test_read_only_file_exits_2_and_names_it(tmp_path: Path, capsys: pytest.Capt
     assert path.read_bytes() == before
 
 
+def test_requirements_file_is_fixed_or_nothing_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """LPK-005's fix edits the requirements file the install reads; when that file cannot
+    be written, --fix exits 2, names it, and leaves every file as it was."""
+    repo = _copy("requirements-add", tmp_path)
+    requirements = repo / "src/ingest/requirements.txt"
+    before = requirements.read_bytes()
+    requirements.chmod(0o444)
+    try:
+        assert main(["--root", str(repo), str(repo), "--fix", "--unsafe-fixes"]) == 2
+    finally:
+        requirements.chmod(0o644)
+    err = capsys.readouterr().err
+    assert "requirements.txt" in err and "read-only" in err
+    assert requirements.read_bytes() == before
+    assert main(["--root", str(repo), str(repo), "--fix"]) == 1  # the fix is unsafe: not applied
+    assert requirements.read_bytes() == before
+    capsys.readouterr()
+    assert main(["--root", str(repo), str(repo), "--fix", "--unsafe-fixes"]) == 0
+    assert requirements.read_text() == before.decode() + "httpx\n"
+    assert "Fixed 1 finding (0 remaining)." in capsys.readouterr().out
+
+
 def test_mode_is_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = _copy("folded", tmp_path)
     path = repo / WORKFLOW

@@ -67,18 +67,20 @@ def analyze(paths: list[Path] | None = None, root: Path | None = None, config: C
 
 def run(paths: list[Path] | None = None, root: Path | None = None, config: Config | None = None,
         selection: Selection | None = None, config_path: Path | None = None,
-        workflow_texts: dict[str, str] | None = None) -> Analysis:
-    """The whole pipeline.  ``workflow_texts`` replaces the text of workflow files (by
-    repository-relative path) without touching the disk: ``--fix`` validates its edits so."""
+        texts: dict[str, str] | None = None) -> Analysis:
+    """The whole pipeline.  ``texts`` replaces the text of repository files (workflows,
+    requirements files; by repository-relative path) without touching the disk: ``--fix``
+    validates its edits so."""
     paths = [Path(p) for p in paths or []]
     root = (root or find_root(paths[0] if paths else Path.cwd())).resolve()
     if config is None:
         config = load_config(root, config_path)
     config = merge_selection(config, selection)
     repo = Repo.open(root)
+    repo.replace_texts(texts or {})
     if not paths and config.workflows:
         paths = [root / w for w in config.workflows]
-    workflows, unreadable = read_workflows(discover_workflows(paths, root), repo, workflow_texts or {})
+    workflows, unreadable = read_workflows(discover_workflows(paths, root), repo, texts or {})
     # a reusable workflow that another one calls is simulated inside its caller, with the
     # inputs the caller passes; alone, its inputs would be unknown
     called = {path for wf in workflows for path in wf.calls}
@@ -236,7 +238,7 @@ def run_rules(context: RuleContext, config: Config) -> list[Finding]:
     normal = [r for r in all_rules() if _phase(r) != "late"]
     late = [r for r in all_rules() if _phase(r) == "late"]
     raw = _dedupe(f for rule in normal for f in rule.check(context))
-    only_fixable_in_workflows(raw, {wf.path for wf in context.workflows})
+    only_fixable_in_repository(raw, context.repo)
     suppressions = [s for wf in context.workflows for s in parse_suppressions(wf.path, wf.text)]
     read = {wf.path for wf in context.workflows}
     followed = [*(p for wf in context.workflows for p in wf.calls), *(p for sim in context.simulations for p in sim.scripts)]
@@ -250,16 +252,26 @@ def run_rules(context: RuleContext, config: Config) -> list[Finding]:
     return [f for f in kept if rule_enabled(f.code, config, f.span.path)]
 
 
-def only_fixable_in_workflows(findings: list[Finding], workflows: set[str]) -> None:
-    """``--fix`` edits workflow files only (it re-validates them in memory before writing): a
-    fix that edits another file (a requirements file, a Dockerfile) is offered as a hint, so
-    that a finding shown as fixable is one ``--fix`` fixes."""
+def only_fixable_in_repository(findings: list[Finding], repo: Repo) -> None:
+    """``--fix`` edits workflow files and text files of the repository (a requirements file);
+    a fix that edits anything else (a file the workflow generates, one that is not plain
+    UTF-8) is offered as a hint, so that a finding shown as fixable is one ``--fix`` fixes."""
     for f in findings:
-        if f.fix is not None and any(edit.path not in workflows for edit in f.fix.edits):
-            elsewhere = sorted({edit.path for edit in f.fix.edits if edit.path not in workflows})
-            f.fix_declined = (f"--fix edits workflow files only; by hand in {', '.join(elsewhere)}: "
-                              f"{f.fix.title[:1].lower()}{f.fix.title[1:]}")
+        if f.fix is None:
+            continue
+        reasons = [_unwritable(repo, path) for path in dict.fromkeys(e.path for e in f.fix.edits)]
+        why = "; ".join(r for r in reasons if r)
+        if why:
+            f.fix_declined = f"--fix cannot edit {why}; by hand: {f.fix.title[:1].lower()}{f.fix.title[1:]}"
             f.fix = None
+
+
+def _unwritable(repo: Repo, path: str) -> str | None:
+    if not repo.is_file(path):
+        return f"{path} (not a file of the repository)"
+    if not repo.writable_text(path):
+        return f"{path} (not plain UTF-8 text: a byte-order mark, undecodable bytes or a binary file)"
+    return None
 
 
 def check_suppression_codes(suppressions: list[Suppression], known: set[str]) -> None:

@@ -208,21 +208,28 @@ def test_modules_a_layer_may_provide_are_one_warning_for_the_package(tmp_path: P
     assert "layers (${var.deps_layer_arn})" in finding.message
 
 
-def test_a_finding_shown_fixable_is_one_fix_can_apply() -> None:
-    """A fix that edits a file other than a workflow becomes a stated 'by hand' note."""
-    from validator.engine import only_fixable_in_workflows
+def test_a_finding_shown_fixable_is_one_fix_can_apply(tmp_path: Path) -> None:
+    """A fix that edits a file --fix cannot write (one the workflow generates, a binary)
+    becomes a stated 'by hand' note; a fix of a repository text file stays a fix."""
+    from validator.engine import only_fixable_in_repository
     from validator.model import Applicability, Edit, Finding, Fix, Severity, Span
+    from validator.model.repo import Repo
 
+    (tmp_path / "requirements.txt").write_text("boto3\n")
+    (tmp_path / "blob.bin").write_bytes(b"\0\1")
+    repo = Repo.open(tmp_path)
     span = Span(".github/workflows/deploy.yml", 3, 1, 3, 5)
-    in_workflow = Finding("LPK-004", "m", span, Severity.ERROR,
-                          fix=Fix("Create it", [Edit(span.path, 0, 0, "mkdir -p x\n")], Applicability.SAFE))
-    elsewhere = Finding("LPK-005", "m", span, Severity.ERROR,
-                        fix=Fix("Add httpx to requirements.txt", [Edit("requirements.txt", 0, 0, "httpx\n")],
-                                Applicability.UNSAFE))
-    only_fixable_in_workflows([in_workflow, elsewhere], {span.path})
-    assert in_workflow.fix is not None and elsewhere.fix is None
-    assert elsewhere.fix_declined == ("--fix edits workflow files only; by hand in requirements.txt: "
-                                      "add httpx to requirements.txt")
+
+    def fix(path: str) -> Finding:
+        return Finding("LPK-005", "m", span, Severity.ERROR,
+                       fix=Fix(f"Add httpx to {path}", [Edit(path, 0, 0, "httpx\n")], Applicability.UNSAFE))
+
+    in_repo, generated, binary = fix("requirements.txt"), fix("build/requirements.txt"), fix("blob.bin")
+    only_fixable_in_repository([in_repo, generated, binary], repo)
+    assert in_repo.fix is not None and generated.fix is None and binary.fix is None
+    assert generated.fix_declined == ("--fix cannot edit build/requirements.txt (not a file of the repository); "
+                                      "by hand: add httpx to build/requirements.txt")
+    assert binary.fix_declined is not None and "blob.bin" in binary.fix_declined
 
 
 def test_a_layer_published_inside_a_command_substitution_is_deployed(tmp_path: Path) -> None:

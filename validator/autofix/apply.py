@@ -3,8 +3,9 @@
 ruff's algorithm with zizmor's dispositions: edits are applied to the original text
 in order, a fix whose edits overlap an applied one waits for the next pass, and every
 pass is re-validated by running the whole analysis on the edited text in memory.  A
-pass is kept only when the YAML still loads to the same structure apart from the
-edited ``run:`` scripts, every fixed finding is gone and no new finding appears;
+pass is kept only when an edited workflow still loads to the same structure apart from
+the edited ``run:`` scripts (a requirements file is judged by the analysis alone), every
+fixed finding is gone and no new finding appears;
 otherwise the fixes are tried one by one and a fix that fails is declined with the
 reason.  Files are written only at the end, atomically, keeping their mode.
 """
@@ -166,9 +167,9 @@ Analyzer = Callable[[dict[str, str]], Any]
 
 
 def fix_loop(analyze: Analyzer, selected: Callable[[Finding], bool], unsafe: bool) -> Outcome:
-    """Apply fixes to a fixpoint.  ``analyze(texts)`` runs every rule on the workflow
-    texts given (the others read from disk) and returns an ``Analysis``."""
-    analysis = analyze({})
+    """Apply fixes to a fixpoint.  ``analyze(texts)`` runs every rule with the texts given
+    for those repository files (the others read from disk) and returns an ``Analysis``."""
+    analysis = first = analyze({})
     workflows = {wf.path: wf for wf in analysis.context.workflows}
     outcome = Outcome({p: wf.text for p, wf in workflows.items()}, {p: wf.text for p, wf in workflows.items()})
     rejected = outcome.declined
@@ -192,6 +193,9 @@ def fix_loop(analyze: Analyzer, selected: Callable[[Finding], bool], unsafe: boo
             attempt = single
             candidates = [first]
         analysis, texts, done = attempt
+        for path in texts:
+            if path not in outcome.originals:  # a repository file (a requirements file), as on disk
+                outcome.originals[path] = first.context.repo.read_text(path) or ""
         outcome.texts.update(texts)
         outcome.fixed += done
     outcome.final = analysis
@@ -212,12 +216,13 @@ def _try(analyze: Analyzer, analysis: Any, texts: dict[str, str],
     done: list[Finding] = []
     for path, findings in by_path.items():
         wf = workflows.get(path)
-        if wf is None:
+        text = wf.text if wf is not None else analysis.context.repo.read_text(path)
+        if text is None:
             return f"{path} was not read"
         fixes = [f.fix for f in findings if f.fix is not None]
         edits, taken, _left = combine(fixes)
-        new_text = apply_edits(wf.text, edits)
-        problem = structure_problem(wf, new_text, edits)
+        new_text = apply_edits(text, edits)
+        problem = structure_problem(wf, new_text, edits) if wf is not None else None
         if problem:
             return problem
         new_texts[path] = new_text

@@ -14,7 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from validator.autofix.apply import FixError, Outcome, finding_key, fix_loop, unified_diff, write_atomic
+from validator.autofix.apply import (
+    FixError,
+    Outcome,
+    check_writable,
+    finding_key,
+    fix_loop,
+    unified_diff,
+    write_atomic,
+)
 from validator.config import Config, rule_enabled
 from validator.engine import Selection, merge_selection, run
 from validator.model import AnalysisResult, Applicability, Finding
@@ -31,7 +39,7 @@ def compute(paths: list[Path], root: Path, config: Config, selection: Selection 
     chosen = merge_selection(config, selection)
 
     def analyze(texts: dict[str, str]) -> Any:
-        return run(paths, root=root, config=config, selection=everything, workflow_texts=texts)
+        return run(paths, root=root, config=config, selection=everything, texts=texts)
 
     def selected(f: Finding) -> bool:
         return rule_enabled(f.code, chosen, f.span.path)
@@ -43,7 +51,7 @@ def remaining(outcome: Outcome, paths: list[Path], root: Path, config: Config,
               selection: Selection | None) -> AnalysisResult:
     """The findings of the fixed texts under the user's selection, with the reasons for
     fixes that were tried and not kept."""
-    result = run(paths, root=root, config=config, selection=selection, workflow_texts=outcome.changed).result
+    result = run(paths, root=root, config=config, selection=selection, texts=outcome.changed).result
     for f in result.findings:
         reason = outcome.declined.get(finding_key(f))
         if reason and f.fix is not None:
@@ -60,6 +68,8 @@ def fix_command(args: argparse.Namespace, root: Path, config: Config, selection:
             _hint_unsafe(outcome, chosen)
         if args.diff:
             return _diff(outcome, changed)
+        for rel in sorted(changed):  # every file writable before the first is written
+            check_writable(root / rel)
         for rel, text in sorted(changed.items()):
             write_atomic(root / rel, outcome.originals[rel], text)
     except FixError as exc:

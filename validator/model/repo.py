@@ -117,6 +117,26 @@ class Repo(Record):
     def is_dir(self, rel: str) -> bool:
         return rel.strip("/") in self.dirs
 
+    def replace_texts(self, texts: dict[str, str]) -> None:
+        """Read these texts instead of the files on disk (listed files only): ``--fix``
+        analyses its edited files in memory before it writes any."""
+        for rel, text in texts.items():
+            if rel in self.file_set:
+                self._text[rel] = text
+
+    def writable_text(self, rel: str) -> bool:
+        """Whether the file is plain UTF-8 text that ``read_text`` gives back byte for byte
+        (no byte-order mark, nothing replaced), so an edit of that text can be written."""
+        text = self.read_text(rel)
+        if text is None:
+            return False
+        try:
+            path, _size = self._checked(rel)
+            with open(path, "rb") as fh:
+                return fh.read() == text.encode("utf-8")
+        except (OSError, ValueError):
+            return False
+
     def read_text(self, rel: str) -> str | None:
         """The file's text (UTF-8, BOM removed, undecodable bytes replaced), or None when it
         cannot be read (too large, binary, outside the root); ``error(rel)`` says why."""
