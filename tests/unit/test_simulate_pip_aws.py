@@ -73,3 +73,29 @@ def test_cross_job_artifact_is_the_same_package(tmp_path: Path) -> None:
     assert [p.name for p in r.packages] == ["ingestion"]
     assert not r.packages[0].opaque
     assert r.deploys[0].resolved
+
+
+def test_uv_pip_options_take_their_values(tmp_path: Path) -> None:
+    """``uv pip install``'s own options (``--python-platform``, ``-p``, ``--index-strategy``)
+    take a value: it is not a requirement, and the install is marked as uv's."""
+    script = ("uv pip install -p 3.12 orjson --target build --python-platform aarch64-manylinux2014 "
+              "--index-strategy unsafe-best-match\ncp app/handler.py build/\ncd build && zip -r ../app.zip .")
+    pkg = package(run(tmp_path, SRC, script), "app")
+    [pip] = pkg.pip_installs
+    assert (pip.tool, pip.requirements) == ("uv", ["orjson"])
+    assert pip.options == {"--python-platform": "aarch64-manylinux2014"}
+    assert pip.reqs.problems == []
+
+
+def test_uv_python_platform_names() -> None:
+    """``uv help pip install`` (uv 0.13): ``linux`` is ``x86_64-unknown-linux-gnu``, which is
+    ``x86_64-manylinux_2_28``; ``manylinux2014`` is ``manylinux_2_17``."""
+    from rules.lpk006_native_wheel_mismatch import uv_platform
+
+    assert uv_platform("linux") == ("linux", "x86_64", 28)
+    assert uv_platform("aarch64-unknown-linux-gnu") == ("linux", "aarch64", 28)
+    assert uv_platform("x86_64-manylinux2014") == ("linux", "x86_64", 17)
+    assert uv_platform("'aarch64-manylinux_2_34'") == ("linux", "aarch64", 34)
+    assert uv_platform("x86_64-unknown-linux-musl") == ("musl", "x86_64", None)
+    assert uv_platform("macos") == ("macos", "aarch64", None)
+    assert uv_platform("windows")[0] == "windows"

@@ -48,6 +48,7 @@ class PipInstall(Record):
     image: str | None = None
     image_platform: str | None = None  # ``docker run --platform linux/arm64``
     job_key: str = ""
+    tool: str = "pip"  # "pip", or "uv" for ``uv pip install`` (other platform flags, no refusal)
 
 
 @dataclass(eq=False, repr=False)

@@ -43,7 +43,8 @@ _PIP = re.compile(r"^(?:pip[\d.]*|python[\d.]*\s+-m\s+pip|uv\s+pip)$")
 _PIP_WITH_VALUE = frozenset({"-t", "--target", "-r", "--requirement", "-c", "--constraint", "--platform",
                              "--python-version", "--implementation", "--abi", "--only-binary", "--no-binary",
                              "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--prefix",
-                             "--root", "--cache-dir", "--trusted-host", "-e", "--editable"})
+                             "--root", "--cache-dir", "--trusted-host", "-e", "--editable", "--python-platform",
+                             "--python", "-p", "--index", "--default-index", "--index-strategy"})
 
 
 @dataclass(eq=False, repr=False)
@@ -474,18 +475,19 @@ def _run_command(ctx: JobContext, words: list[str], span: Span, stage: _Stage) -
             head, rest = "pip", words[3:]
         elif len(words) > 2 and words[1] == "-m" and words[2] == "compileall":
             return
-    elif head == "uv" and rest[:1] == ["pip"]:
-        head, rest = "pip", rest[1:]
+    tool = "pip"
+    if head == "uv" and rest[:1] == ["pip"]:
+        head, rest, tool = "pip", rest[1:], "uv"
     if re.match(r"^pip[\d.]*$", head):
         if rest[:1] == ["install"]:
-            _pip(ctx, rest[1:], span, stage)
+            _pip(ctx, rest[1:], span, stage, tool)
         return
     if head.rsplit("/", 1)[-1] in _HARMLESS:
         return
     stage.unknown = stage.unknown or f"RUN {' '.join(words)[:60]} at {span.path}:{span.line} is not modelled"
 
 
-def _pip(ctx: JobContext, args: list[str], span: Span, stage: _Stage) -> None:
+def _pip(ctx: JobContext, args: list[str], span: Span, stage: _Stage, tool: str = "pip") -> None:
     target: str | None = None
     reqs = ReqSet()
     files: list[str] = []
@@ -516,7 +518,7 @@ def _pip(ctx: JobContext, args: list[str], span: Span, stage: _Stage) -> None:
                     if name in ("-r", "--requirement"):
                         files.append(entry.source)
             elif name in ("--platform", "--python-version", "--implementation", "--abi", "--only-binary",
-                          "--no-binary"):
+                          "--no-binary", "--python-platform"):
                 options[name] = value
         elif word.startswith("-"):
             if word in ("--no-deps", "--upgrade", "-U", "--pre", "--no-compile"):
@@ -535,5 +537,5 @@ def _pip(ctx: JobContext, args: list[str], span: Span, stage: _Stage) -> None:
     prefix = normalize(target, stage.workdir) if target else ""
     stage.pips.append(PipInstall(prefix=prefix, requirements=names,
                                  requirement_files=files, span=span, options=options, reqs=reqs,
-                                 runner=ctx.job.runs_on, image=stage.base, job_key=ctx.job.key))
+                                 runner=ctx.job.runs_on, image=stage.base, job_key=ctx.job.key, tool=tool))
 

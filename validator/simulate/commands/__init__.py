@@ -103,7 +103,7 @@ def lookup(args: list[Arg]) -> tuple[Handler, list[Arg]] | None:
     if PIP.match(name):
         return pip.run, args
     if name == "uv" and len(args) > 1 and args[1].text == "pip":
-        return pip.run, args[1:]
+        return pip.run_uv, args[1:]
     if PYTHON.match(name) and len(args) > 2 and args[1].text == "-m":
         module = args[2].text
         if module == "pip":

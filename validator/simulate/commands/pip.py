@@ -27,21 +27,37 @@ LONG_WITH_VALUE = frozenset({
     "--prefix", "--root", "--cache-dir", "--progress-bar", "--trusted-host", "--editable", "--src",
     "--upgrade-strategy", "--log", "--timeout", "--retries", "--python", "--report",
 })
+#: ``uv pip install``'s own options with a value (``uv help pip install``, uv 0.13)
+UV_LONG_WITH_VALUE = LONG_WITH_VALUE | frozenset({
+    "--python-platform", "--index", "--default-index", "--index-strategy", "--keyring-provider",
+    "--resolution", "--prerelease", "--exclude-newer", "--link-mode", "--config-setting", "--config-file",
+    "--reinstall-package", "--upgrade-package", "--no-build-package", "--no-binary-package",
+    "--only-binary-package", "--override", "--overrides", "--build-constraint", "--build-constraints",
+    "--extra", "--group", "--torch-backend", "--cache-dir", "--directory", "--project", "--color",
+    "--allow-insecure-host", "--fork-strategy", "--no-sources-package", "--refresh-package",
+    "--exclude-newer-package", "--excludes",
+})
 #: options copied to ``PipInstall.options`` (what LPK-006 checks)
 PLATFORM_OPTIONS = ("--platform", "--python-version", "--implementation", "--abi", "--only-binary",
-                    "--no-binary")
+                    "--no-binary", "--python-platform")
 PLATFORM_FLAGS = ("--no-deps", "--upgrade", "--pre", "--no-compile", "--force-reinstall", "--ignore-installed")
 
 NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-def run(inv: Invocation) -> bool | None:
+def run_uv(inv: Invocation) -> bool | None:
+    """``uv pip install --target DIR``: pip's semantics for what lands in ``DIR``, uv's options."""
+    return run(inv, tool="uv")
+
+
+def run(inv: Invocation, tool: str = "pip") -> bool | None:
     args = inv.args
     words = [a.text for a in args]
     if "install" not in words:
         return True
-    p = parse(args[words.index("install") + 1 :], short_with_value="trcieif",
-              long_with_value=LONG_WITH_VALUE)
+    uv = tool == "uv"
+    p = parse(args[words.index("install") + 1 :], short_with_value="trcieifpP" if uv else "trcieif",
+              long_with_value=UV_LONG_WITH_VALUE if uv else LONG_WITH_VALUE)
     target = p.value("-t", "--target")
     if target is None:
         return True  # installs into the runner's environment: never reaches a ZIP
@@ -80,7 +96,8 @@ def run(inv: Invocation) -> bool | None:
     install = PipInstall(prefix="", requirements=requirements, requirement_files=requirement_files,
                          span=inv.span, options=options, reqs=reqs, runner=inv.ctx.job.runs_on,
                          setup_python=setup_python(inv), job_key=inv.ctx.job.key,
-                         image=container[0] if container else None, image_platform=container[1] if container else None)
+                         image=container[0] if container else None, image_platform=container[1] if container else None,
+                         tool=tool)
     vfs = inv.ctx.vfs
     vfs.mkdir(tpath, parents=True, origin=inv.span)
     vfs.dirs[tpath].pip.append(install)
