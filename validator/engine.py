@@ -84,8 +84,11 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
     # a reusable workflow that another one calls is simulated inside its caller, with the
     # inputs the caller passes; alone, its inputs would be unknown
     called = {path for wf in workflows for path in wf.calls}
-    simulations = [simulate(wf, repo) for wf in workflows if not (wf.reusable_only and wf.path in called)]
-    context = build_context(root, repo, workflows, simulations, config)
+    configs = collect_handler_configs(repo)
+    archives = terraform_archives(configs[0])
+    simulations = [simulate(wf, repo, terraform_archives=archives)
+                   for wf in workflows if not (wf.reusable_only and wf.path in called)]
+    context = build_context(root, repo, workflows, simulations, config, configs)
     context.config_problems[:0] = unreadable
     findings = run_rules(context, config)
     result = AnalysisResult(root=str(root), workflows=[wf.path for wf in workflows],
@@ -132,12 +135,24 @@ def merge_selection(config: Config, selection: Selection | None) -> Config:
                                  extend_select=selection.extend_select or None)
 
 
+def terraform_archives(configs: list[HandlerConfig]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The ``archive_file`` folders Terraform zips, and where (``terraform plan``/``apply``
+    in a workflow zips them as the job left them)."""
+    out = []
+    for c in configs:
+        if c.origin == "terraform" and c.code_uri and c.filename and c.filename.endswith(".zip") \
+                and "$" not in c.code_uri + c.filename:
+            out.append((c.code_uri, c.filename, tuple(p[1:] for p in c.patterns if p.startswith("!"))))
+    return list(dict.fromkeys(out))
+
+
 def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations: list[SimulationResult],
-                  config: Config) -> RuleContext:
+                  config: Config, handler_configs: tuple[list[HandlerConfig], list[Unmodelled]] | None = None,
+                  ) -> RuleContext:
     """Link every package to its handler and compute its import closure."""
     packages = [p for sim in simulations for p in sim.packages]
     deploys = [d for sim in simulations for d in sim.deploys]
-    configs, problems = collect_handler_configs(repo)
+    configs, problems = handler_configs if handler_configs is not None else collect_handler_configs(repo)
     explicit = {name: mapping.handler for name, mapping in config.packages.items() if mapping.handler}
     links: list[HandlerLink | None] = list(link_handlers(packages, configs, deploys, explicit, repo=repo))
     out_of_scope: list[str] = []

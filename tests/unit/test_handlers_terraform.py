@@ -301,3 +301,45 @@ def test_for_each_over_toset_of_a_local_list(tmp_path: Path) -> None:
     assert orders.function_name == "shop-orders"
     assert orders.span.line == 7
     assert got['inline["b"]'].handler == "b.handler"
+
+
+def test_for_each_archive_file_instances(tmp_path: Path) -> None:
+    """A ``for_each`` ``archive_file``: a function names its instance by key, or with
+    ``[each.key]`` when it is a ``for_each`` function over the same keys; an unknown key
+    links no archive."""
+    tf = '''
+locals {
+  fns = { api = "x", worker = "y" }
+}
+
+data "archive_file" "fn" {
+  for_each    = local.fns
+  type        = "zip"
+  source_dir  = "${path.module}/../build/${each.key}"
+  output_path = "${path.module}/../dist/${each.key}.zip"
+}
+
+resource "aws_lambda_function" "api" {
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  filename = data.archive_file.fn["api"].output_path
+}
+
+resource "aws_lambda_function" "each" {
+  for_each = local.fns
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  filename = data.archive_file.fn[each.key].output_path
+}
+
+resource "aws_lambda_function" "ghost" {
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  filename = data.archive_file.fn["ghost"].output_path
+}
+'''
+    configs = by_resource(collect_handler_configs(make_repo(tmp_path, {"infra/main.tf": tf}))[0])
+    assert (configs["api"].code_uri, configs["api"].filename) == ("build/api", "dist/api.zip")
+    assert (configs['each["worker"]'].code_uri, configs['each["worker"]'].filename) == ("build/worker",
+                                                                                          "dist/worker.zip")
+    assert configs["ghost"].code_uri is None

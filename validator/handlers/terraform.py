@@ -26,7 +26,7 @@ from validator.syntax import hcl
 _REF = re.compile(r"\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 _WHOLE_REF = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
 _PATH_REF = re.compile(r"\$\{\s*path\.(module|root|cwd)\s*\}")
-_ARCHIVE_REF = re.compile(r"data\.archive_file\.([A-Za-z_][A-Za-z0-9_-]*)\.")
+_ARCHIVE_REF = re.compile(r"data\.archive_file\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[\s*(?:\"([^\"]*)\"|(each\.key))\s*\])?\.")
 _S3_OBJECT_REF = re.compile(r"(aws_s3_object|aws_s3_bucket_object)\.([A-Za-z_][A-Za-z0-9_-]*)\.")
 _CONVERSION = re.compile(r"\$\{\s*(?:toset|tomap|tolist)\((.*)\)\s*\}", re.S)
 _EACH = re.compile(r"\$\{\s*each\.(key|value)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\"[^\"]*\"\])*)\s*\}")
@@ -310,8 +310,8 @@ def _function_config(
     # the archive Terraform builds itself
     for ref_src in (body.get("filename"), body.get("source_code_hash")):
         m = _ARCHIVE_REF.search(ref_src) if isinstance(ref_src, str) else None
-        if m and m.group(1) in archives:
-            arch = archives[m.group(1)]
+        arch = _archive_instance(archives, m, name, scope) if m else None
+        if arch is not None:
             out_path = _str(_resolve(arch.get("output_path"), scope, False))
             if out_path and (filename is None or _ARCHIVE_REF.search(filename)):
                 filename = out_path
@@ -351,6 +351,26 @@ def _function_config(
         image_uri=_image_uri(body.get("image_uri"), scope) if image else None,
         image_command=image_command,
     )
+
+
+def _archive_instance(archives: dict[str, dict[str, Any]], ref: re.Match[str], function: str,
+                      scope: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``archive_file`` a reference names; for a ``for_each`` archive, the instance of
+    the key written (``lambda_zip["api"]``) or of the function's own key (``[each.key]``)."""
+    body = archives.get(ref.group(1))
+    if body is None:
+        return None
+    items = _for_each_items(body, scope)
+    if items is None:
+        return body
+    key = ref.group(2)
+    if key is None and ref.group(3):
+        own = re.search(r'\["([^"]*)"\]$', function)
+        key = own.group(1) if own else None
+    for k, item in items:
+        if k == key:
+            return dict(_subst_each(body, k, item))
+    return None
 
 
 def _image_uri(raw: Any, scope: Any) -> str | None:

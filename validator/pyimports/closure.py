@@ -103,6 +103,7 @@ class _Closure:
         self.sources: SourceReader = sources if sources is not None else repo
         self.provided = package.provided
         self.cache = cache
+        self.python = python
         self.tree = PackageTree(package)
         self.stdlib = stdlib(python)
         self.pip = frozenset(root_pip_modules(package, repo, python, architectures))
@@ -239,6 +240,9 @@ class _Closure:
         if parsed is None:
             result.problem = self.cache.problem(self.sources, source) or f"cannot parse {source}"
             return result
+        newer = self.cache.needs_python(self.sources, source)
+        if newer is not None and self.python is not None and _older(self.python, newer[0]):
+            result.problem = f"{newer[1]} (valid from Python {newer[0]}; the function runs python{self.python})"
         package_name = name if loc.kind == "package" else name.rpartition(".")[0]
         checks = [c for raw in parsed.imports if (c := self._check(raw, name, package_name, source))]
         chosen = _chosen_branches(parsed.guards, checks)
@@ -356,6 +360,13 @@ def _function_found(parsed: ParsedSource | None, loc: ModuleLoc, function: str) 
     if function in parsed.names or parsed.module_getattr:
         return True
     return None if parsed.star_import else False
+
+
+def _older(version: str, than: str) -> bool:
+    def key(v: str) -> tuple[int, ...]:
+        return tuple(int(x) for x in v.split(".")[:2] if x.isdigit())
+
+    return key(version) < key(than)
 
 
 def root_pip_modules(package: Package, repo: Repo, python: str | None, architectures: list[str] | None) -> set[str]:

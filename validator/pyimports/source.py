@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -409,6 +410,23 @@ def parse_source(path: str, text: str) -> ParsedSource:
     return collector.out
 
 
+#: ``except A, B:`` without parentheses (PEP 758, Python 3.14); ``except A, B as e:`` stays
+#: an error there too
+_UNPARENTHESISED_EXCEPT = re.compile(r"^(\s*except\*?\s+)(?!\()([^:#\n]*?,[^:#\n]*?)(\s*:)", re.M)
+
+
+def newer_syntax(text: str, exc: SyntaxError) -> tuple[str, str] | None:
+    """The text made parseable by the interpreter running the tool, and the Python version
+    whose grammar accepts the original, when the error is newer syntax this interpreter
+    does not know; None otherwise."""
+    if sys.version_info < (3, 14) and "must be parenthesized" in (exc.msg or ""):
+        fixed = _UNPARENTHESISED_EXCEPT.sub(
+            lambda m: m.group(0) if " as " in m.group(2) else f"{m.group(1)}({m.group(2)}){m.group(3)}", text)
+        if fixed != text:
+            return fixed, "3.14"
+    return None
+
+
 class SourceCache:
     """Parses each repository source file once per run; failures become problems, never raise.
 
@@ -420,6 +438,8 @@ class SourceCache:
         self.extra_runtime_modules = frozenset(m.strip() for m in extra_runtime_modules if m.strip())
         self._parsed: dict[tuple[str, str], ParsedSource | None] = {}
         self._problems: dict[tuple[str, str], str] = {}
+        #: files written in a newer grammar than this interpreter's: (version, the error here)
+        self._newer: dict[tuple[str, str], tuple[str, str]] = {}
         self._repo_modules: dict[str, RepoModules] = {}
 
     def repo_modules(self, repo: Repo) -> RepoModules:
@@ -444,10 +464,23 @@ class SourceCache:
                 parsed = parse_source(path, text)
             except SyntaxError as exc:
                 self._problems[key] = f"{path}:{exc.lineno or 1}: syntax error: {exc.msg}"
+                newer = newer_syntax(text, exc)
+                if newer is not None:
+                    try:
+                        parsed = parse_source(path, newer[0])
+                    except (SyntaxError, ValueError, RecursionError, MemoryError):
+                        parsed = None
+                    else:
+                        self._newer[key] = (newer[1], self._problems.pop(key))
             except (ValueError, RecursionError, MemoryError) as exc:
                 self._problems[key] = f"{path}: cannot parse: {type(exc).__name__}: {exc}"[:300]
         self._parsed[key] = parsed
         return parsed
+
+    def needs_python(self, repo: SourceReader, path: str) -> tuple[str, str] | None:
+        """For a file only a newer Python parses: that version, and the error this
+        interpreter gave (a syntax error for a function on an older runtime)."""
+        return self._newer.get((str(repo.root), path))
 
     def problem(self, repo: SourceReader, path: str) -> str | None:
         """Why ``path`` could not be parsed, once ``get`` was called for it."""

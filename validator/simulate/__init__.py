@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -59,15 +59,19 @@ RUNNER_PATHS = {"github.workspace": WORKSPACE, "runner.temp": RUNNER_TEMP}
 MAX_ACTION_DEPTH = 5
 
 
-def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False) -> SimulationResult:
+def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False,
+             terraform_archives: Sequence[tuple[str, str, tuple[str, ...]]] = ()) -> SimulationResult:
     """Rebuild every archive the workflow's jobs write, and every deploy of one (jobs with
-    no word of packaging are skipped unless ``every_job``)."""
+    no word of packaging are skipped unless ``every_job``).  ``terraform_archives`` are the
+    ``(source folder, output path, excludes)`` of the repository's ``archive_file`` data sources,
+    which ``terraform plan``/``apply`` zip."""
     result = SimulationResult()
     contexts: list[JobContext] = []
     for job in workflow.jobs:
         if not every_job and not may_package(job, repo):
             continue  # a job with no word of packaging or deploying cannot build a Lambda package
         ctx = JobContext(workflow, job, repo)
+        ctx.terraform_archives = list(terraform_archives)
         run_job(ctx)
         contexts.append(ctx)
         where = f"{workflow.path}:{job.job_id}"

@@ -103,6 +103,8 @@ class JobContext:
         self.deploys: list[DeployRef] = []
         #: Lambda container images the job builds (``docker build``, build-push-action)
         self.images: list[Package] = []
+        #: ``(source folder, output path, excludes)`` of Terraform ``archive_file`` data sources
+        self.terraform_archives: list[tuple[str, str, tuple[str, ...]]] = []
         #: each deploy with the virtual path of its archive (None for S3-key deploys)
         self.deploy_paths: list[tuple[DeployRef, str | None]] = []
         self.unmodelled: list[Unmodelled] = []

@@ -25,6 +25,7 @@ from validator.simulate.commands import (
     pip,
     rm,
     rsync,
+    terraform,
     zip,
 )
 from validator.simulate.context import Invocation
@@ -41,6 +42,7 @@ HANDLERS: dict[str, Handler] = {
     "rsync": rsync.run,
     "zip": zip.run,
     "aws": aws.run,
+    "terraform": terraform.run,
     "docker": docker.run,
     "pip": pip.run,
     "cd": misc.cd,

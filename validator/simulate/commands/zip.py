@@ -312,8 +312,27 @@ def run_python_zipfile(inv: Invocation) -> bool | None:
                     files[f"{zippath}/{rel}" if zippath else rel] = vfs.files[f]
         elif name.symbolic:
             inv.unmodelled(f"cannot resolve zipfile input {text!r}: it depends on a value not known statically")
+    write_archive(inv, path, files, dirs)
+    return True
+
+
+def archive_folder(inv: Invocation, folder: str, path: str, excludes: list[str] | None = None) -> None:
+    """The contents of ``folder`` zipped at its root into ``path``, as Terraform's
+    ``archive_file`` with ``source_dir`` does (``excludes`` are folder-relative paths)."""
+    vfs = inv.ctx.vfs
+    files = {}
+    for f in vfs.walk_files(folder):
+        rel = relative(f, folder)
+        if f != path and not any(rel == e or rel.startswith(e.rstrip("/") + "/") for e in excludes or []):
+            files[rel] = vfs.files[f]
+    write_archive(inv, path, files, [(folder, "")])
+
+
+def write_archive(inv: Invocation, path: str, files: dict[str, VFile], dirs: list[tuple[str, str]]) -> None:
+    """Create (or recreate) the archive at ``path`` holding ``files`` and the pip installs
+    of ``dirs`` (each a folder and the stored path of its contents)."""
     if inv.ctx.archive_at(path) is not None:
-        vfs.remove(path)  # mode "w" recreates the archive
+        inv.ctx.vfs.remove(path)  # written anew, not updated
     archive = new_archive(inv, path)
     for stored, vfile in files.items():
         archive.entries[stored] = PackageFile(stored, vfile.kind, vfile.source, vfile.origin or inv.span)
@@ -324,7 +343,6 @@ def run_python_zipfile(inv: Invocation) -> bool | None:
     add_failed_copies(inv, archive, inputs)
     archive.root_dir = dirs[0][0] if len(dirs) == 1 and not dirs[0][1] else inv.state.cwd
     note_inputs(inv, archive, inputs)
-    return True
 
 
 def note_inputs(inv: Invocation, archive: Archive, inputs: Inputs) -> None:
