@@ -325,7 +325,8 @@ def test_an_image_copying_what_a_build_script_wrote_is_unknown_not_broken(tmp_pa
         python3 scripts/vendor.py
         docker build -t acme-fn:latest .
         aws lambda update-function-code --function-name acme-fn --image-uri 1.dkr.ecr.us-east-1.amazonaws.com/acme-fn:latest
-        """, files={"Dockerfile": dockerfile, "scripts/vendor.py": "print('vendoring')\n",
+        """, files={"Dockerfile": dockerfile, "scripts/vendor.py": ("import subprocess\nsubprocess.check_call(['pip', 'install', "
+                                                          "'-r', 'requirements.txt', '-t', 'deps'])\n"),
                     "app/handler.py": HANDLER}, tf=False)
     found = [(f.code, f.severity.value) for f in analyze(root=root).findings]
     assert found == [("LPK-000", "warning")]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from validator.simulate import pybuild
 from validator.simulate.commands import (
     aws,
     builds,
@@ -80,7 +81,7 @@ def is_partial(handler: Handler) -> bool:
     return handler in _PARTIAL
 
 
-_PARTIAL = frozenset(builds.HANDLERS.values())
+_PARTIAL = frozenset([*builds.HANDLERS.values(), pybuild.run])
 
 
 def unwrap(args: list[Arg]) -> tuple[list[Arg], dict[str, Arg]]:
@@ -115,6 +116,8 @@ def lookup(args: list[Arg]) -> tuple[Handler, list[Arg]] | None:
         if module in ("venv", "virtualenv"):
             return (lambda inv: builds.venv(inv, inv.args[1:])), args[2:]
         return None
+    if PYTHON.match(name) and len(args) > 1 and args[1].text.endswith(".py"):
+        return pybuild.run, args
     handler = HANDLERS.get(name) or builds.HANDLERS.get(name)
     if handler is None:
         return None
