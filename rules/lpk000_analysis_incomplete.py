@@ -104,7 +104,9 @@ def _findings(ctx: RuleContext) -> Iterator[Finding]:
             yield from once(Finding(CODE, item.reason, item.span, Severity.WARNING))
     for report in ctx.packages:
         pkg = report.package
-        if pkg.opaque:
+        if pkg.opaque and pkg.never_built:
+            pass  # LPK-004: the deploy fails, nothing is unchecked
+        elif pkg.opaque:
             reason = pkg.opaque_reason or "it is built by a step the tool does not model"
             yield from once(Finding(
                 CODE, f"cannot verify package {pkg.name} ({pkg.archive}): {reason}", pkg.span,

@@ -8,6 +8,12 @@ without `mkdir -p build/x`), or several sources are copied onto something that i
 a folder — when that copy feeds a Lambda package (its target is inside the folder that is
 zipped, or it runs in the step of the `zip`) and its failure stops the step.
 
+It also reports a deploy that reads an archive no step creates
+(`aws lambda update-function-code --zip-file fileb://src/app/app.zip` after `cd src && zip
+-r app.zip app`), naming the archive the job built instead. This is reported only when it
+is certain: a literal path, and every command and action before it modelled (no
+download, no unknown tool, no cache restore).
+
 A failure the script tolerates is not reported here: `cp … || true`, `if cp …; then`,
 a copy in a non-final `&&`/`||` item, `find -exec cp … \\;`, or a script that runs
 without `set -e` (`bash package.sh` where the script does not set it). The step then
@@ -36,6 +42,9 @@ in a long log.
 ```
 For a missing source, the message names the closest existing path.
 
+A deploy of an archive that was never built fails with the AWS CLI's `Unable to load
+paramfile fileb://…: [Errno 2] No such file or directory`.
+
 ## Fix safety
 A missing target folder is fixed by inserting `mkdir -p <target>` before the copy; this
 is safe. A missing source has no automatic fix: only you know which file was meant.
@@ -58,7 +67,7 @@ if TYPE_CHECKING:
 CODE = "LPK-004"
 NAME = "copy-fails"
 SEVERITY = "error"
-SUMMARY = "A cp/mv in the packaging script fails in CI: missing source or missing target folder"
+SUMMARY = "A cp/mv in the packaging script fails in CI (missing source or target folder), or a deploy reads an archive never built"
 FIX = "sometimes"
 
 _REASONS = {
@@ -93,7 +102,22 @@ def message(ctx: RuleContext, copy: CopyRecord, package: str | None) -> str:
     return text
 
 
+def never_built(ctx: RuleContext) -> Iterator[Finding]:
+    """Deploys of an archive that no step creates: the deploy command fails."""
+    for report in ctx.packages:
+        pkg = report.package
+        if not pkg.never_built:
+            continue
+        cmd = ctx.quote(pkg.span) or "the deploy"
+        yield Finding(CODE, f"`{cmd}` fails in CI for package {pkg.name}: {pkg.archive} does not exist "
+                            f"({pkg.never_built}); the AWS CLI stops with 'Unable to load paramfile "
+                            f"fileb://{pkg.archive}: [Errno 2] No such file or directory'",
+                      pkg.span, Severity.ERROR, package=pkg.name,
+                      hint="deploy the archive the job builds, or build it where the deploy reads it")
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    yield from never_built(ctx)
     owners: dict[int, list[str]] = {}
     for report in ctx.packages:
         for copy in failed_copies_for(report.package, ctx.copies):

@@ -98,6 +98,8 @@ class Package(Record):
     #: built by a step the tool cannot model (only the deploy reference is known)
     opaque: bool = False
     opaque_reason: str = ""
+    #: the archive a deploy reads is never created (the deploy command fails): why
+    never_built: str = ""
     #: why the reconstructed tree may miss files (an unmodelled command wrote into a zipped
     #: folder); absence-based errors are not judged on it, LPK-000 says why
     incomplete: str = ""
@@ -140,6 +142,9 @@ class DeployRef(Record):
     resolved: bool = False  # the archive was found among simulated packages
     job: str = ""  # ``workflow-path:job-id`` of the job that deploys it
     image_uri: str | None = None  # ``update-function-code --image-uri`` / ``--code ImageUri=``
+    #: set when no step can have created the archive by the time it is read: why, and what
+    #: the job built instead ("" while it may exist)
+    never_built: str = ""
 
 
 @dataclass(eq=False, repr=False)

@@ -117,7 +117,8 @@ def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False,
             continue  # a JSON, CSV or site file uploaded to S3 is not Lambda code
         pkg = Package(name=package_name(ref.archive), archive=ref.archive, span=ref.span, job=ctx.job.job_id,
                       matrix=dict(ctx.job.matrix), workflow=workflow.path, opaque=True,
-                      opaque_reason=opaque_reason(ctx, ref), candidate=ref.kind == "s3")
+                      opaque_reason=ref.never_built or opaque_reason(ctx, ref), candidate=ref.kind == "s3",
+                      never_built=ref.never_built)
         built.append((ctx, pkg, True))
         opaque_here.add((id(ctx), ref.archive))
     for _ctx, pkg, deployed in built:

@@ -168,8 +168,16 @@ def opaque_reason(ctx: JobContext, ref: DeployRef) -> str:
     if archive is not None:
         return archive.opaque_reason
     if ctx.downloads:
-        return f"not built in this workflow's modelled steps (downloaded artifact {', '.join(ctx.downloads)}?)"
-    return "not built by any command the tool models"
+        return (f"no step of the job builds it; it may come from the artifact {', '.join(ctx.downloads)} "
+                "(actions/download-artifact), built by another workflow run")
+    if ctx.unknown:
+        first = ctx.unknown[0]
+        return (f"no step of the job builds it; it may come from `{first.name[:60]}` at line {first.span.line}, "
+                "a command whose output the tool cannot list")
+    others = [s.uses for s in ctx.job.steps if s.uses and not s.uses.startswith("actions/checkout")]
+    if others:
+        return f"no step of the job builds it; it may come from the action {others[0]}"
+    return "no step of the job builds it"
 
 
 def unknown_writers(ctx: JobContext, archive: Archive) -> list[Unmodelled]:

@@ -85,6 +85,46 @@ def s3_copy(inv: Invocation, operands: list[Arg]) -> bool | None:
     return True
 
 
+#: actions that create no file a later ``--zip-file`` could read
+_NO_FILE_ACTIONS = ("actions/checkout", "actions/setup-python", "actions/setup-node", "actions/setup-go",
+                    "actions/setup-java", "aws-actions/configure-aws-credentials", "aws-actions/amazon-ecr-login",
+                    "astral-sh/setup-uv", "hashicorp/setup-terraform", "docker/setup-buildx-action",
+                    "docker/setup-qemu-action", "docker/login-action")
+
+
+def certainly_absent(inv: Invocation, archive: Arg, path: str) -> bool:
+    """Whether the file a deploy reads cannot exist: a literal path that is not in the tree,
+    in a job where every command and action before it is modelled (no download, no unknown
+    tool, no cache restore, no branch the tool could not decide)."""
+    ctx = inv.ctx
+    if archive.symbolic or "$" in archive.text or ctx.vfs.exists(path) or ctx.vfs.unknown_below(path):
+        return False
+    if ctx.unknown or ctx.unmodelled or ctx.downloads or inv.state.uncertain or inv.checked:
+        return False
+    for step in ctx.job.steps:
+        if step is ctx.step:
+            break
+        if step.uses and not step.uses.split("@", 1)[0].lower().startswith(_NO_FILE_ACTIONS):
+            return False
+    return True
+
+
+def never_built_text(inv: Invocation, path: str) -> str:
+    """What the job built instead of ``path``: the archive of the same name, else the
+    closest archive path, else nothing."""
+    import difflib
+    import posixpath
+
+    built = {workspace_relative(a.path): a for a in inv.ctx.archives.values() if not a.opaque_reason}
+    name = posixpath.basename(path)
+    same = [p for p in built if posixpath.basename(p) == name]
+    close = same or difflib.get_close_matches(workspace_relative(path), list(built), n=1, cutoff=0.6)
+    if close:
+        other = built[close[0]]
+        return f"no step creates it; the job builds {close[0]} at {other.span.path}:{other.span.line}"
+    return "no step creates it"
+
+
 def _code_image(code: str | None) -> str | None:
     """``ImageUri=…`` (shorthand) or JSON ``{"ImageUri": "…"}`` -> the image reference."""
     m = re.search(r"ImageUri[\"']?\s*[=:]\s*[\"']?([^,\"'}\s]+)", code or "")
@@ -104,5 +144,7 @@ def add(inv: Invocation, archive: Arg, kind: str, s3_key: str | None = None, fun
     path = inv.path(archive)
     ref = DeployRef(archive=workspace_relative(path), kind=kind, span=inv.span, s3_key=s3_key,
                     function_name=function, handler=handler)
+    if kind in ("zip-file", "create-function") and certainly_absent(inv, archive, path):
+        ref.never_built = never_built_text(inv, path)
     inv.ctx.deploys.append(ref)
     inv.ctx.deploy_paths.append((ref, path))
