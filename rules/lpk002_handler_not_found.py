@@ -4,7 +4,11 @@
 Reports a configured handler string (Terraform `handler`, SAM `Handler`, serverless
 `handler`, `aws lambda create-function --handler`, or `[tool.validate-imports]`) that
 does not resolve inside the package: there is no module file at that dotted path, the
-module has no such function, or the string is malformed (no dot).
+module has no such function, or the string is malformed (no dot). It also reports a
+module of the handler's import closure that the function's Python cannot compile (a
+syntax error, or syntax newer than the runtime: `match` on python3.9, `except A, B:` before
+3.14): importing the handler then raises `Runtime.UserCodeSyntaxError`. A file that only
+a newer Python than the one running the tool could judge is left as LPK-000.
 
 ## Why is this bad?
 The runtime splits the handler at its last dot, imports the module from the ZIP root
@@ -66,8 +70,29 @@ def _flat_copy_spans(report: PackageReport) -> set[Span]:
     return set(flat_copies(report))
 
 
+def syntax_errors(ctx: RuleContext, report: PackageReport) -> Iterator[Finding]:
+    """Modules of the closure the function's Python cannot compile."""
+    closure, pkg, link = report.closure, report.package, report.link
+    if closure is None or link is None:
+        return
+    for err in closure.syntax_errors:
+        via = f" (imported through {' -> '.join(err.chain)})" if len(err.chain) > 1 else ""
+        if err.cold:
+            text = (f"importing handler {link.handler} fails at cold start with Runtime.UserCodeSyntaxError: "
+                    f"{err.path}:{err.line}: {err.message}{via}")
+        else:
+            text = (f"handler {link.handler} imports {err.chain[-1]} when it runs, and that import raises "
+                    f"SyntaxError: {err.path}:{err.line}: {err.message}{via}")
+        yield Finding(CODE, f"package {pkg.name}: {text}",
+                      pkg.span, Severity.ERROR, package=pkg.name,
+                      related=[Related(err.path, err.line, f"SyntaxError: {err.message}")],
+                      hint="fix the syntax, or deploy to a runtime whose Python accepts it")
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     for report in ctx.packages:
+        if report.link is not None and not report.package.opaque:
+            yield from syntax_errors(ctx, report)
         pkg, link, closure = report.package, report.link, report.closure
         if link is None or link.inferred or closure is None or pkg.opaque or pkg.incomplete:
             continue  # an incomplete tree (LPK-000 says why) cannot show that the handler is absent

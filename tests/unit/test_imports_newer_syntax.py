@@ -43,14 +43,35 @@ def test_other_syntax_errors_are_not_repaired() -> None:
     assert newer_syntax(text, _error(text)) is None
 
 
-@pytest.mark.parametrize(("python", "problem"), [
+@pytest.mark.parametrize(("python", "error"), [
     ("3.14", None), (None, None),
-    ("3.12", "common/response.py:7: syntax error: multiple exception types must be parenthesized "
-             "(valid from Python 3.14; the function runs python3.12)"),
+    ("3.12", ("common/response.py", 7, "multiple exception types must be parenthesized "
+                                       "(valid from Python 3.14; the function runs python3.12)")),
 ])
-def test_closure_problem_depends_on_the_runtime(tmp_path: Path, python: str | None, problem: str | None) -> None:
+def test_closure_syntax_error_depends_on_the_runtime(tmp_path: Path, python: str | None,
+                                                     error: tuple[str, int, str] | None) -> None:
     repo = write_repo(tmp_path, FILES)
     pkg = package({p: p for p in FILES})
     closure = compute_closure(pkg, "handler.handler", repo, SourceCache(), python)
-    assert closure.problems == ([problem] if problem else [])
+    assert closure.problems == []
+    assert [(e.path, e.line, e.message) for e in closure.syntax_errors] == ([error] if error else [])
+    assert all(e.cold and e.chain == ["handler", "common.response"] for e in closure.syntax_errors)
     assert [leaf.module for leaf in closure.third_party] == ["yaml"]  # its imports are still read
+
+
+@pytest.mark.parametrize(("python", "line", "message"), [
+    ("3.9", 2, "Pattern matching is only supported in Python 3.10 and greater (Python 3.9)"),
+    ("3.10", None, None),
+])
+def test_older_runtime_grammar(tmp_path: Path, python: str, line: int | None, message: str | None) -> None:
+    """A module the host parses but the function's older Python refuses (``match`` before
+    3.10), and one that nobody parses, imported inside a function: when it runs."""
+    files = {"handler.py": "def handler(e, c):\n    match e:\n        case 1:\n            import broken\n",
+             "broken.py": "def f(:\n    pass\n"}
+    repo = write_repo(tmp_path, files)
+    closure = compute_closure(package({p: p for p in files}), "handler.handler", repo, SourceCache(), python)
+    got = [(e.path, e.line, e.message, e.cold) for e in closure.syntax_errors]
+    expected = [("broken.py", 1, f"invalid syntax (Python {python})", False)]
+    if line is not None:
+        expected.insert(0, ("handler.py", line, message, True))
+    assert sorted(got) == sorted(expected)

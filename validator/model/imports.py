@@ -46,6 +46,18 @@ class ThirdPartyLeaf(Record):
 
 
 @dataclass(eq=False, repr=False)
+class CodeSyntaxError(Record):
+    """A module of the closure that the function's Python cannot compile: importing it
+    raises ``SyntaxError`` (``Runtime.UserCodeSyntaxError`` for the handler's import)."""
+
+    path: str  # repository (or archive) file
+    line: int
+    message: str  # the compiler's, with the version that refuses it
+    chain: list[str] = field(default_factory=list)  # handler module -> ... -> this module
+    cold: bool = True  # reached by module-level imports from the handler (fails at cold start)
+
+
+@dataclass(eq=False, repr=False)
 class ImportClosure(Record):
     """The handler's import closure inside one package."""
 
@@ -57,3 +69,5 @@ class ImportClosure(Record):
     third_party: list[ThirdPartyLeaf] = field(default_factory=list)
     extra_roots: list[str] = field(default_factory=list)  # sys.path additions (archive paths)
     problems: list[str] = field(default_factory=list)  # unparseable files etc.
+    #: modules the function's Python certainly cannot compile (reported as errors)
+    syntax_errors: list[CodeSyntaxError] = field(default_factory=list)

@@ -9,10 +9,12 @@ runtime-provided, pip-installed, first-party code left out of the package (an
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 
 from validator.model import ImportClosure, ImportSite, Package, SourceReader, ThirdPartyLeaf, UnresolvedImport
 from validator.model.dists import marker_environments, stdlib
+from validator.model.imports import CodeSyntaxError
 from validator.model.provision import resolve
 from validator.model.repo import Repo
 from validator.pyimports.classify import RUNTIME, provided_by_names
@@ -61,25 +63,28 @@ class _Check:
 
 
 class _NodeResult:
-    __slots__ = ("additions", "children", "leaves", "problem", "unresolved")
+    __slots__ = ("additions", "children", "leaves", "problem", "syntax", "unresolved")
 
     def __init__(self) -> None:
         self.unresolved: list[tuple[ImportSite, _Failure]] = []
         self.leaves: list[tuple[ImportSite, str, str | None]] = []
-        self.children: list[tuple[str, ModuleLoc, bool, int]] = []  # (module, loc, optional, import line)
+        #: (module, loc, optional, import line, imported inside a function)
+        self.children: list[tuple[str, ModuleLoc, bool, int, bool]] = []
         self.additions: list[tuple[str, bool]] = []  # (archive dir, front)
         self.problem: str | None = None
+        self.syntax: tuple[str, int, str] | None = None  # a file the function's Python cannot compile
 
 
 class _WalkResult:
-    __slots__ = ("lines", "modules", "parents", "results")
+    __slots__ = ("cold", "lines", "modules", "parents", "results")
 
     def __init__(self, modules: dict[str, ModuleLoc], parents: dict[str, str | None],
-                 results: dict[str, _NodeResult], lines: dict[str, int]) -> None:
+                 results: dict[str, _NodeResult], lines: dict[str, int], cold: dict[str, bool]) -> None:
         self.modules = modules
         self.parents = parents
         self.results = results
         self.lines = lines  # module -> line of its parent's import of it
+        self.cold = cold  # module -> imported at cold start
 
 
 def parse_handler(handler: str) -> tuple[str, str] | None:
@@ -238,11 +243,24 @@ class _Closure:
             return result
         parsed = self.cache.get(self.sources, source)
         if parsed is None:
-            result.problem = self.cache.problem(self.sources, source) or f"cannot parse {source}"
+            syntax = self.cache.syntax_error(self.sources, source)
+            if syntax is not None and self.python is not None and not _older(_HOST, self.python) and not optional:
+                # refused by this interpreter, and by the function's older or equal Python
+                result.syntax = (source, syntax[0], f"{syntax[1]} (Python {self.python})")
+            else:
+                result.problem = self.cache.problem(self.sources, source) or f"cannot parse {source}"
             return result
         newer = self.cache.needs_python(self.sources, source)
         if newer is not None and self.python is not None and _older(self.python, newer[0]):
-            result.problem = f"{newer[1]} (valid from Python {newer[0]}; the function runs python{self.python})"
+            result.syntax = (source, newer[1], f"{newer[2]} (valid from Python {newer[0]}; the function "
+                                               f"runs python{self.python})")
+        elif self.python is not None and (older := self.cache.older_syntax(self.sources, source, self.python)):
+            result.syntax = (source, older[0], f"{older[1]} (Python {self.python})")
+        if result.syntax is not None and optional:
+            # reached only where the code handles a failed import: whether its handler also
+            # catches a SyntaxError is not known, so this stays a note
+            path, line, message = result.syntax
+            result.problem, result.syntax = f"{path}:{line}: syntax error: {message}", None
         package_name = name if loc.kind == "package" else name.rpartition(".")[0]
         checks = [c for raw in parsed.imports if (c := self._check(raw, name, package_name, source))]
         chosen = _chosen_branches(parsed.guards, checks)
@@ -280,7 +298,7 @@ class _Closure:
         if report and check.leaf is not None:
             result.leaves.append((site, check.leaf[0], check.leaf[1]))
         if follow:
-            result.children.extend((n, loc, optional, raw.line) for n, loc in check.resolved)
+            result.children.extend((n, loc, optional, raw.line, raw.in_function) for n, loc in check.resolved)
 
     # ------------------------------------------------------------------ the walk
 
@@ -288,6 +306,7 @@ class _Closure:
         """Breadth-first over reached modules; a module first reached only through optional
         imports is revisited when a required import reaches it."""
         state: dict[str, bool] = {}  # module -> reached only optionally
+        cold: dict[str, bool] = {}  # module -> imported at cold start (module-level, required imports)
         done: dict[str, bool] = {}
         locs: dict[str, ModuleLoc] = {}
         parents: dict[str, str | None] = {}
@@ -295,7 +314,9 @@ class _Closure:
         results: dict[str, _NodeResult] = {}
         queue: deque[str] = deque()
 
-        def discover(name: str, loc: ModuleLoc, optional: bool, parent: str | None, line: int = 0) -> None:
+        def discover(name: str, loc: ModuleLoc, optional: bool, parent: str | None, line: int = 0,
+                     at_start: bool = True) -> None:
+            cold[name] = cold.get(name, False) or at_start
             if name not in state:
                 state[name], locs[name], parents[name], lines[name] = optional, loc, parent, line
                 queue.append(name)
@@ -313,9 +334,9 @@ class _Closure:
                 continue
             done[name] = state[name]
             results[name] = self.process(name, locs[name], state[name])
-            for child, loc, optional, line in results[name].children:
-                discover(child, loc, optional, name, line)
-        return _WalkResult(locs, parents, results, lines)
+            for child, loc, optional, line, in_function in results[name].children:
+                discover(child, loc, optional, name, line, cold[name] and not optional and not in_function)
+        return _WalkResult(locs, parents, results, lines, cold)
 
 
 def _chosen_branches(guards: list[Guard], checks: list[_Check]) -> dict[int, int | None]:
@@ -360,6 +381,9 @@ def _function_found(parsed: ParsedSource | None, loc: ModuleLoc, function: str) 
     if function in parsed.names or parsed.module_getattr:
         return True
     return None if parsed.star_import else False
+
+
+_HOST = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def _older(version: str, than: str) -> bool:
@@ -432,6 +456,10 @@ def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
     for name, node in walk.results.items():
         if node.problem and node.problem not in closure.problems:
             closure.problems.append(node.problem)
+        if node.syntax is not None:
+            path, line, message = node.syntax
+            closure.syntax_errors.append(CodeSyntaxError(path, line, message, _chain(walk.parents, name),
+                                                         walk.cold.get(name, False)))
         if not node.unresolved and not node.leaves:
             continue
         chain = _chain(walk.parents, name)

@@ -427,6 +427,16 @@ def newer_syntax(text: str, exc: SyntaxError) -> tuple[str, str] | None:
     return None
 
 
+def _statement_line(text: str, exc: SyntaxError) -> int:
+    """Where an older Python stops: ``feature_version`` reports a ``match`` at its end, the
+    older parser at the ``match`` line itself."""
+    line = exc.lineno or 1
+    if "Pattern matching" in (exc.msg or ""):
+        matches = [n.lineno for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Match) and n.lineno <= line]
+        return min(matches, default=line)
+    return line
+
+
 class SourceCache:
     """Parses each repository source file once per run; failures become problems, never raise.
 
@@ -438,8 +448,13 @@ class SourceCache:
         self.extra_runtime_modules = frozenset(m.strip() for m in extra_runtime_modules if m.strip())
         self._parsed: dict[tuple[str, str], ParsedSource | None] = {}
         self._problems: dict[tuple[str, str], str] = {}
-        #: files written in a newer grammar than this interpreter's: (version, the error here)
-        self._newer: dict[tuple[str, str], tuple[str, str]] = {}
+        #: files written in a newer grammar than this interpreter's: (version, line, error here)
+        self._newer: dict[tuple[str, str], tuple[str, int, str]] = {}
+        #: files this interpreter cannot compile: (line, message)
+        self._syntax: dict[tuple[str, str], tuple[int, str]] = {}
+        #: (file, Python version) -> the error of that version's grammar, or None
+        self._older: dict[tuple[str, str, str], tuple[int, str] | None] = {}
+        self._texts: dict[tuple[str, str], str] = {}
         self._repo_modules: dict[str, RepoModules] = {}
 
     def repo_modules(self, repo: Repo) -> RepoModules:
@@ -462,8 +477,10 @@ class SourceCache:
         else:
             try:
                 parsed = parse_source(path, text)
+                self._texts[key] = text
             except SyntaxError as exc:
                 self._problems[key] = f"{path}:{exc.lineno or 1}: syntax error: {exc.msg}"
+                self._syntax[key] = (exc.lineno or 1, exc.msg)
                 newer = newer_syntax(text, exc)
                 if newer is not None:
                     try:
@@ -471,16 +488,41 @@ class SourceCache:
                     except (SyntaxError, ValueError, RecursionError, MemoryError):
                         parsed = None
                     else:
-                        self._newer[key] = (newer[1], self._problems.pop(key))
+                        self._problems.pop(key)
+                        self._newer[key] = (newer[1], *self._syntax.pop(key))
             except (ValueError, RecursionError, MemoryError) as exc:
                 self._problems[key] = f"{path}: cannot parse: {type(exc).__name__}: {exc}"[:300]
         self._parsed[key] = parsed
         return parsed
 
-    def needs_python(self, repo: SourceReader, path: str) -> tuple[str, str] | None:
-        """For a file only a newer Python parses: that version, and the error this
+    def needs_python(self, repo: SourceReader, path: str) -> tuple[str, int, str] | None:
+        """For a file only a newer Python parses: that version, and the line and error this
         interpreter gave (a syntax error for a function on an older runtime)."""
         return self._newer.get((str(repo.root), path))
+
+    def syntax_error(self, repo: SourceReader, path: str) -> tuple[int, str] | None:
+        """The line and message of the ``SyntaxError`` this interpreter gave for ``path``."""
+        return self._syntax.get((str(repo.root), path))
+
+    def older_syntax(self, repo: SourceReader, path: str, python: str) -> tuple[int, str] | None:
+        """For a file this interpreter parses, the error of an older Python's grammar
+        (``match`` before 3.10, ``except*`` before 3.11 …), as ``ast``'s
+        ``feature_version`` reports it; None when that grammar accepts it too."""
+        key = (str(repo.root), path)
+        text = self._texts.get(key)
+        parts = tuple(int(x) for x in python.split(".")[:2] if x.isdigit())
+        if text is None or len(parts) != 2 or parts >= sys.version_info[:2]:
+            return None
+        memo = (key[0], path, python)
+        if memo not in self._older:
+            try:
+                ast.parse(text, filename=path, feature_version=(parts[0], parts[1]))
+                self._older[memo] = None
+            except SyntaxError as exc:
+                self._older[memo] = (_statement_line(text, exc), exc.msg)
+            except (ValueError, RecursionError, MemoryError):
+                self._older[memo] = None
+        return self._older[memo]
 
     def problem(self, repo: SourceReader, path: str) -> str | None:
         """Why ``path`` could not be parsed, once ``get`` was called for it."""
