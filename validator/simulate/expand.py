@@ -197,20 +197,21 @@ class _Expander(ParameterExpansion):
         return chars_of(text, dq=dq, symbolic=symbolic)
 
     def _run_list(self, body: str) -> tuple[str, bool] | None:
-        """Output of ``a; b && c`` made of pure commands and ``cd`` (``$(cd "$d" && pwd)``
-        is a common idiom); None when any part is not modelled."""
+        """Output of ``a; b && c | d`` made of pure commands, ``cd`` (``$(cd "$d" && pwd)``
+        is a common idiom) and text filters after a pipe; None when any part is not
+        modelled."""
         commands = command_list(body)
         if not commands:
             return None
         cwd = self.cwd
         out: list[str] = []
         symbolic = False
-        for words in commands:
+        for pipeline in commands:
             sub = _Expander(self.vars, self.fs, cwd, self.depth + 1)
-            fields = sub.fields(words, nullglob=False)
+            fields = sub.fields(pipeline[0], nullglob=False)
             if fields and fields[0].text == "cd" and not fields[0].symbolic:
                 target = fields[1:] or [Field(HOME, False, False)]
-                if len(target) != 1 or target[0].symbolic or target[0].text.startswith("-"):
+                if len(target) != 1 or target[0].symbolic or target[0].text.startswith("-") or len(pipeline) > 1:
                     return None
                 cwd = join_path(cwd, target[0].text)
                 continue
@@ -222,8 +223,19 @@ class _Expander(ParameterExpansion):
                 result = None if listed is None else (listed, False)
             if result is None:
                 return None
-            out.append(result[0])
-            symbolic = symbolic or result[1]
+            text, text_symbolic = result
+            for stage in pipeline[1:]:
+                words = sub.fields(stage, nullglob=False)
+                if text_symbolic or any(w.symbolic for w in words):
+                    return None  # a filter of a value not known statically: unknown
+                from validator.simulate.filters import run_filter
+
+                filtered = run_filter([w.text for w in words], text)
+                if filtered is None:
+                    return None
+                text = filtered
+            out.append(text)
+            symbolic = symbolic or text_symbolic
         return "".join(out), symbolic
 
     # -- fields -----------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The commands inside ``$( )`` that are evaluated statically.
 
-A body made of simple commands joined by ``;`` / ``&&`` is split into raw words here;
-the expander expands them and, when the command is one of the pure ones below
+A body made of simple commands joined by ``;`` / ``&&`` / ``|`` is split into raw words
+here; the expander expands them and, when the command is one of the pure ones below
 (``pwd``, ``basename``, ``dirname``, ``realpath``, ``echo``, ``printf`` …), its output
-is computed without running anything.
+is computed without running anything; the commands after a ``|`` are the text filters
+of ``filters.py``.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ _OPERATORS = "|&<>()"
 _WORD_END = " \t;\n" + _OPERATORS
 
 
-def command_list(body: str) -> list[list[str]] | None:
-    """Raw words of each simple command in ``a; b && c``; None when the body holds
-    anything else (pipes, ``||``, redirections, assignments, subshells, comments)."""
-    commands: list[list[str]] = [[]]
+def command_list(body: str) -> list[list[list[str]]] | None:
+    """Raw words of each simple command in ``a; b && c | d``, as pipelines (a list of
+    commands each); None when the body holds anything else (``||``, redirections,
+    assignments, subshells, comments)."""
+    pipelines: list[list[list[str]]] = [[[]]]
     n = len(body)
     i = 0
     while i < n:
@@ -36,23 +38,32 @@ def command_list(body: str) -> list[list[str]] | None:
             i += 1
             continue
         if c in ";\n" or body.startswith("&&", i):
-            if commands[-1]:
-                commands.append([])
-            elif c != "\n":
+            if pipelines[-1][-1]:
+                pipelines.append([[]])
+            elif c != "\n" or len(pipelines[-1]) > 1:
                 return None
             i += 2 if c == "&" else 1
+            continue
+        if c == "|" and not body.startswith("||", i):
+            if not pipelines[-1][-1]:
+                return None
+            pipelines[-1].append([])
+            i += 1
             continue
         if c in _OPERATORS or c == "#":
             return None
         end = word_end(body, i, _WORD_END)
-        commands[-1].append(body[i:end])
+        pipelines[-1][-1].append(body[i:end])
         i = end
-    if not commands[-1]:
-        commands.pop()
-    for words in commands:
-        if "=" in words[0] and is_name(words[0].split("=", 1)[0]):
-            return None
-    return commands
+    if not pipelines[-1][-1]:
+        if len(pipelines[-1]) > 1:
+            return None  # `a |` with nothing after the pipe
+        pipelines.pop()
+    for pipeline in pipelines:
+        for words in pipeline:
+            if not words or ("=" in words[0] and is_name(words[0].split("=", 1)[0])):
+                return None
+    return pipelines
 
 
 def run_pure(fields: list[Field], cwd: str) -> tuple[str, bool] | None:
