@@ -115,7 +115,7 @@ SEVERITY = "error"
 SUMMARY = "A layer's modules are not under python/, or a PYTHONPATH setting hides the layers"
 FIX = "sometimes"
 
-_WRONG_SITE = re.compile(r"python(3\.\d+)/site-packages/$")
+_WRONG_SITE = re.compile(r"python/lib/python(3\.\d+)/site-packages/")
 
 
 @dataclass
@@ -214,10 +214,10 @@ def _misplaced(ctx: RuleContext, report: PackageReport, items: list[tuple[_Need,
     python = _python(report, layer)
     needs = [n for n, _ in items]
     modules = [n.module for n in needs]
-    paths = ", ".join(c.placement.path for _, c in items if c.placement is not None)
+    paths = _paths([c.placement for _, c in items if c.placement is not None])
     why = _version_note(placement, python)
-    message = (f"package {pkg.name}: {layer.where} holds {_names(modules)} at {_folder(placement.prefix)} "
-               f"({paths}){why}, but the runtime looks for a layer's modules only in {roots_text(python)}; "
+    message = (f"package {pkg.name}: {layer.where} holds {_names(modules)} at {_folder(placement.prefix)}"
+               f"{paths}{why}, but the runtime looks for a layer's modules only in {roots_text(python)}; "
                f"the import of {_names(modules)} fails {_when(needs)}")
     severity = Severity.ERROR
     if not cause.certain:
@@ -233,11 +233,18 @@ def _misplaced(ctx: RuleContext, report: PackageReport, items: list[tuple[_Need,
     return finding
 
 
-def _version_note(placement: Placement, python: str | None) -> str:
-    m = _WRONG_SITE.search(placement.prefix)
-    if m is not None and python is not None and m.group(1) != python:
-        return f", the site-packages of Python {m.group(1)} (the function runs Python {python})"
-    return ""
+def _version_note(placement: Placement, python: str | None, whose: str = "the function runs",
+                  versions: list[str] | None = None) -> str:
+    m = _WRONG_SITE.fullmatch(placement.prefix)
+    if m is None or python is None or m.group(1) == python or m.group(1) in (versions or []):
+        return ""
+    return f", the site-packages of Python {m.group(1)} ({whose} Python {_names(versions or [python])})"
+
+
+def _paths(placements: list[Placement]) -> str:
+    """`` (shared/log.py)`` when a module's path says more than its folder and name do."""
+    plain = all(p.path in (f"{p.prefix}{p.module}/", f"{p.prefix}{p.module}.py") for p in placements)
+    return "" if plain else " (" + ", ".join(p.path for p in placements) + ")"
 
 
 def _doubts(report: PackageReport) -> str:
@@ -311,7 +318,7 @@ def _pip_target_fix(ctx: RuleContext, pip: PipInstall, placement: Placement, pyt
     if placement.prefix == "":
         new = word.rstrip("/") + "/python" + ("/" if word.endswith("/") else "") if word not in (".", "./") else "python"
         title = f"Install into {new}, the layer's python/ folder"
-    elif (m := _WRONG_SITE.search(placement.prefix)) is not None and python is not None \
+    elif (m := _WRONG_SITE.fullmatch(placement.prefix)) is not None and python is not None \
             and word.count(f"python{m.group(1)}") == 1:
         new = word.replace(f"python{m.group(1)}", f"python{python}")
         title = f"Install into {new}, the site-packages of the function's Python {python}"
@@ -328,10 +335,10 @@ def _hidden(ctx: RuleContext, report: PackageReport, items: list[tuple[_Need, La
     pkg = report.package
     pythonpath = report.pythonpath
     assert pythonpath is not None
-    python = _python(report)
     needs = [n for n, _ in items]
     modules = [n.module for n in needs]
     cause = items[0][1]
+    python = _python(report, cause.attachment.layer if cause.attachment is not None else None)
     visible = visible_folders(pythonpath) or frozenset()
     hidden = hidden_folders(python, visible)
     prefix = (f"package {pkg.name}: the function sets PYTHONPATH={pythonpath.value}, so the runtime does not add "
@@ -349,12 +356,16 @@ def _hidden(ctx: RuleContext, report: PackageReport, items: list[tuple[_Need, La
         message = (f"{prefix}, where its layers ({refs}) put their modules; {_names(modules)} "
                    f"{'is' if len(modules) == 1 else 'are'} not in the package and the import fails {_when(needs)}")
         related_layer = []
+        folders = []
     severity = Severity.ERROR
     if not cause.certain:
         severity = Severity.WARNING
         message += " — unless " + _doubts(report)
-    wanted = ":".join(hidden)
-    hint = f"add {wanted} to PYTHONPATH ({pythonpath.value}:{wanted}), or stop setting PYTHONPATH"
+    # the folders the needed modules are in (a layer built for another Python has its own)
+    wanted = ":".join(folders if cause.attachment is not None and folders else hidden)
+    hint = f"add {wanted} to PYTHONPATH ({pythonpath.value}:{wanted})"
+    if set(wanted.split(":")) <= set(hidden):
+        hint += ", or stop setting PYTHONPATH"
     finding = Finding(CODE, message, pythonpath.span, severity, package=pkg.name,
                       related=_related(needs) + related_layer, hint=hint)
     fix = _pythonpath_fix(ctx, pythonpath.span, pythonpath.value, wanted)
@@ -386,8 +397,8 @@ def _pythonpath_fix(ctx: RuleContext, span: Span, value: str, wanted: str) -> Fi
 
 def _broken_layers(ctx: RuleContext, reported: set[int]) -> Iterator[Finding]:
     """A layer whose Python modules all sit outside the searched folders, or in the
-    site-packages of another Python version than its functions run: a warning, since no
-    function is shown to import them."""
+    site-packages of another Python version than its functions run (or than it is published
+    for): a warning, since no function is shown to import them."""
     versions: dict[int, list[str | None]] = {}
     for report in ctx.packages:
         for attachment in report.layers:
@@ -398,8 +409,11 @@ def _broken_layers(ctx: RuleContext, reported: set[int]) -> Iterator[Finding]:
         if package is None or id(layer) in reported or any(id(other) in reported for other in ctx.layers
                                                             if other.package is package):
             continue
-        pythons = list(dict.fromkeys(versions.get(id(layer)) or layer.python_runtimes or [None]))
-        for python in pythons:
+        attached = [v for v in versions.get(id(layer), []) if v is not None]
+        pythons: list[str] = list(dict.fromkeys(attached)) or list(layer.python_runtimes)
+        whose = "the function runs" if attached else "the layer is published for"
+        candidates: list[str | None] = [*pythons] or [None]
+        for python in candidates:
             scan = scan_layer(package, python, ctx.repo)
             if scan.unknown or not scan.misplaced:
                 continue
@@ -407,16 +421,22 @@ def _broken_layers(ctx: RuleContext, reported: set[int]) -> Iterator[Finding]:
             if scan.provides and not wrong_version:
                 continue  # stray files beside a python/ folder that works
             shown = wrong_version or scan.misplaced
-            modules = sorted(shown)
-            first = shown[modules[0]]
-            paths = ", ".join(shown[m].path for m in modules[:5]) + (", …" if len(modules) > 5 else "")
-            what = (f"holds {_names(modules[:5])}{' …' if len(modules) > 5 else ''} at {_folder(first.prefix)} "
-                    f"({paths}){_version_note(first, python)}")
+            # the layer's own code first, then what pip installed; one folder per finding
+            order = sorted(shown, key=lambda m: (shown[m].install is not None, m))
+            first = shown[order[0]]
+            modules = [m for m in order if shown[m].prefix == first.prefix]
+            listed = modules[:5]
+            more = f" and {len(modules) - len(listed)} more" if len(modules) > len(listed) else ""
+            note = _version_note(first, python, whose, pythons)
+            what = (f"holds {', '.join(listed)}{more} at {_folder(first.prefix)}"
+                    f"{_paths([shown[m] for m in listed])}{note}")
             span = first.origin if first.origin is not None else package.span
+            if len(pythons) > 1:  # for several Python versions: python/ serves them all
+                first = Placement(first.module, first.path, first.prefix, "python/", first.origin, first.install)
+            searched = roots_text(python if len(pythons) == 1 else None)
             yield Finding(CODE, f"{layer.where}: {what}, but the runtime looks for a layer's modules only in "
-                                f"{roots_text(python)}; no function can import them from this layer",
+                                f"{searched}; no function can import them from this layer",
                           span, Severity.WARNING, package=package.name,
-                          hint=_hint(layer, first, modules[:5], [shown[m].path for m in modules[:5]]))
+                          hint=_hint(layer, first, listed, [shown[m].path for m in listed]))
             reported.add(id(layer))
             break
-

@@ -36,11 +36,13 @@ def layer(paths: list[str], installs: list[PipInstall] | None = None) -> Package
 
 
 def test_modules_under_python_are_provided_and_at_the_root_are_misplaced() -> None:
-    scan = scan_layer(layer(["python/common/__init__.py", "python/common/db.py", "shared.py", "requests/"]), "3.12")
+    scan = scan_layer(layer(["python/common/__init__.py", "python/common/db.py", "shared.py", "tools/x.py",
+                             "requests/"]), "3.12")
     assert scan.provides["common"] == ("python/", "python/common/")
     assert scan.provides["common.db"] == ("python/", "python/common/")
+    # (a folder pip filled counts by the modules its install provides, not by its name)
     assert {m: (p.prefix, p.right) for m, p in scan.misplaced.items()} == {
-        "shared": ("", "python/"), "requests": ("", "python/")}
+        "shared": ("", "python/"), "tools": ("", "python/")}
 
 
 def test_site_packages_count_for_the_function_version_only() -> None:
@@ -263,7 +265,7 @@ def test_pythonpath_without_the_layer_folders_hides_the_layer(tmp_path: Path) ->
     assert (finding.code, finding.severity.value, finding.span.path) == ("LPK-008", "error", "main.tf")
     assert "the function sets PYTHONPATH=/var/task" in finding.message
     assert "holds requests in /opt/python" in finding.message
-    assert finding.fix_declined is not None and "add /opt/python:" in finding.fix_declined
+    assert finding.fix_declined is not None and finding.fix_declined.endswith("add /opt/python to PYTHONPATH")
 
 
 @pytest.mark.parametrize("env", ["/var/task:/opt/python", "${var.pythonpath}"])
@@ -345,3 +347,35 @@ def test_cli_layers_are_tied_by_the_published_arn_or_the_layer_name(tmp_path: Pa
     [finding] = analyze(root=root).findings
     assert (finding.code, finding.severity.value) == ("LPK-008", "warning")  # the other layer may provide it
     assert "arn:aws:lambda:eu-west-1:1:layer:other:1" in finding.message
+
+
+def test_a_cli_pythonpath_hides_a_layer_named_by_its_arn(tmp_path: Path) -> None:
+    """One workflow publishes the layer (built for Python 3.13, published for 3.11), another
+    attaches it by an ARN that spells its name and sets PYTHONPATH=/opt/python (a real
+    repository's layout, reduced)."""
+    layer_wf = ("name: layer\non: push\njobs:\n  layer:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: |\n"
+                "          mkdir -p build/python/lib/python3.13/site-packages\n"
+                "          cp -r shared build/python/lib/python3.13/site-packages/\n"
+                "          cd build && zip -r ../layer.zip .\n"
+                "      - run: |\n"
+                "          NAME=my-shared\n"
+                "          aws lambda publish-layer-version --layer-name \"$NAME\" --zip-file fileb://layer.zip \\\n"
+                "            --compatible-runtimes python3.11\n")
+    function_wf = workflow("""
+        (cd src && zip -r ../fn.zip .)
+        aws lambda update-function-code --function-name fn --zip-file fileb://fn.zip
+        LAYER_ARN="arn:aws:lambda:us-east-1:$ACCOUNT:layer:my-shared:$LAYER_VERSION"
+        aws lambda update-function-configuration --function-name fn --layers "$LAYER_ARN" \\
+          --environment Variables="{PYTHONPATH=/opt/python}"
+        """)
+    root = write(tmp_path, {".github/workflows/layer.yml": layer_wf, ".github/workflows/fn.yml": function_wf,
+                            "shared/__init__.py": "X = 1\n",
+                            "src/app.py": "from shared import X\n\n\ndef handler(event, context):\n    return X\n"})
+    findings = sorted(analyze(root=root).findings, key=lambda f: f.span.path)
+    assert [(f.code, f.severity.value, f.span.path) for f in findings] == [
+        ("LPK-008", "error", ".github/workflows/fn.yml"), ("LPK-008", "warning", ".github/workflows/layer.yml")]
+    assert "holds shared in /opt/python/lib/python3.13/site-packages" in findings[0].message
+    assert findings[0].hint == ("add /opt/python/lib/python3.13/site-packages to PYTHONPATH "
+                                "(/opt/python:/opt/python/lib/python3.13/site-packages)")
+    assert "(the layer is published for Python 3.11)" in findings[1].message

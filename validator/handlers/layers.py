@@ -27,7 +27,7 @@ from validator.model.repo import Repo
 
 _ORIGIN = {"terraform": "Terraform", "sam": "template", "serverless": "serverless layer", "cli": "aws lambda"}
 _VARIABLE = re.compile(r'^["\']?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?["\']?$')
-_ARN_NAME = re.compile(r":layer:([A-Za-z0-9_-]+)(?::\d+)?$")
+_ARN_NAME = re.compile(r":layer:([A-Za-z0-9_-]+)(?::(?:\d+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?))?$")
 _LAYER_NAME_OPTION = re.compile(r"--layer-name[= ]+[\"']?([A-Za-z0-9_-]+)")
 #: deploys that put a function's code in place (``--function-name`` names the function)
 _CODE_DEPLOYS = ("zip-file", "create-function", "s3-key")

@@ -237,7 +237,7 @@ def _scan(package: Package, python: str | None, repo: Repo | None) -> LayerScan:
             elif (top not in wrong and not top.startswith("__") and _wrong_folder(prefix, wrapper)
                   and not (top in _LAYER_FOLDERS and prefix in ("", wrapper))
                   and not (prefix == "" and wrapper == top + "/")
-                  and (f.kind is FileKind.INSTALLED or _PYTHON_FILE.search(path))):
+                  and _PYTHON_FILE.search(path)):  # (what pip installs is counted by its modules below)
                 wrong[top] = Placement(top, here, prefix, _right_for(prefix, python), f.origin)
     envs = marker_environments(python)
     for pip in package.pip_installs:

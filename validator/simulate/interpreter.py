@@ -685,8 +685,9 @@ class Interpreter:
                 state.exported.add(a.name)
             return
         value = to_value(expand_one(a.value, state, self.ctx.vfs))
-        if value.symbolic and "/" not in value.text:
-            # an unknown value (``SHA=${GITHUB_SHA::7}``) renders by its own name: ``ingestion-${SHA}``
+        if value.symbolic and "/" not in value.text and ":layer:" not in value.text:
+            # an unknown value (``SHA=${GITHUB_SHA::7}``) renders by its own name: ``ingestion-${SHA}``;
+            # a layer ARN keeps its text, whose layer name ties ``--layers "$ARN"`` to the layer
             value = Value("${" + a.name + "}", True)
         if a.append:
             old = state.vars.get(a.name, Value(""))
