@@ -56,9 +56,10 @@ resource "aws_lambda_function" "api" {
 ## Fix safety
 For a `pip install -t DIR` that fills the layer's root (or the site-packages of another
 Python version), the fix installs into `DIR/python` (or the function's version) instead;
-it is unsafe: other steps may rely on the old folder. A `PYTHONPATH` in the
-infrastructure code gets the missing folders as a hint (`--fix` edits workflows only).
-Copies, a `zip` that stores a folder prefix and other layouts get a hint.
+it is unsafe: other steps may rely on the old folder. A `PYTHONPATH` written literally in
+the infrastructure code gets the layer folders the imported modules are in appended
+(unsafe too: the order of `sys.path` changes what shadows what). Copies, a `zip` that
+stores a folder prefix and other layouts get a hint.
 
 ## Exceptions
 A module the function's own ZIP provides, or another attached layer provides in a searched

@@ -265,7 +265,8 @@ def test_pythonpath_without_the_layer_folders_hides_the_layer(tmp_path: Path) ->
     assert (finding.code, finding.severity.value, finding.span.path) == ("LPK-008", "error", "main.tf")
     assert "the function sets PYTHONPATH=/var/task" in finding.message
     assert "holds requests in /opt/python" in finding.message
-    assert finding.fix_declined is not None and finding.fix_declined.endswith("add /opt/python to PYTHONPATH")
+    assert finding.fix is not None and finding.fix.title == "Add /opt/python to PYTHONPATH"
+    assert [(e.path, e.content) for e in finding.fix.edits] == [("main.tf", "/var/task:/opt/python")]
 
 
 @pytest.mark.parametrize("env", ["/var/task:/opt/python", "${var.pythonpath}"])
