@@ -55,8 +55,11 @@ from validator.model.explain import (
     find_misplacement,
     image_build_fails,
     image_dropped,
+    layer_cause,
     layer_files_provide,
+    layers_may_provide,
     repository_module,
+    unknown_layers,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +93,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue  # LPK-003 (or LPK-002) names the copy that put it elsewhere
             if image_dropped(pkg, item.module) is not None:
                 continue  # LPK-007 names the .dockerignore pattern that left it out
+            if "." not in item.module and layer_cause(report, item.module, ctx.repo, third_party=False):
+                continue  # LPK-008: a layer holds it outside python/, or PYTHONPATH hides the layer
             groups.setdefault((item.module, item.reason), []).append(item)
         for (module, _reason), items in sorted(groups.items()):
             items.sort(key=lambda i: (i.site.path, i.site.line))
@@ -118,7 +123,6 @@ def _left_out_repository_modules(ctx: RuleContext, report: PackageReport, report
     not built here, or a configuration outside the repository, may still provide it."""
     pkg, closure = report.package, report.closure
     assert closure is not None
-    config = report.link.config if report.link is not None else None
     seen: set[str] = set()
     for leaf in closure.third_party:
         top = leaf.module.split(".")[0]
@@ -128,19 +132,20 @@ def _left_out_repository_modules(ctx: RuleContext, report: PackageReport, report
         if top in RUNTIME_MODULES or any(providers(leaf.module)):
             continue
         local = repository_module(ctx.repo, top)
-        if local is None or (config is not None and config.layers and layer_files_provide(ctx.packages, top)):
+        if local is None or (layers_may_provide(report) and layer_files_provide(ctx.packages, top)):
             continue
-        if _may_come_another_way(ctx, report, local):
+        if _may_come_another_way(ctx, report, local) or layer_cause(report, top, ctx.repo, third_party=True):
             continue
         when = "when the function runs" if leaf.site.in_function else "at cold start"
         message = (f"package {pkg.name}: {top} ({local} in the repository) is imported but not in the package; "
                    f"the import fails {when}")
         severity = Severity.ERROR
-        if config is None or config.layers:
+        unknown = [a.ref for a in unknown_layers(report)]
+        if layers_may_provide(report):
             severity = Severity.WARNING
-            message += (" — unless the function's configuration, not in the repository, attaches a layer that "
-                        "provides it" if config is None else
-                        f" — unless the function's layers ({', '.join(config.layers)}) provide it")
+            message += (f" — unless the function's layers ({', '.join(unknown)}) provide it" if unknown else
+                        " — unless the function's configuration, not in the repository, attaches a layer that "
+                        "provides it")
         related = [Related(leaf.site.path, leaf.site.line, f"imports {leaf.module}"
                            + (f" (via {' -> '.join(leaf.chain)})" if len(leaf.chain) > 1 else "")),
                    Related(local, 1, f"the module {top}")]

@@ -73,7 +73,14 @@ from validator.model.dists import (
     runtime_version,
     stdlib,
 )
-from validator.model.explain import image_build_fails, layer_files_provide, repository_module
+from validator.model.explain import (
+    image_build_fails,
+    layer_cause,
+    layer_files_provide,
+    layers_may_provide,
+    repository_module,
+    unknown_layers,
+)
 from validator.model.provision import Provision, resolve
 
 CODE = "LPK-005"
@@ -220,18 +227,21 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
     candidates = list(providers(leaf.module))
     if not candidates and repository_module(ctx.repo, top) is not None:
         return None  # code of the repository, not a distribution: LPK-001 reports it
-    if config is not None and config.layers and (any(p.provides(leaf.module) for p in layers)
-                                                 or layer_files_provide(ctx.packages, leaf.module)):
-        return None
+    if layers_may_provide(report) and (any(p.provides(leaf.module) for p in layers)
+                                       or layer_files_provide(ctx.packages, leaf.module)):
+        return None  # a layer of unknown content may be the one built here that provides it
+    if layer_cause(report, leaf.module, ctx.repo, third_party=True) is not None:
+        return None  # LPK-008: a layer holds it outside python/, or PYTHONPATH hides the layers
     doubts: list[str] = []
     unknown = _unknowns(provisions)
     if unknown:
         doubts.append("what " + "; ".join(unknown) + " installs is not known, it may provide it")
-    if config is None and not pkg.built:
+    unknown_refs = [a.ref for a in unknown_layers(report)]
+    if config is None and not pkg.built and not report.layers:
         # (a built archive checked with --zip: its layers are the --layer archives given)
         doubts.append("the function's configuration is not in the repository (a layer may provide it)")
-    elif config is not None and config.layers:
-        doubts.append(f"the function's layers ({', '.join(config.layers)}) are not built here and may provide it")
+    elif unknown_refs:
+        doubts.append(f"the function's layers ({', '.join(unknown_refs)}) are not built here and may provide it")
     skipped = [(d, prov) for prov in provisions for d in candidates if d in prov.skipped]
     install = _install_to_edit(pkg.pip_installs)
     dist = _choose(leaf.module, candidates)

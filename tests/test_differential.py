@@ -19,7 +19,10 @@ the same repository must agree with it:
      "layers":       {"ARCHIVE": "why"},         # compare files only, no handler
      "skip_compare": {"ARCHIVE": "why"},         # neither files nor verdict can agree by design
      "skip_verdict": {"ARCHIVE": "why"},         # files are compared, the verdict cannot agree
-     "skip": "why"}                              # the whole fixture opts out
+     "skip": "why",                              # the whole fixture opts out
+     "functions":    {"ARCHIVE": {"layers": ["LAYER.zip" | "folder:PATH", …],   # extracted under /opt
+                                  "runtime": "python3.12",
+                                  "environment": {"PYTHONPATH": "…"}}}}
 
 ARCHIVE paths are relative to the repository root as real-build reports them
 (GITHUB_SHA is ``abcdef1234567``, every non-matrix ``${{ … }}`` becomes ``x``).
@@ -36,7 +39,7 @@ from pathlib import Path
 
 import pytest
 from harness.compare import find_package, package_file_set
-from harness.realbuild import real_build, tools_missing
+from harness.realbuild import Function, real_build, tools_missing
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CASES = sorted(p.parent for p in FIXTURES.glob("*/expected.txt"))
@@ -55,7 +58,8 @@ def _handlers(spec) -> list[str]:
 def run_real_build(repo: Path, config: dict) -> dict:
     _require_tools()
     handlers = {archive: _handlers(spec) for archive, spec in config.get("handlers", {}).items()}
-    return real_build(repo, handlers).as_dict()
+    functions = {archive: Function.from_json(spec) for archive, spec in config.get("functions", {}).items()}
+    return real_build(repo, handlers, functions=functions).as_dict()
 
 
 _INPUTS = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")

@@ -13,14 +13,15 @@ from pathlib import Path
 
 from rules import Rule, all_rules
 from validator.config import Config, ConfigError, load_config, rule_enabled
-from validator.handlers import collect_handler_configs, link_handlers
+from validator.handlers import collect_handler_configs, collect_iac, link_handlers
+from validator.handlers.layers import LayerLinker
 from validator.model import (
     AnalysisResult,
-    DeployRef,
     Finding,
     HandlerConfig,
     HandlerLink,
     ImportClosure,
+    LayerConfig,
     Package,
     PackageReport,
     SimulationResult,
@@ -33,11 +34,12 @@ from validator.model.context import RuleContext
 from validator.model.deploytools import origins_run
 from validator.model.dists import runtime_version
 from validator.model.explain import find_handler_elsewhere
+from validator.model.layers import EnvSetting, LayerAttachment, searched, task_folders, visible_folders
 from validator.model.repo import Repo, find_root
 from validator.pyimports import SourceCache, compute_closure
 from validator.report.suppress import Suppression, apply_suppressions, parse_suppressions
 from validator.simulate import simulate
-from validator.sources import iac_packages
+from validator.sources import iac_layer_package, iac_packages
 from validator.workflow import WorkflowError, discover_workflows, read_workflow
 
 
@@ -84,11 +86,11 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
     # a reusable workflow that another one calls is simulated inside its caller, with the
     # inputs the caller passes; alone, its inputs would be unknown
     called = {path for wf in workflows for path in wf.calls}
-    configs = collect_handler_configs(repo)
-    archives = terraform_archives(configs[0])
+    iac = collect_iac(repo)
+    archives = terraform_archives(iac[0], iac[1])
     simulations = [simulate(wf, repo, terraform_archives=archives)
                    for wf in workflows if not (wf.reusable_only and wf.path in called)]
-    context = build_context(root, repo, workflows, simulations, config, configs)
+    context = build_context(root, repo, workflows, simulations, config, iac)
     context.config_problems[:0] = unreadable
     findings = run_rules(context, config)
     result = AnalysisResult(root=str(root), workflows=[wf.path for wf in workflows],
@@ -135,29 +137,36 @@ def merge_selection(config: Config, selection: Selection | None) -> Config:
                                  extend_select=selection.extend_select or None)
 
 
-def terraform_archives(configs: list[HandlerConfig]) -> list[tuple[str, str, tuple[str, ...]]]:
+def terraform_archives(configs: list[HandlerConfig], layers: list[LayerConfig] | None = None
+                       ) -> list[tuple[str, str, tuple[str, ...]]]:
     """The ``archive_file`` folders Terraform zips, and where (``terraform plan``/``apply``
-    in a workflow zips them as the job left them)."""
+    in a workflow zips them as the job left them), for functions and for layers."""
     out = []
     for c in configs:
         if c.origin == "terraform" and c.code_uri and c.filename and c.filename.endswith(".zip") \
                 and "$" not in c.code_uri + c.filename:
             out.append((c.code_uri, c.filename, tuple(p[1:] for p in c.patterns if p.startswith("!"))))
+    for layer in layers or []:
+        if layer.origin == "terraform" and layer.code_uri and layer.filename and layer.filename.endswith(".zip") \
+                and "$" not in layer.code_uri + layer.filename:
+            out.append((layer.code_uri, layer.filename, ()))
     return list(dict.fromkeys(out))
 
 
 def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations: list[SimulationResult],
-                  config: Config, handler_configs: tuple[list[HandlerConfig], list[Unmodelled]] | None = None,
+                  config: Config,
+                  iac: tuple[list[HandlerConfig], list[LayerConfig], list[Unmodelled]] | None = None,
                   ) -> RuleContext:
     """Link every package to its handler and compute its import closure."""
     packages = [p for sim in simulations for p in sim.packages]
     deploys = [d for sim in simulations for d in sim.deploys]
-    configs, problems = handler_configs if handler_configs is not None else collect_handler_configs(repo)
+    configs, layer_configs, problems = iac if iac is not None else collect_iac(repo)
+    # layers first: a layer's archive has no handler to look for
+    layers = LayerLinker(packages, layer_configs, deploys, repo)
     explicit = {name: mapping.handler for name, mapping in config.packages.items() if mapping.handler}
     links: list[HandlerLink | None] = list(link_handlers(packages, configs, deploys, explicit, repo=repo))
     out_of_scope: list[str] = []
     packages, links = confirmed_packages(packages, links, out_of_scope)
-    mark_layers(packages, deploys)
     linked = {id(c) for link in links if link is not None for c in (link.config, link.function, *link.also)
               if c is not None}
     deployed = deployed_origins(workflows, simulations, repo)
@@ -165,21 +174,50 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
     for package, iac_link in iac_packages(unlinked, repo):
         packages.append(package)
         links.append(iac_link)
+    for layer in layers.layers:
+        c = layer.config
+        if layer.package is None and c is not None and (deployed is None or c.origin in deployed):
+            built = iac_layer_package(c, repo)
+            if built is not None:
+                layers.adopt(layer, built)
+                packages.append(built)
+                links.append(None)
     cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
     reports = []
     for package, link in zip(packages, links, strict=True):
         closure = fallback = None
+        attached, pythonpath = layers.attach(package, link)
         if link is not None and not package.opaque:
             function = link.config
             python = runtime_version(function.runtime) if function is not None else None
+            provide_from_layers(package, attached, pythonpath, python)
             closure = compute_closure(package, link.handler, repo, cache, python,
-                                      function.architectures if function is not None else None)
+                                      function.architectures if function is not None else None,
+                                      roots=task_folders(pythonpath))
             if closure.handler_file is None:
                 fallback = fallback_closure(package, link.handler, repo, cache)
-        reports.append(PackageReport(package, link, closure, fallback))
+        reports.append(PackageReport(package, link, closure, fallback, layers=attached, pythonpath=pythonpath))
     return RuleContext(root=root, repo=repo, workflows=workflows, simulations=simulations, packages=reports,
-                       out_of_scope=out_of_scope,
+                       out_of_scope=out_of_scope, layers=layers.layers,
                        handler_configs=configs, config_problems=problems)
+
+
+def provide_from_layers(package: Package, attached: list[LayerAttachment], pythonpath: EnvSetting | None,
+                        python: str | None) -> None:
+    """The top-level modules the function's layers put on its ``sys.path`` (in the folders
+    the runtime searches, and that a ``PYTHONPATH`` does not hide): the closure takes them
+    as provided, as a ``--layer`` archive's are.  A module laid out in the wrong folder is
+    not provided (LPK-008 reports it)."""
+    visible = visible_folders(pythonpath)
+    for attachment in attached:
+        if attachment.scan is None or attachment.layer is None:
+            continue
+        for module, (folder, _path) in attachment.scan.provides.items():
+            if "." not in module and searched(folder, visible, python):
+                package.provided.setdefault(module, attachment.layer.where)
+        for module, placement in attachment.scan.misplaced.items():
+            if searched(placement.prefix, visible, python):  # a PYTHONPATH that lists its folder
+                package.provided.setdefault(module, attachment.layer.where)
 
 
 def deployed_origins(workflows: list[Workflow], simulations: list[SimulationResult], repo: Repo) -> set[str] | None:
@@ -229,14 +267,6 @@ def other_language(package: Package, link: HandlerLink | None) -> bool:
         return not runtime.startswith("python")
     return (bool(package.files) and not package.opaque and not package.incomplete and not package.pip_installs
             and not any(path.endswith((".py", "/")) for path in package.files))
-
-
-def mark_layers(packages: list[Package], deploys: list[DeployRef]) -> None:
-    """Archives published with ``aws lambda publish-layer-version`` are layers, not functions."""
-    layer_archives = {d.archive for d in deploys if d.kind == "layer"}
-    for package in packages:
-        if package.archive in layer_archives:
-            package.is_layer = True
 
 
 def fallback_closure(package: Package, handler: str, repo: Repo, cache: SourceCache) -> ImportClosure | None:

@@ -18,7 +18,14 @@ How a repository is built:
 * every ZIP under the copy is recorded after each step (a later cleanup does not hide it);
 * each requested handler is imported from its extracted archive in a fresh interpreter with
   ``sys.path`` = the archive root (plus a stub for the modules the runtime provides, boto3 …)
-  and called once with ``({}, None)``.
+  and called once with ``({}, None)``;
+* a function given with its layers (:class:`Function`) gets them extracted, in order, into one
+  folder that stands for ``/opt`` (later layers overwrite earlier files, as Lambda merges them),
+  and its ``sys.path`` built the way the runtime's bootstrap builds it: ``PYTHONPATH`` entries
+  (``/opt`` and ``/var/task`` mapped to the extracted folders) first when the function sets it;
+  otherwise ``/opt/python/lib/python3.X/site-packages`` (X its runtime's version) and
+  ``/opt/python``; then the archive root in front, and ``site.addsitedir`` for the archive root
+  (and for the two layer folders when ``PYTHONPATH`` is not set).
 
 Sandbox: when ``bwrap`` works, bash and the imports run in a read-only view of the machine where
 only the temporary folder is writable (``/tmp`` a private tmpfs, no network), so a script that
@@ -125,9 +132,28 @@ sys.exit(subprocess.call(cmd, cwd=cwd) if cmd else 0)
 '''
 
 _IMPORTER = r'''
-import importlib, importlib.abc, importlib.machinery, sys, types
-root, handlers = sys.argv[1], sys.argv[2:]
-sys.path[:0] = [root]
+import importlib, importlib.abc, importlib.machinery, os, site, sys, types
+root, opt, version, pythonpath = sys.argv[1:5]
+handlers = sys.argv[5:]
+if opt:
+    def mapped(entry):
+        for real, extracted in (("/opt", opt), ("/var/task", root)):
+            if entry == real or entry.startswith(real + "/"):
+                return extracted + entry[len(real):]
+        return entry if os.path.isabs(entry) else os.path.join(root, entry)
+    site_dir = opt + "/python/lib/python" + version + "/site-packages"
+    if pythonpath != "-":  # the interpreter puts PYTHONPATH first; the bootstrap then adds no /opt folder
+        sys.path[:0] = [mapped(e) for e in pythonpath.split(":") if e]
+    else:
+        sys.path.insert(0, opt + "/python")
+        sys.path.insert(0, site_dir)
+    sys.path.insert(0, root)
+    site.addsitedir(root)
+    if pythonpath == "-":
+        site.addsitedir(site_dir)
+        site.addsitedir(opt + "/python")
+else:
+    sys.path[:0] = [root]
 PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"}
 class RuntimeStub(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """What the Lambda runtime provides (boto3 …) unless the archive ships it: any name resolves."""
@@ -173,6 +199,23 @@ for h in handlers:
         del sys.modules[name]
     importlib.invalidate_caches()
 '''
+
+
+@dataclass
+class Function:
+    """How a function runs an archive: its layers (archives the workflow builds, or
+    ``folder:PATH`` for a repository folder an infrastructure tool zips as it is), its
+    runtime and its ``PYTHONPATH`` (None when it sets none)."""
+
+    layers: list[str] = field(default_factory=list)
+    runtime: str = "python3.12"
+    pythonpath: str | None = None
+
+    @classmethod
+    def from_json(cls, spec: Mapping[str, Any]) -> Function:
+        env = spec.get("environment") or {}
+        return cls(layers=list(spec.get("layers") or []), runtime=str(spec.get("runtime") or "python3.12"),
+                   pythonpath=env.get("PYTHONPATH"))
 
 
 @dataclass
@@ -370,9 +413,32 @@ def _handler_specs(handlers: Mapping[str, str | Iterable[str]] | None) -> dict[s
     return out
 
 
+def _extract_layers(function: Function, built: dict[str, Path], repo: Path, opt: Path) -> str | None:
+    """Extract the function's layers into ``opt`` in order; the reason when one is missing."""
+    opt.mkdir(parents=True)
+    for layer in function.layers:
+        if layer.startswith("folder:"):
+            folder = repo / layer[len("folder:"):]
+            if not folder.is_dir():
+                return f"layer folder {folder} does not exist"
+            shutil.copytree(folder, opt, dirs_exist_ok=True)
+            continue
+        z = built.get(layer)
+        if z is None:
+            return f"layer {layer} was not built"
+        try:
+            with zipfile.ZipFile(z) as zf:
+                zf.extractall(opt)
+        except (zipfile.BadZipFile, OSError) as exc:
+            return f"unreadable layer {layer}: {exc}"
+    return None
+
+
 def real_build(repo: Path, handlers: Mapping[str, str | Iterable[str]] | None = None,
-               workflows: Iterable[Path] | None = None, use_bwrap: bool | None = None) -> RealBuild:
-    """Run ``repo``'s workflows with bash and import ``handlers`` (archive path -> handler(s))."""
+               workflows: Iterable[Path] | None = None, use_bwrap: bool | None = None,
+               functions: Mapping[str, Function] | None = None) -> RealBuild:
+    """Run ``repo``'s workflows with bash and import ``handlers`` (archive path -> handler(s));
+    an archive in ``functions`` runs with those layers, runtime and ``PYTHONPATH``."""
     repo = Path(repo).resolve()
     wf_files = [Path(w) for w in workflows] if workflows is not None else sorted(
         (repo / ".github" / "workflows").glob("*.y*ml"))
@@ -434,8 +500,19 @@ def real_build(repo: Path, handlers: Mapping[str, str | Iterable[str]] | None = 
                 for h in names:
                     result.handlers[f"{archive}={h}"] = f"unreadable archive: {exc}"
                 continue
-            proc = sandbox.run([sys.executable, "-I", "-S", "-B", "-c", _IMPORTER, str(out), *names], out,
-                               {"PATH": "/usr/bin:/bin", "HOME": str(tmp / "home")})
+            function = (functions or {}).get(archive)
+            opt, version, pythonpath = "", "", "-"
+            if function is not None:
+                opt_dir = tmp / "opt" / archive
+                missing = _extract_layers(function, built, repo, opt_dir)
+                if missing is not None:
+                    for h in names:
+                        result.handlers[f"{archive}={h}"] = missing
+                    continue
+                opt, version = str(opt_dir), function.runtime.removeprefix("python")
+                pythonpath = function.pythonpath if function.pythonpath is not None else "-"
+            proc = sandbox.run([sys.executable, "-I", "-S", "-B", "-c", _IMPORTER, str(out), opt, version, pythonpath,
+                                *names], out, {"PATH": "/usr/bin:/bin", "HOME": str(tmp / "home")})
             lines = [line[len("@@verdict "):] for line in proc.stdout.splitlines() if line.startswith("@@verdict ")]
             for i, h in enumerate(names):
                 result.handlers[f"{archive}={h}"] = (

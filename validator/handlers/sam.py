@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from validator.handlers import patterns, yamlsrc
-from validator.model import HandlerConfig, Span, Unmodelled
+from validator.model import HandlerConfig, LayerConfig, Span, Unmodelled
 from validator.model.repo import Repo, safe_join
 
 _TEMPLATE_NAME = re.compile(r"(^|/)([^/]*[._-])?template([._-][^/]*)?\.(ya?ml|json)$", re.I)
@@ -25,6 +25,7 @@ _HEAD_BYTES = 4096
 _MAX_SNIFF_BYTES = 4 * 1024 * 1024
 _SKIP_PREFIXES = (".github/", "cdk.out/")
 _FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+_LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
 
 
 def candidate_files(repo: Repo) -> list[str]:
@@ -59,7 +60,14 @@ def _head_looks_like_template(repo: Repo, rel: str) -> bool:
 
 
 def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
+    configs, _layers, problems = collect_all(repo)
+    return configs, problems
+
+
+def collect_all(repo: Repo) -> tuple[list[HandlerConfig], list[LayerConfig], list[Unmodelled]]:
+    """Functions and layers of every template, and the templates that could not be read."""
     configs: list[HandlerConfig] = []
+    layers: list[LayerConfig] = []
     problems: list[Unmodelled] = []
     for rel in candidate_files(repo):
         text = repo.read_text(rel)
@@ -82,7 +90,8 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
                 continue
         if isinstance(doc, dict):
             configs.extend(_configs(rel, text, doc))
-    return configs, problems
+            layers.extend(_layers(rel, text, doc))
+    return configs, layers, problems
 
 
 def _load_json(text: str) -> Any:
@@ -155,7 +164,9 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
             function_name=yamlsrc.scalar(prop("FunctionName"), params),
             architectures=yamlsrc.scalar_list(prop("Architectures"), params),
             layers=yamlsrc.scalar_list(prop("Layers"), params),
+            layers_span=_layers_span(rel, lines, props if "Layers" in props else defaults),
             environment=_env(prop("Environment"), params),
+            environment_spans=_env_spans(rel, lines, prop("Environment"), params),
             package_type=package_type,
         )
         if image:
@@ -207,6 +218,59 @@ def _env(node: Any, params: dict[str, str]) -> dict[str, str]:
     if not isinstance(variables, dict):
         return {}
     return {str(k): s for k, v in variables.items() if (s := yamlsrc.scalar(v, params)) is not None}
+
+
+def _layers_span(rel: str, lines: list[str], holder: Any) -> Span | None:
+    if "Layers" not in holder or not hasattr(holder, "keys_at"):
+        return None
+    at = holder.keys_at.get("Layers")
+    if at is None:
+        return None
+    return Span(rel, at.line0 + 1, at.col0 + 1, at.line0 + 1, at.col0 + 1 + len("Layers"))
+
+
+def _env_spans(rel: str, lines: list[str], node: Any, params: dict[str, str]) -> dict[str, Span]:
+    variables = node.get("Variables") if isinstance(node, dict) else None
+    if not isinstance(variables, dict):
+        return {}
+    return {str(k): yamlsrc.value_span(rel, lines, variables, k, s) for k, v in variables.items()
+            if (s := yamlsrc.scalar(v, params)) is not None}
+
+
+def _layers(rel: str, text: str, doc: dict[str, Any]) -> list[LayerConfig]:
+    """``AWS::Serverless::LayerVersion`` (``ContentUri``, built by ``sam build`` when its
+    ``Metadata`` names a ``BuildMethod``) and ``AWS::Lambda::LayerVersion`` (``Content``);
+    a function's ``Layers`` names one by ``!Ref`` (its ARN)."""
+    lines = text.splitlines()
+    base = rel.rsplit("/", 1)[0] if "/" in rel else ""
+    params = _params(doc)
+    resources = doc.get("Resources")
+    if not isinstance(resources, dict):
+        return []
+    out: list[LayerConfig] = []
+    for logical_id, res in resources.items():
+        if not isinstance(res, dict) or res.get("Type") not in _LAYER_TYPES:
+            continue
+        props = res.get("Properties")
+        props = props if isinstance(props, dict) else {}
+        meta = res.get("Metadata")
+        cfg = LayerConfig(
+            resource=str(logical_id),
+            span=_resource_span(rel, lines, str(logical_id)),
+            origin="sam",
+            refs=["${" + str(logical_id) + "}", "${!GetAtt " + str(logical_id) + ".Arn}"],
+            layer_name=yamlsrc.scalar(props.get("LayerName"), params),
+            compatible_runtimes=yamlsrc.scalar_list(props.get("CompatibleRuntimes"), params),
+            build_method=yamlsrc.scalar(meta.get("BuildMethod"), params) if isinstance(meta, dict) else None,
+        )
+        content = props.get("ContentUri") if res.get("Type") == "AWS::Serverless::LayerVersion" else props.get("Content")
+        holder = HandlerConfig(handler="", span=cfg.span, origin="sam", resource=cfg.resource)
+        _code(holder, content, base, params)
+        cfg.filename, cfg.s3_key = holder.filename, holder.s3_key
+        local = holder.code_uri if holder.code_uri and not holder.code_uri.startswith("s3://") else None
+        cfg.code_uri = local if not holder.filename else None
+        out.append(cfg)
+    return out
 
 
 def _code(cfg: HandlerConfig, code: Any, base: str, params: dict[str, str]) -> None:

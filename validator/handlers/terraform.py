@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validator.handlers import patterns
-from validator.model import HandlerConfig, Span, Unmodelled
+from validator.model import HandlerConfig, LayerConfig, Span, Unmodelled
 from validator.model.base import Record
 from validator.model.repo import Repo
 from validator.syntax import hcl
@@ -32,6 +32,7 @@ _CONVERSION = re.compile(r"\$\{\s*(?:toset|tomap|tolist)\((.*)\)\s*\}", re.S)
 _EACH = re.compile(r"\$\{\s*each\.(key|value)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\"[^\"]*\"\])*)\s*\}")
 
 LAMBDA_TYPES = ("aws_lambda_function",)
+LAYER_TYPES = ("aws_lambda_layer_version",)
 
 
 @dataclass(eq=False, repr=False)
@@ -110,6 +111,12 @@ def _str_list(val: Any) -> list[str]:
 
 
 def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
+    configs, _layers, problems = collect_all(repo)
+    return configs, problems
+
+
+def collect_all(repo: Repo) -> tuple[list[HandlerConfig], list[LayerConfig], list[Unmodelled]]:
+    """Functions and layers of every Terraform directory, and the files that could not be read."""
     problems: list[Unmodelled] = []
     dirs: dict[str, TfModuleDir] = {}
     tfvars: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -140,6 +147,7 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
         _build_scope(d, tfvars.get(d.dir, []))
     module_sources = _local_module_sources(dirs)
     configs: list[HandlerConfig] = []
+    layers: list[LayerConfig] = []
     for d in dirs.values():
         for cfg in _configs_in(d):
             # a module's own resource says ``handler = var.handler``; the module call that
@@ -147,7 +155,8 @@ def collect(repo: Repo) -> tuple[list[HandlerConfig], list[Unmodelled]]:
             if d.dir in module_sources and _REF.search(cfg.handler):
                 continue
             configs.append(cfg)
-    return configs, problems
+        layers += _layers_in(d)
+    return configs, layers, problems
 
 
 def _problem(path: str, line: int, col: int, reason: str, touch: bool) -> Unmodelled:
@@ -188,6 +197,19 @@ def _local_module_sources(dirs: dict[str, TfModuleDir]) -> set[str]:
 
 
 def _configs_in(d: TfModuleDir) -> list[HandlerConfig]:
+    archives, objects = _archives_and_objects(d)
+    out: list[HandlerConfig] = []
+    for f in d.files:
+        for block in _blocks(f, "resource"):
+            if block.labels[0] in LAMBDA_TYPES:
+                out.extend(_function_configs(d, f, block, archives, objects, module=False))
+        for block in _blocks(f, "module"):
+            if "handler" in block.attributes:
+                out.extend(_function_configs(d, f, block, archives, objects, module=True))
+    return out
+
+
+def _archives_and_objects(d: TfModuleDir) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     archives: dict[str, dict[str, Any]] = {}
     objects: dict[str, dict[str, Any]] = {}
     for f in d.files:
@@ -197,14 +219,53 @@ def _configs_in(d: TfModuleDir) -> list[HandlerConfig]:
         for block in _blocks(f, "resource"):
             if block.labels[0] in ("aws_s3_object", "aws_s3_bucket_object"):
                 objects[".".join(block.labels)] = block.body()
-    out: list[HandlerConfig] = []
+    return archives, objects
+
+
+def _layers_in(d: TfModuleDir) -> list[LayerConfig]:
+    """``aws_lambda_layer_version`` resources: the archive each is made from, and the
+    references (``aws_lambda_layer_version.common.arn``) a function's ``layers`` uses."""
+    archives, objects = _archives_and_objects(d)
+    out: list[LayerConfig] = []
     for f in d.files:
         for block in _blocks(f, "resource"):
-            if block.labels[0] in LAMBDA_TYPES:
-                out.extend(_function_configs(d, f, block, archives, objects, module=False))
-        for block in _blocks(f, "module"):
-            if "handler" in block.attributes:
-                out.extend(_function_configs(d, f, block, archives, objects, module=True))
+            if block.labels[0] not in LAYER_TYPES or "for_each" in block.attributes or "count" in block.attributes:
+                continue
+            name, body = block.labels[1], block.body()
+            scope = d.scope
+            filename = _str(_resolve(body.get("filename"), scope, False))
+            s3_key = _str(_resolve(body.get("s3_key"), scope, False))
+            code_uri: str | None = None
+            for ref_src in (body.get("filename"), body.get("source_code_hash")):
+                m = _ARCHIVE_REF.search(ref_src) if isinstance(ref_src, str) else None
+                arch = _archive_instance(archives, m, name, scope) if m else None
+                if arch is not None:
+                    out_path = _str(_resolve(arch.get("output_path"), scope, False))
+                    if out_path and (filename is None or _ARCHIVE_REF.search(filename)):
+                        filename = out_path
+                    src = _str(_resolve(arch.get("source_dir"), scope, False))
+                    if src and not patterns.is_symbolic(src):
+                        code_uri = patterns.join(d.dir, src)
+                    break
+            if s3_key and (m := _S3_OBJECT_REF.search(s3_key)):
+                obj = objects.get(f"{m.group(1)}.{m.group(2)}")
+                if obj:
+                    s3_key = _str(_resolve(obj.get("key"), scope, False)) or s3_key
+                    filename = filename or _str(_resolve(obj.get("source"), scope, False))
+            if filename and not filename.startswith(("s3://", "$")):
+                filename = patterns.join(d.dir, filename)
+            address = f"{block.labels[0]}.{name}"
+            out.append(LayerConfig(
+                resource=name,
+                span=_first_line(f, block),
+                origin="terraform",
+                refs=[f"${{{address}.{attr}}}" for attr in ("arn", "id")],
+                layer_name=_str(_resolve(body.get("layer_name"), scope, False)),
+                filename=filename,
+                s3_key=s3_key,
+                code_uri=code_uri,
+                compatible_runtimes=_str_list(_resolve(body.get("compatible_runtimes"), scope, False)),
+            ))
     return out
 
 
@@ -344,7 +405,9 @@ def _function_config(
         function_name=get("function_name"),
         architectures=_str_list(_resolve(body.get("architectures"), scope, False)),
         layers=_str_list(_resolve(body.get("layers"), scope, False)),
+        layers_span=_span(f, attr.range.start, attr.range.end) if (attr := block.attributes.get("layers")) else None,
         environment=environment,
+        environment_spans=_environment_spans(f, block, module, environment),
         package_type=package_type,
         s3_bucket=s3_bucket,
         patterns=patterns_,
@@ -371,6 +434,37 @@ def _archive_instance(archives: dict[str, dict[str, Any]], ref: re.Match[str], f
         if k == key:
             return dict(_subst_each(body, k, item))
     return None
+
+
+def _first_line(f: TfFile, block: hcl.Block) -> Span:
+    """The line that opens a block (``resource "aws_lambda_layer_version" "common" {``)."""
+    start = block.range.start
+    eol = f.doc.text.find("\n", start, block.range.end)
+    return _span(f, start, (eol if eol > start else block.range.end))
+
+
+def _environment_spans(f: TfFile, block: hcl.Block, module: bool, environment: dict[str, str]) -> dict[str, Span]:
+    """Where each variable's value is written: inside ``environment { variables = {…} }``
+    (a module call's ``environment_variables``), else the attribute that holds the map."""
+    if not environment:
+        return {}
+    attr: hcl.Attribute | None = None
+    if module:
+        attr = block.attributes.get("environment_variables")
+    else:
+        nested = next((b for b in block.blocks if b.type == "environment"), None)
+        attr = nested.attributes.get("variables") if nested is not None else None
+    if attr is None:
+        return {}
+    text = f.doc.text[attr.range.start : attr.range.end]
+    out: dict[str, Span] = {}
+    for key in environment:
+        m = re.search(r'(?:^|[\s{,])"?' + re.escape(key) + r'"?\s*[=:]\s*"([^"\n]*)"', text)
+        if m is None:
+            out[key] = _span(f, attr.range.start, attr.range.end)
+            continue
+        out[key] = _span(f, attr.range.start + m.start(1), attr.range.start + m.end(1))
+    return out
 
 
 def _image_uri(raw: Any, scope: Any) -> str | None:

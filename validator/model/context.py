@@ -17,6 +17,7 @@ from validator.model import (
     Workflow,
 )
 from validator.model.base import Record
+from validator.model.layers import Layer
 from validator.model.repo import Repo
 from validator.model.snippets import quote_lines, quote_span
 
@@ -31,6 +32,8 @@ class RuleContext(Record):
     simulations: list[SimulationResult]
     packages: list[PackageReport]
     handler_configs: list[HandlerConfig] = field(default_factory=list)
+    #: the layers the repository declares or builds (attached or not)
+    layers: list[Layer] = field(default_factory=list)
     #: archives deployed as functions in another language than Python (not checked)
     out_of_scope: list[str] = field(default_factory=list)
     #: problems met outside the workflows (an unparseable Terraform file …)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from validator.model import CopyRecord, FileKind, Package, PackageFile, PackageReport, Span, UnresolvedImport
 from validator.model.base import FrozenRecord
 from validator.model.images import ContextMiss
+from validator.model.layers import LayerAttachment, Placement
 from validator.model.repo import Repo
 
 
@@ -231,8 +232,24 @@ def repository_module(repo: Repo, top: str) -> str | None:
 _SITE = re.compile(r"^python/(lib/python3\.\d+/site-packages/)?")
 
 
+def unknown_layers(report: PackageReport) -> list[LayerAttachment]:
+    """The function's layers whose content the tool does not know (a public layer, an ARN
+    in a variable, a layer built elsewhere or by a step the tool cannot follow)."""
+    return [a for a in report.layers if not a.known]
+
+
+def layers_may_provide(report: PackageReport) -> bool:
+    """The function may attach a layer of unknown content: its configuration lists one, or
+    its configuration is not in the repository and the workflow attaches none."""
+    config = report.link.config if report.link is not None else None
+    if unknown_layers(report):
+        return True
+    return config is None and not report.layers
+
+
 def layer_files_provide(packages: list[PackageReport], module: str) -> bool:
-    """A layer built in the repository holds the module under ``python/`` (or its site-packages)."""
+    """A layer built in the repository holds the module under ``python/`` (or its site-packages):
+    asked for functions with a layer of unknown content, which may be that one."""
     rel = module.replace(".", "/")
     for report in packages:
         if not report.package.is_layer:
@@ -262,3 +279,58 @@ def image_dropped(package: Package, module: str) -> ContextMiss | None:
                                        or any(p.startswith(root + base + "/") for p in miss.would_supply)):
             return miss
     return None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class LayerCause(FrozenRecord):
+    """Why a module a function imports is not on its ``sys.path`` although a layer has it."""
+
+    kind: str  # "misplaced": outside the searched folders; "hidden": a PYTHONPATH leaves them out
+    module: str  # the top-level module
+    #: the layer that holds it (None: the function's layers are all of unknown content, and
+    #: ``PYTHONPATH`` hides every one of them)
+    attachment: LayerAttachment | None
+    placement: Placement | None  # for "misplaced": where it is in the layer
+    #: nothing else can provide it (no other layer of unknown content in a searched folder,
+    #: no PYTHONPATH entry the tool cannot see into): the import fails
+    certain: bool
+
+
+def layer_cause(report: PackageReport, module: str, repo: Repo, third_party: bool) -> LayerCause | None:
+    """The layer reason, if any, why ``module`` (which the closure found nowhere) fails
+    for the function(s) of ``report``: LPK-008 reports it, LPK-001 and LPK-005 leave it."""
+    if not report.layers:
+        return None
+    from validator.model.dists import runtime_version
+    from validator.model.layers import searched, unknown_entries, visible_folders
+
+    top = module.split(".")[0]
+    config = report.link.config if report.link is not None else None
+    python = runtime_version(config.runtime) if config is not None else None
+    pythonpath = report.pythonpath
+    visible = visible_folders(pythonpath)
+    opaque = bool(pythonpath is not None and unknown_entries(pythonpath))
+    others = bool(unknown_layers(report)) and (visible is None or bool(visible))
+    for att in report.layers:
+        if att.scan is None:
+            continue
+        found = att.scan.provider(top)
+        if found is not None and not searched(found[0], visible, python):
+            return LayerCause("hidden", top, att, None, certain=not opaque and not others)
+    for att in report.layers:
+        where = att.scan.misplaced.get(top) if att.scan is not None else None
+        if where is not None and not searched(where.prefix, visible, python):
+            return LayerCause("misplaced", top, att, where, certain=not opaque and not others)
+    if (third_party and pythonpath is not None and visible is not None and not visible and not opaque
+            and unknown_layers(report) and not report.package.incomplete
+            and repository_module(repo, top) is None and not _unknown_installs(report, repo)):
+        return LayerCause("hidden", top, None, None, certain=True)
+    return None
+
+
+def _unknown_installs(report: PackageReport, repo: Repo) -> bool:
+    from validator.model.dists import marker_environments
+    from validator.model.provision import resolve
+
+    envs = marker_environments(None)
+    return any(resolve(pip, envs, repo).unknown for pip in report.package.pip_installs)

@@ -23,7 +23,10 @@ class HandlerConfig(Record):
     function_name: str | None = None
     architectures: list[str] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
+    layers_span: Span | None = None  # where the layer list is written
     environment: dict[str, str] = field(default_factory=dict)
+    #: where each environment variable's value is written (``PYTHONPATH = "…"``)
+    environment_spans: dict[str, Span] = field(default_factory=dict)
     s3_bucket: str | None = None
     #: "Zip" or "Image"; an image function's handler is checked against its image, not a ZIP
     package_type: str = "Zip"
@@ -53,3 +56,25 @@ class HandlerLink(Record):
     #: for an image: the declared function it links through (``config`` is that function
     #: with the handler and runtime the image gives it)
     function: HandlerConfig | None = None
+
+
+@dataclass(eq=False, repr=False)
+class LayerConfig(Record):
+    """A Lambda layer declared in the infrastructure code (Terraform
+    ``aws_lambda_layer_version``, SAM/CloudFormation ``LayerVersion``, a serverless
+    ``layers:`` entry) or published by ``aws lambda publish-layer-version``."""
+
+    resource: str  # ``common`` (Terraform label), ``CommonLayer`` (logical id), ``--layer-name``
+    span: Span  # the declaration (the resource's first line, the publish command)
+    origin: str  # "terraform", "sam", "serverless", "cli"
+    #: the texts a function's layer list names it by (``${aws_lambda_layer_version.common.arn}``,
+    #: ``${CommonLayer}``); compared as written
+    refs: list[str] = field(default_factory=list)
+    layer_name: str | None = None
+    filename: str | None = None  # the archive it is deployed from (repository-relative when local)
+    s3_key: str | None = None
+    #: the folder the tool zips itself (archive_file ``source_dir``, SAM ``ContentUri``, serverless ``path``)
+    code_uri: str | None = None
+    compatible_runtimes: list[str] = field(default_factory=list)
+    #: SAM ``Metadata.BuildMethod``: ``sam build`` builds the layer (python3.X puts it under ``python/``)
+    build_method: str | None = None

@@ -134,7 +134,7 @@ class DeployRef(Record):
     """A place where an archive leaves the build: S3 upload, ``update-function-code``, SAM …"""
 
     archive: str  # archive path as written (symbolic parts kept)
-    kind: str  # "s3", "zip-file", "create-function", "s3-key"
+    kind: str  # "s3", "zip-file", "create-function", "s3-key", "layer", "configuration", "image"
     span: Span
     s3_key: str | None = None
     function_name: str | None = None
@@ -145,6 +145,14 @@ class DeployRef(Record):
     #: set when no step can have created the archive by the time it is read: why, and what
     #: the job built instead ("" while it may exist)
     never_built: str = ""
+    layer_name: str | None = None  # ``publish-layer-version --layer-name``
+    compatible_runtimes: list[str] = field(default_factory=list)  # ``--compatible-runtimes``
+    #: ``--layers`` of ``update-function-configuration``/``create-function``: (as written, expanded)
+    layers: list[tuple[str, str]] = field(default_factory=list)
+    #: the variable a ``VAR=$(aws lambda publish-layer-version …)`` assigns the output to
+    assigned_to: str | None = None
+    #: ``--environment Variables={K=V,…}`` (literal values only)
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(eq=False, repr=False)

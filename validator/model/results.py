@@ -8,6 +8,7 @@ from validator.model.base import Record
 from validator.model.findings import Finding, Severity
 from validator.model.handlers import HandlerLink
 from validator.model.imports import ImportClosure, UnresolvedImport
+from validator.model.layers import EnvSetting, LayerAttachment
 from validator.model.packages import Package
 
 
@@ -22,6 +23,10 @@ class PackageReport(Record):
     #: at another path: the closure computed from where it really is, so the imports that
     #: the same misplacement breaks are still seen
     fallback: ImportClosure | None = None
+    #: the layers the function attaches, in order (empty when it attaches none, or for a layer)
+    layers: list[LayerAttachment] = field(default_factory=list)
+    #: a ``PYTHONPATH`` the function sets in its environment (literal values only)
+    pythonpath: EnvSetting | None = None
 
     def unresolved(self) -> list[UnresolvedImport]:
         """Unresolved imports of the closure and of the fallback closure."""

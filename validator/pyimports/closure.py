@@ -405,9 +405,12 @@ def root_pip_modules(package: Package, repo: Repo, python: str | None, architect
 
 
 def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCache, python: str | None = None,
-                    architectures: list[str] | None = None, sources: SourceReader | None = None) -> ImportClosure:
+                    architectures: list[str] | None = None, sources: SourceReader | None = None,
+                    roots: list[str] | None = None) -> ImportClosure:
     """The import closure of ``handler`` (``module.function``, slashes allowed) inside ``package``,
-    for a function on Python ``python`` (``3.12``; None when unknown).
+    for a function on Python ``python`` (``3.12``; None when unknown).  ``roots`` are
+    folders of the archive on ``sys.path`` after its root (a ``PYTHONPATH`` of
+    ``/var/task/src`` is ``src``).
 
     ``sources`` holds the text of the files' ``source`` paths: the repository (the
     default, for packages the simulation rebuilt) or the archive a real package was read
@@ -430,7 +433,10 @@ def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCac
     closure.handler_function_found = _function_found(handler_parsed, loc, function)
 
     front: list[str] = []
-    back: list[str] = []
+    back: list[str] = [r for r in dict.fromkeys(roots or []) if r]
+    if back:
+        state.roots = ["", *back]
+        closure.extra_roots.extend(back)
     walk = state.walk(start)
     for _ in range(MAX_ROOT_ROUNDS):
         new = False

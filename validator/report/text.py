@@ -135,8 +135,20 @@ def package_tree(report: PackageReport) -> Tree:
         tree.add(how)
     elif pkg.opaque:
         tree.add(Text(f"cannot verify: {pkg.opaque_reason}", style="yellow"))
+    elif pkg.is_layer:
+        tree.add(Text("a layer (no handler)", style="cyan"))
     else:
         tree.add(Text("no handler linked", style="yellow"))
+    for attachment in report.layers:
+        what = Text("attaches ", style="cyan")
+        what.append(attachment.layer.where if attachment.layer is not None else f"layer {attachment.ref}",
+                    style="bold")
+        detail = attachment.how if attachment.layer is not None else "not built here: content unknown"
+        what.append(f"  [{attachment.span.path}:{attachment.span.line}] {detail}".rstrip(), style="dim")
+        tree.add(what)
+    if report.pythonpath is not None:
+        tree.add(Text(f"PYTHONPATH={report.pythonpath.value}  ({report.pythonpath.span.path}:"
+                      f"{report.pythonpath.span.line})", style="cyan"))
     nodes: dict[str, Tree] = {"": tree}
     for path in sorted(pkg.files):
         parts = path.strip("/").split("/")

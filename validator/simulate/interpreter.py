@@ -462,13 +462,19 @@ class Interpreter:
         """``VERSION=$(aws lambda publish-layer-version --zip-file fileb://x.zip …)``: the
         command inside ``$( )`` runs (in a subshell), so a deploy or an archive it makes is
         real; only its output stays unknown.  Run for commands that deploy or archive."""
-        texts = [w.text for w in node.words] + [a.value.text for a in node.assignments if a.value is not None]
-        for text in texts:
+        texts: list[tuple[str, str | None]] = [(w.text, None) for w in node.words]
+        texts += [(a.value.text, a.name) for a in node.assignments if a.value is not None]
+        for text, name in texts:
             for body in _substitution_bodies(text):
                 first = body.split(None, 1)[0] if body.strip() else ""
                 if first in _SIDE_EFFECT_COMMANDS:
                     script = parse_script(body)
+                    before = len(self.ctx.deploys)
                     self._in_subshell(lambda s, b=script.body: self.run_top(b, s), state)  # type: ignore[misc]
+                    if name is not None:
+                        # ``ARN=$(aws lambda publish-layer-version …)``: ``--layers "$ARN"`` names that layer
+                        for ref in self.ctx.deploys[before:]:
+                            ref.assigned_to = ref.assigned_to or name
 
     def _dispatch(self, node: Command, args: list[Arg], state: ShellState, checked: bool = False) -> Status:
         """Run a command (not a function or shell keyword) through its interpreter in
@@ -679,8 +685,9 @@ class Interpreter:
                 state.exported.add(a.name)
             return
         value = to_value(expand_one(a.value, state, self.ctx.vfs))
-        if value.symbolic and "/" not in value.text:
-            # an unknown value (``SHA=${GITHUB_SHA::7}``) renders by its own name: ``ingestion-${SHA}``
+        if value.symbolic and "/" not in value.text and ":layer:" not in value.text:
+            # an unknown value (``SHA=${GITHUB_SHA::7}``) renders by its own name: ``ingestion-${SHA}``;
+            # a layer ARN keeps its text, whose layer name ties ``--layers "$ARN"`` to the layer
             value = Value("${" + a.name + "}", True)
         if a.append:
             old = state.vars.get(a.name, Value(""))

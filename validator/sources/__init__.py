@@ -9,6 +9,6 @@ Serverless service folder.  Each source turns a handler setting into a ``Package
 that the same rules check; findings then point at the setting in that file.
 """
 
-from validator.sources.iac import iac_packages
+from validator.sources.iac import iac_layer_package, iac_packages
 
-__all__ = ["iac_packages"]
+__all__ = ["iac_layer_package", "iac_packages"]

@@ -6,7 +6,15 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 
-from validator.model import FileKind, HandlerConfig, HandlerLink, Package, PackageFile, PipInstall
+from validator.model import (
+    FileKind,
+    HandlerConfig,
+    HandlerLink,
+    LayerConfig,
+    Package,
+    PackageFile,
+    PipInstall,
+)
 from validator.model.repo import Repo
 
 #: what ``sam build`` leaves out of a CodeUri copy (aws-lambda-builders' EXCLUDED_FILES)
@@ -69,6 +77,41 @@ def _package(config: HandlerConfig, repo: Repo) -> Package | None:
     requirements = f"{code}/requirements.txt" if code else "requirements.txt"
     if config.origin in ("sam", "serverless") and repo.is_file(requirements):
         pkg.pip_installs.append(PipInstall(prefix="", requirements=[], requirement_files=[requirements],
+                                           span=config.span))
+    return pkg
+
+
+def iac_layer_package(config: LayerConfig, repo: Repo) -> Package | None:
+    """The layer archive an infrastructure tool zips from a repository folder: Terraform's
+    ``archive_file`` ``source_dir`` and a serverless ``layers.<name>.path`` as they are;
+    SAM's ``ContentUri`` as it is, or, with ``Metadata.BuildMethod: python3.X``, under
+    ``python/`` with its ``requirements.txt`` installed there too (``sam build`` puts a
+    Python layer's artifact in that subfolder)."""
+    code = (config.code_uri or "").strip("/")
+    if config.code_uri is None or "$" in code or not repo.is_dir(code):
+        return None
+    excluded = list(SAM_EXCLUDED) if config.origin == "sam" else list(SERVERLESS_EXCLUDED) \
+        if config.origin == "serverless" else []
+    method = (config.build_method or "").strip().lower()
+    built_by_sam = config.origin == "sam" and bool(method)
+    prefix = "python/" if built_by_sam and method.startswith("python") else ""
+    files = {prefix + arch: src for arch, src in _tree(repo, code, excluded).items()}
+    if not files:
+        return None
+    pkg = Package(
+        name=config.resource,
+        archive=code + "/",
+        span=config.span,
+        files={arch: PackageFile(arch, FileKind.SOURCE, source=src, origin=config.span) for arch, src in files.items()},
+        workflow=config.span.path,
+        is_layer=True,
+    )
+    if built_by_sam and not prefix:
+        pkg.opaque = True
+        pkg.opaque_reason = f"built by sam build with BuildMethod {config.build_method}"
+    requirements = f"{code}/requirements.txt" if code else "requirements.txt"
+    if prefix and repo.is_file(requirements):
+        pkg.pip_installs.append(PipInstall(prefix="python", requirements=[], requirement_files=[requirements],
                                            span=config.span))
     return pkg
 

@@ -59,12 +59,63 @@ def run(inv: Invocation) -> bool | None:
         kind = "s3-key"
     if zip_file is not None:
         text = re.sub(r"^fileb?://", "", zip_file.text)
-        add(inv, Arg(text, zip_file.symbolic, zip_file.quoted), kind, s3_key=s3_key, function=fn, handler=handler)
+        ref = add(inv, Arg(text, zip_file.symbolic, zip_file.quoted), kind, s3_key=s3_key, function=fn,
+                  handler=handler)
     else:
         ref = DeployRef(archive="", kind=kind, span=inv.span, s3_key=s3_key, function_name=fn, handler=handler)
         inv.ctx.deploys.append(ref)
         inv.ctx.deploy_paths.append((ref, None))
+    ref.layer_name = p.text("--layer-name")
+    if "--layers" in p.values:
+        ref.layers = layer_values(inv, p.operands[2:])
+    if "--compatible-runtimes" in p.values:
+        # several values, like --layers: the rest are operands
+        ref.compatible_runtimes = [a.text for a in p.all("--compatible-runtimes")] + [
+            a.text for a in p.operands[2:] if re.fullmatch(r"[a-z]+[0-9.]*(\.x|\.al2(023)?)?", a.text)]
+    ref.environment = environment_variables(p.text("--environment"))
     return True
+
+
+def layer_values(inv: Invocation, extra: list[Arg]) -> list[tuple[str, str]]:
+    """``--layers A B``: each ARN as written (``"$LAYER_ARN"``) and as expanded.  The
+    option takes several values; the parser gives it the first, the rest are operands
+    (these ``aws lambda`` commands have none of their own)."""
+    written = [w.text for w in inv.node.words]
+    raw: list[str] = []
+    for i, word in enumerate(written):
+        if word == "--layers":
+            raw = [w for w in written[i + 1:] if not w.startswith("-")][: 1 + len(extra)]
+            break
+        if word.startswith("--layers="):
+            raw = [word[len("--layers="):]]
+            break
+    values = [a.text for a in parse(inv.args[1:], long_with_value=LONG_WITH_VALUE).all("--layers")]
+    values += [a.text for a in extra]
+    return [(raw[i] if i < len(raw) else v, v) for i, v in enumerate(values)]
+
+
+_SHORTHAND_VARIABLES = re.compile(r"Variables\s*=\s*\{(?P<body>[^{}]*)\}")
+_JSON_VARIABLES = re.compile(r'"Variables"\s*:\s*\{(?P<body>[^{}]*)\}')
+
+
+def environment_variables(text: str | None) -> dict[str, str]:
+    """``Variables={PYTHONPATH=/var/task/src,STAGE=prod}`` (shorthand) or the JSON form:
+    the literal variables (a value with a shell expansion left in it is dropped)."""
+    if not text:
+        return {}
+    out: dict[str, str] = {}
+    m = _SHORTHAND_VARIABLES.search(text)
+    if m is not None:
+        for item in m.group("body").split(","):
+            key, eq, value = item.partition("=")
+            if eq and key.strip():
+                out[key.strip()] = value.strip()
+    else:
+        m = _JSON_VARIABLES.search(text)
+        if m is not None:
+            for key, value in re.findall(r'"([^"]+)"\s*:\s*"([^"]*)"', m.group("body")):
+                out[key] = value
+    return {k: v for k, v in out.items() if "$" not in v and "`" not in v}
 
 
 def s3_copy(inv: Invocation, operands: list[Arg]) -> bool | None:
@@ -140,7 +191,7 @@ def code_key(code: str | None) -> str | None:
 
 
 def add(inv: Invocation, archive: Arg, kind: str, s3_key: str | None = None, function: str | None = None,
-        handler: str | None = None) -> None:
+        handler: str | None = None) -> DeployRef:
     path = inv.path(archive)
     ref = DeployRef(archive=workspace_relative(path), kind=kind, span=inv.span, s3_key=s3_key,
                     function_name=function, handler=handler)
@@ -148,3 +199,4 @@ def add(inv: Invocation, archive: Arg, kind: str, s3_key: str | None = None, fun
         ref.never_built = never_built_text(inv, path)
     inv.ctx.deploys.append(ref)
     inv.ctx.deploy_paths.append((ref, path))
+    return ref
