@@ -193,7 +193,8 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
             provide_from_layers(package, attached, pythonpath, python)
             closure = compute_closure(package, link.handler, repo, cache, python,
                                       function.architectures if function is not None else None,
-                                      roots=task_folders(pythonpath))
+                                      roots=[*task_folders(pythonpath),
+                                             *(package.image.task_folders() if package.image else [])])
             if closure.handler_file is None:
                 fallback = fallback_closure(package, link.handler, repo, cache)
         reports.append(PackageReport(package, link, closure, fallback, layers=attached, pythonpath=pythonpath))

@@ -77,8 +77,19 @@ def patterns_meet(left: str, right: str) -> bool:
     return meet(0, 0)
 
 
+def image_repository(reference: str) -> str:
+    """``image 123.dkr.ecr…/orders:${{ github.sha }}`` -> ``orders``: verdicts name an image
+    by its repository, the tool by the tag it was built with."""
+    ref = reference.removeprefix("image ").strip().split("@", 1)[0]
+    ref = re.sub(r"(?::(?:\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\w+|[\w.-]+))+$", "", ref)
+    return ref.rsplit("/", 1)[-1]
+
+
 def archive_matches(tool_archive: str, judged_archive: str) -> bool:
     """A package the tool models is the judged (really built) one when the names can agree."""
+    if tool_archive.startswith("image ") and judged_archive.startswith("image ") and "/" not in judged_archive \
+            and image_repository(tool_archive) == judged_archive.removeprefix("image ").split(" ", 1)[0]:
+        return True
     return patterns_meet(wildcard(tool_archive, TOOL_SYMBOLIC), wildcard(judged_archive, REAL_SYMBOLIC))
 
 

@@ -349,3 +349,72 @@ def test_deploying_lambda_code_with_nothing_checked_is_never_a_silent_pass(tmp_p
     [finding] = analyze(root=root).findings
     assert (finding.code, finding.severity.value, finding.span.line) == ("LPK-000", "warning", 8)
     assert "deploy Lambda code (1 deployment found) but no package could be checked" in finding.message
+
+
+IMAGE_WORKFLOW = textwrap.dedent("""\
+    name: deploy
+    on: push
+    jobs:
+      deploy:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          - id: login-ecr
+            uses: aws-actions/amazon-ecr-login@v2
+          - id: build-image
+            env:
+              ECR_REGISTRY: ${{ steps.login-ecr.outputs.registry }}
+            run: |
+              docker build -f Dockerfile.lambda -t $ECR_REGISTRY/scraper:${{ github.sha }} .
+              docker push $ECR_REGISTRY/scraper:${{ github.sha }}
+              echo "image=$ECR_REGISTRY/scraper:${{ github.sha }}" >> "$GITHUB_OUTPUT"
+          - run: aws lambda update-function-code --function-name scraper --image-uri ${{ steps.build-image.outputs.image }}
+    """)
+IMAGE_DOCKERFILE = ("FROM public.ecr.aws/lambda/python:3.13\nCOPY requirements.txt .\n"
+                    "RUN pip install --no-cache-dir -r requirements.txt\nCOPY app.py ${LAMBDA_TASK_ROOT}/\n"
+                    'CMD ["app.handler"]\n')
+
+
+def test_an_image_deployed_through_a_step_output_is_linked_and_utf16_requirements_are_read(tmp_path: Path) -> None:
+    """``--image-uri ${{ steps.build-image.outputs.image }}`` is the tag the step wrote to
+    ``$GITHUB_OUTPUT``, which names the image ``docker build -t`` made; its requirements file,
+    written by PowerShell's ``>`` as UTF-16 with a byte-order mark, is read as pip reads it."""
+    root = repo(tmp_path, "true\n", files={
+        ".github/workflows/deploy.yml": IMAGE_WORKFLOW, "Dockerfile.lambda": IMAGE_DOCKERFILE,
+        "app.py": "import requests\n\n\ndef handler(event, context):\n    return requests.__name__\n"}, tf=False)
+    (root / "requirements.txt").write_bytes("requests==2.32.3\r\n".encode("utf-16"))
+    result = analyze(root=root)
+    assert [f.code for f in result.findings] == []
+    [report] = result.packages
+    assert report.package.name == "scraper" and "app.py" in report.package.files
+    (root / "requirements.txt").write_bytes("boto3\r\n".encode("utf-16"))
+    [finding] = analyze(root=root).findings
+    assert (finding.code, finding.severity.value) == ("LPK-005", "error")
+    assert "third-party module requests (distribution requests)" in finding.message
+
+
+def test_repository_name_of_a_reference_with_expression_tags() -> None:
+    from validator.model.images import repository_name
+
+    assert repository_name("${{ steps.login-ecr.outputs.registry }}/orders:${{ github.sha }}") == "orders"
+    assert repository_name("123.dkr.ecr.eu-west-1.amazonaws.com/orders:${TAG}") == "orders"
+    assert repository_name("orders@sha256:abc") == "orders"
+
+
+def test_an_image_pythonpath_is_an_import_root(tmp_path: Path) -> None:
+    """``ENV PYTHONPATH="/var/task/app:${PYTHONPATH}"`` puts ``/var/task/app`` on
+    ``sys.path``: ``import lib.store`` finds ``/var/task/app/lib`` (a real repository's
+    image, reduced: without the ENV line the import fails, and that is reported)."""
+    dockerfile = ("FROM public.ecr.aws/lambda/python:3.12\nWORKDIR /var/task\n"
+                  "COPY fn/app/ /var/task/app\nCOPY lib/ /var/task/app/lib\n"
+                  'ENV PYTHONPATH="/var/task/app:${PYTHONPATH}"\nCMD ["app.handler.handler"]\n')
+    files = {"fn/Dockerfile": dockerfile, "fn/app/__init__.py": "",
+             "fn/app/handler.py": "from lib.store import put\n\n\ndef handler(event, context):\n    return put(event)\n",
+             "lib/__init__.py": "", "lib/store.py": "def put(item):\n    return item\n"}
+    script = ("docker build -f fn/Dockerfile -t 1.dkr.ecr.eu-west-1.amazonaws.com/fn:${{ github.sha }} .\n"
+              "aws lambda update-function-code --function-name fn "
+              "--image-uri 1.dkr.ecr.eu-west-1.amazonaws.com/fn:${{ github.sha }}\n")
+    root = repo(tmp_path, script, files=files, tf=False)
+    assert [f.code for f in analyze(root=root).findings] == []
+    (root / "fn/Dockerfile").write_text(dockerfile.replace('ENV PYTHONPATH="/var/task/app:${PYTHONPATH}"\n', ""))
+    assert [f.code for f in analyze(root=root).findings] == ["LPK-003"]

@@ -47,6 +47,22 @@ class ImageBuild(Record):
     cmd_span: Span | None = None
     dockerignore: str | None = None  # repository-relative, when one applies
     misses: list[ContextMiss] = field(default_factory=list)
+    #: the final stage's ``ENV PYTHONPATH`` entries, substituted (the interpreter puts them
+    #: on ``sys.path`` before the handler is imported)
+    pythonpath: list[str] = field(default_factory=list)
+
+    def task_folders(self) -> list[str]:
+        """``PYTHONPATH`` folders inside the task root, relative to it (``app`` for
+        ``/var/task/app``): they are import roots of the image's code too."""
+        root = self.task_root.rstrip("/") + "/"
+        out = []
+        for entry in self.pythonpath:
+            entry = entry.rstrip("/")
+            if entry.startswith(root) and "$" not in entry:
+                rel = entry[len(root):]
+                if rel and ".." not in rel.split("/"):
+                    out.append(rel)
+        return list(dict.fromkeys(out))
 
     def repositories(self) -> list[str]:
         """The repository names of the tags (``123.dkr.ecr…/orders:v1`` -> ``orders``)."""
@@ -56,5 +72,5 @@ class ImageBuild(Record):
 def repository_name(ref: str) -> str:
     """The last path part of an image reference, without tag or digest
     (``123.dkr.ecr…/orders:${TAG}`` -> ``orders``)."""
-    ref = re.sub(r"(?::(?:\$\{[^}]*\}|\$\w+|[\w.-]+))+$", "", ref.strip().split("@", 1)[0])
+    ref = re.sub(r"(?::(?:\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\w+|[\w.-]+))+$", "", ref.strip().split("@", 1)[0])
     return ref.rsplit("/", 1)[-1]

@@ -27,6 +27,10 @@ SKIP_DIRS = frozenset(
 #: a source file larger than this is not parsed (reported as a problem instead)
 MAX_TEXT_BYTES = 8 * 1024 * 1024
 
+#: byte-order marks of the wide encodings (UTF-32 first: its LE mark starts like UTF-16's)
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
 #: at most this many files are listed (a larger tree is truncated, and says so)
 MAX_FILES = 200_000
 
@@ -150,7 +154,10 @@ class Repo(Record):
             else:
                 with open(path, "rb") as fh:
                     data = fh.read()
-                if b"\0" in data[:8192]:
+                bom = next((enc for mark, enc in _BOMS if data.startswith(mark)), None)
+                if bom is not None:  # UTF-16/32 with a byte-order mark (PowerShell's `>`), as pip decodes it
+                    text = data[len(next(m for m, e in _BOMS if e == bom)):].decode(bom, errors="replace")
+                elif b"\0" in data[:8192]:
                     self._errors[rel] = f"{rel} is a binary file"
                 else:
                     text = data.decode("utf-8-sig", errors="replace")

@@ -65,6 +65,7 @@ class Step(Record):
     working_directory: str | None = None  # step's, else job's, else workflow's default
     shell: str | None = None
     condition: str | None = None  # the step's ``if:``
+    step_id: str | None = None  # the step's ``id:`` (``steps.<id>.outputs.*``)
     #: in a local composite action: its ``inputs`` as the calling step sets them (known
     #: values only) and the action's folder (``github.action_path``, a runner path)
     inputs: dict[str, str] = field(default_factory=dict)

@@ -323,7 +323,9 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
         state.vars[name] = resolve_text(ctx.job, step, str(raw))
     state.vars.update(ctx.github_env)
     for placeholder, expr in script.expressions.items():
-        state.vars[placeholder] = resolve(ctx.job, step, expr)
+        output = _STEP_OUTPUT.fullmatch(expr.strip())
+        known = ctx.step_outputs.get((output.group(1), output.group(2))) if output else None
+        state.vars[placeholder] = known if known is not None else resolve(ctx.job, step, expr)
     state.cwd = working_directory(ctx, step)
     state.vars["PWD"] = Value(state.cwd)
     state.vars["0"] = Value(f"{RUNNER_TEMP}/step-{index}.sh")  # the runner's file for the script
@@ -332,6 +334,9 @@ def run_step(ctx: JobContext, interp: Interpreter, step: Step) -> None:
     state.exported.update(state.vars)  # the step's environment: scripts it runs see it
     with contextlib.suppress(ExitStep):
         interp.run_top(script.body, state)
+
+
+_STEP_OUTPUT = re.compile(r"steps\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)")
 
 
 def _errexit(shell: str | None) -> bool:

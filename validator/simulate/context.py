@@ -111,6 +111,8 @@ class JobContext:
         self.unknown: list[UnknownCommand] = []
         #: variables later steps inherit (``echo NAME=v >> $GITHUB_ENV``)
         self.github_env: dict[str, Value] = {}
+        #: ``steps.<id>.outputs.<name>`` written by ``echo name=v >> $GITHUB_OUTPUT``
+        self.step_outputs: dict[tuple[str, str], Value] = {}
         self.commands = 0
         self.limit_hit = False
         self.step: Step | None = None

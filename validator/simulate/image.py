@@ -117,6 +117,7 @@ def build_image(ctx: JobContext, req: BuildRequest) -> Package | None:
     if final is None or not (final.lambda_base or _ric_entrypoint(final.entrypoint)):
         return None
     image.base, image.python = final.base, final.python
+    image.pythonpath = [e for e in final.env.get("PYTHONPATH", "").split(":") if e]
     if final.lambda_base and final.entrypoint is None:
         image.task_root = final.env.get("LAMBDA_TASK_ROOT", "/var/task")
     else:

@@ -744,15 +744,18 @@ class Interpreter:
                 continue
             path = normalize(target.text, state.cwd)
             special = self.ctx.special_files.get(path)
-            if special == "env":
-                self._github_env(node, args, r, state)
+            if special in ("env", "github_output"):
+                self._github_env(node, args, r, state, outputs=special == "github_output")
                 continue
             if special:
                 continue
             if not self.ctx.vfs.is_dir(path):
                 self.ctx.vfs.put(path, VFile(FileKind.GENERATED, origin=self.ctx.span(node)))
 
-    def _github_env(self, node: Command, args: list[Arg], redirect: Redirect, state: ShellState) -> None:
+    def _github_env(self, node: Command, args: list[Arg], redirect: Redirect, state: ShellState,
+                    outputs: bool = False) -> None:
+        """``NAME=value`` lines written to ``$GITHUB_ENV`` (later steps' variables) or to
+        ``$GITHUB_OUTPUT`` (``steps.<id>.outputs.NAME``, kept with its unknown parts)."""
         lines: list[Arg] = []
         if redirect.heredoc is not None:
             lines = [expand_one('"' + line.replace('"', '\\"') + '"', state, self.ctx.vfs)
@@ -769,7 +772,14 @@ class Interpreter:
                              for line in r.heredoc.splitlines()]
         for line in lines:
             name, eq, value = line.text.partition("=")
-            if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", name):
+                continue
+            if outputs:
+                step_id = self.ctx.step.step_id if self.ctx.step is not None else None
+                if step_id:
+                    self.ctx.step_outputs[(step_id, name)] = Value(value, line.symbolic)
+                continue
+            if "-" in name:
                 continue
             self.ctx.github_env[name] = Value(value) if not line.symbolic else Value("${" + name + "}", True)
 

@@ -543,6 +543,7 @@ class _Reader:
             working_directory=level.working_directory,
             shell=level.shell,
             condition=_optional_string(node.get("if")),
+            step_id=_optional_string(node.get("id")),
         )
         if "working-directory" in node:
             step.working_directory = github_string(node["working-directory"])
