@@ -79,6 +79,14 @@ class CopyRecord(Record):
 
 
 @dataclass(eq=False, repr=False)
+class Exclusion(Record):
+    """A packaging rule that left a repository file out of a package."""
+
+    rule: str  # in words: "`!common/pdf/**` in the function's package.patterns (serverless.yml:29)"
+    span: Span | None = None  # where the rule is written (None: a default of the tool)
+
+
+@dataclass(eq=False, repr=False)
 class Package(Record):
     """The reconstructed tree of one Lambda ZIP (or a layer), and how it was built."""
 
@@ -118,6 +126,9 @@ class Package(Record):
     architecture: str = ""  # ``--architecture`` given for a real archive
     #: a container image the workflow builds: its files are those under the task root
     image: ImageBuild | None = None
+    #: repository files the packaging rules of an infrastructure tool left out (serverless
+    #: ``package.patterns``) -> the rule that did
+    left_out: dict[str, Exclusion] = field(default_factory=dict)
 
     @property
     def job_ref(self) -> str:
