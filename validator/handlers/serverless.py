@@ -195,7 +195,7 @@ def _packaging(repo: Repo, rel: str, doc: dict[str, Any], fname: str, fn: dict[s
         exclude=exclude,
         extra_excludes=extra,
         plugins=[p for p in yamlsrc.scalar_list(plugin_list) if p],
-        module=module,
+        module=module if _truthy(package.get("individually")) else None,
         requirements_name=yamlsrc.scalar(requirements.get("fileName")) or "requirements.txt",
         unknown="; ".join(unknown),
         span=_package_span(span_file, span_lines, span_node, fn if span_node is fpackage else doc, "package"),

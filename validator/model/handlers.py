@@ -42,7 +42,8 @@ class ServerlessPackaging(Record):
     #: layer's ``<path>/**``, ``.env*`` with ``useDotenv``
     extra_excludes: list[str] = field(default_factory=list)
     plugins: list[str] = field(default_factory=list)  # ``plugins:`` (modules), in order
-    #: the function's ``module:`` (serverless-python-requirements), as written
+    #: the function's ``module:`` (serverless-python-requirements), as written, when the
+    #: service's ``package.individually`` is set (the plugin reads it only then)
     module: str | None = None
     #: serverless-python-requirements' ``custom.pythonRequirements.fileName``
     requirements_name: str = "requirements.txt"

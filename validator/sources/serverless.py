@@ -40,11 +40,14 @@ lib/package-service.js`` keeps it, with globby 14):
   default ``requirements.txt``) are installed into the archive root.
 
 Glob matching is micromatch 4.0.8 / picomatch 2.3 with ``dot: true``, done with wcmatch
-(globstar, braces, extglobs, dot files) after the two differences measured against the real
-micromatch (tests/data/micromatch-cases.json): a leading ``./`` of a pattern is dropped, and
-``[!…]`` is a class holding ``!``, not a negation; a path that starts with ``./`` (what
-fast-glob returns for a pattern written ``./x``) matches no pattern, and ``*``/``**``
-never match a ``..`` segment.
+(globstar, braces, extglobs, dot files) after the differences measured against the real
+code (tests/unit/data/serverless-oracle.json, made by scripts/build_serverless_oracle.py):
+a leading ``./`` of a pattern is dropped; in the Framework's own micromatch call ``[!a]``
+is the class of ``!`` and ``a``, while fast-glob calls micromatch with ``posix: true``,
+where it is a negated class; a path that starts with ``./`` (what fast-glob returns for a
+pattern written ``./x``) matches no pattern; ``*`` and ``**`` never match a ``..`` segment;
+``x/**`` also matches ``x``.
+The files are the checkout's (what the workflow writes before the deploy is not seen).
 """
 
 from __future__ import annotations
@@ -88,28 +91,32 @@ _MAGIC = re.compile(r"[*?\[\]{}()!+@]")
 _LIMIT = 1000
 
 
-def _compiled(pattern: str) -> str:
+def _compiled(pattern: str, posix: bool = False) -> str:
     """The pattern as picomatch reads it, written for wcmatch."""
     while pattern.startswith("./"):
         pattern = pattern[2:]
-    return _NOT_CLASS.sub(r"[\\!", pattern)
+    return pattern if posix else _NOT_CLASS.sub(r"[\\!", pattern)
 
 
 @lru_cache(maxsize=4096)
-def _matcher(pattern: str) -> wcglob.WcMatcher[str] | None:
+def _matcher(pattern: str, posix: bool) -> wcglob.WcMatcher[str] | None:
     try:
-        return wcglob.compile(_compiled(pattern), flags=_FLAGS, limit=_LIMIT)
+        return wcglob.compile(_compiled(pattern, posix), flags=_FLAGS, limit=_LIMIT)
     except Exception:  # a brace expansion past the limit, a malformed pattern
         return None
 
 
-def matches(pattern: str, path: str) -> bool:
+def matches(pattern: str, path: str, *, posix: bool = False) -> bool:
     """``micromatch.isMatch(path, pattern, {dot: true})`` for the patterns serverless.yml
-    holds (``pattern`` without its ``!``)."""
+    holds (``pattern`` without its ``!``); ``posix`` as fast-glob calls it (``posix: true``:
+    there ``[!a]`` is a negated class)."""
     if path.startswith("./"):
         return False
-    matcher = _matcher(pattern)
-    return matcher is not None and bool(matcher.match(path))
+    matcher = _matcher(pattern, posix)
+    if matcher is not None and matcher.match(path):
+        return True
+    # picomatch: ``x/**`` matches ``x`` itself (a folder, for fast-glob's deep filter)
+    return pattern.endswith("/**") and matches(pattern[:-3], path, posix=posix)
 
 
 def _strip_dot(path: str) -> str:
@@ -145,7 +152,7 @@ def resolve(files: Iterable[str], service_dir: str, include: list[str], exclude:
             if key in keys:
                 continue
             # fast-glob's entry filter, then its deep filter (a folder it never read)
-            negative = next((neg for neg in later if matches(neg, _strip_dot(key))), None) or _pruned(
+            negative = next((neg for neg in later if matches(neg, _strip_dot(key), posix=True)), None) or _pruned(
                 key, positive, later)
             if negative is None:
                 keys[key] = repo_file
@@ -183,7 +190,7 @@ def _candidates(files: list[str], service_dir: str, pattern: str) -> Iterable[tu
     """(globby path, repository file) for every file ``pattern`` matches, the path written
     as fast-glob returns it: relative to the service, ``./`` and ``../`` kept as written."""
     prefix = "./" if pattern.startswith("./") else ""
-    body = _compiled(pattern)
+    body = _compiled(pattern, posix=True)
     ups = 0
     while body.startswith("../"):
         ups += 1
@@ -198,7 +205,7 @@ def _candidates(files: list[str], service_dir: str, pattern: str) -> Iterable[tu
         if not repo_file.startswith(under):
             continue
         rel = repo_file[len(under):]
-        if matches(body, rel):
+        if matches(body, rel, posix=True):
             yield lead + rel, repo_file
 
 
@@ -212,7 +219,7 @@ def _pruned(key: str, positive: str, negatives: list[str]) -> str | None:
     base = _static_base(_strip_dot(positive))
     for depth in range(len(base) + 1, len(parts) + 1):
         folder = "/".join(parts[:depth])
-        found = next((n for n in deep if matches(n, folder)), None)
+        found = next((n for n in deep if matches(n, folder, posix=True)), None)
         if found is not None:
             return found
     return None
