@@ -4,7 +4,10 @@
 Reports a first-party module in the handler's import closure that is not inside the
 package at the path its import names, when no copy explains it: `src/lambdas/shared`
 or `src/lib` never copied, a relative import (`from .utils import x`) in a handler at
-the ZIP root, an import inside a function that only fails when the function runs.
+the ZIP root, an import inside a function that only fails when the function runs, or a
+Serverless `package.patterns` entry (`!common/pdf/**`, `!**/*` with no later pattern for
+the module) that leaves the module out of the function's `.serverless/<function>.zip`;
+then the finding points at that pattern.
 
 ## Why is this bad?
 The Lambda runtime imports the handler with the ZIP root on `sys.path`. A module that

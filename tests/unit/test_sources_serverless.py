@@ -235,3 +235,41 @@ def test_serverless_runs_are_seen(script: str, origins: set[str]) -> None:
 
     assert origins_run([script], []) == origins
     assert origins_run([], ["serverless/github-action@v3.2"]) == {"serverless"}
+
+
+def test_a_plugin_that_may_rewrite_the_archive_is_said_once(tmp_path: Path) -> None:
+    from validator.engine import analyze
+
+    make_repo(tmp_path, {
+        "serverless.yml": """
+        service: web
+        provider:
+          name: aws
+          runtime: python3.12
+        plugins:
+          - serverless-step-functions
+          - serverless-wsgi
+        functions:
+          api:
+            handler: wsgi_handler.handler
+          cron:
+            handler: jobs.run
+        """,
+        "app.py": "import flask\n",
+        "jobs.py": "import missing_helper\n\ndef run(event, context):\n    pass\n",
+        ".github/workflows/deploy.yml": """
+        on: push
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: npx serverless deploy
+        """,
+    })
+    result = analyze(root=tmp_path)
+    # wsgi_handler.py comes from the plugin: no LPK-002, no LPK-001, one LPK-000 at the plugin
+    assert [(f.id, f.span.line, f.span.column) for f in result.findings] == [("LPK-000", 7, 5)]
+    assert result.findings[0].message == (
+        "cannot fully verify 2 packages (api, cron): the plugin serverless-wsgi may change what Serverless "
+        "packages; modules absent from the reconstructed archive are not reported")

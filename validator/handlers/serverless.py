@@ -161,18 +161,25 @@ def _packaging(repo: Repo, rel: str, doc: dict[str, Any], fname: str, fn: dict[s
     levels: list[tuple[str, Any, str, list[str]]] = [("service", package, rel, service_lines)]
     if individually:
         levels.append(("function", fpackage, where, lines))
-    unknown = []
+    unknown: list[tuple[str, Span]] = []
     for level, node, path, text_lines in levels:
         for source in ("include", "patterns", "exclude"):
             for pattern in _pattern_list(path, text_lines, node, source, level):
                 (exclude if source == "exclude" else include).append(pattern)
                 if "${" in pattern.text:
-                    unknown.append(f"{pattern.describe()} holds a variable")
+                    unknown.append((f"{pattern.describe()} holds a variable", pattern.span))
         flag = yamlsrc.scalar(node.get("individually"))
         if flag is not None and "${" in flag:
-            unknown.append(f"the {level}'s package.individually is `{flag}`")
+            unknown.append((f"the {level}'s package.individually is `{flag}`",
+                            yamlsrc.value_span(path, text_lines, node, "individually", flag)))
     plugins_node = doc.get("plugins")
     plugin_list = plugins_node.get("modules") if isinstance(plugins_node, dict) else plugins_node
+    plugin_spans: dict[str, Span] = {}
+    if isinstance(plugin_list, YSeq):
+        for i, item in enumerate(plugin_list):
+            plugin = yamlsrc.scalar(item)
+            if plugin and i < len(plugin_list.items_at):
+                plugin_spans[plugin] = _text_span(rel, service_lines, *plugin_list.items_at[i], plugin)
     extra: list[str] = []
     if isinstance(plugins_node, dict) and (local := yamlsrc.scalar(plugins_node.get("localPath"))):
         extra.append(local)
@@ -195,9 +202,11 @@ def _packaging(repo: Repo, rel: str, doc: dict[str, Any], fname: str, fn: dict[s
         exclude=exclude,
         extra_excludes=extra,
         plugins=[p for p in yamlsrc.scalar_list(plugin_list) if p],
+        plugin_spans=plugin_spans,
         module=module if _truthy(package.get("individually")) else None,
         requirements_name=yamlsrc.scalar(requirements.get("fileName")) or "requirements.txt",
-        unknown="; ".join(unknown),
+        unknown="; ".join(why for why, _ in unknown),
+        unknown_span=unknown[0][1] if unknown else None,
         span=_package_span(span_file, span_lines, span_node, fn if span_node is fpackage else doc, "package"),
     )
 

@@ -42,14 +42,16 @@ class ServerlessPackaging(Record):
     #: layer's ``<path>/**``, ``.env*`` with ``useDotenv``
     extra_excludes: list[str] = field(default_factory=list)
     plugins: list[str] = field(default_factory=list)  # ``plugins:`` (modules), in order
+    plugin_spans: dict[str, Span] = field(default_factory=dict)  # where each plugin is listed
     #: the function's ``module:`` (serverless-python-requirements), as written, when the
     #: service's ``package.individually`` is set (the plugin reads it only then)
     module: str | None = None
     #: serverless-python-requirements' ``custom.pythonRequirements.fileName``
     requirements_name: str = "requirements.txt"
-    #: why the archive cannot be reconstructed exactly (a plugin that rewrites it, a
-    #: pattern with a variable); empty when it can
+    #: why the archive cannot be reconstructed exactly (a pattern with a variable); empty
+    #: when it can, and where that is written
     unknown: str = ""
+    unknown_span: Span | None = None
     span: Span | None = None  # the ``package:`` setting that decides the archive
 
 

@@ -111,6 +111,7 @@ class Package(Record):
     #: why the reconstructed tree may miss files (an unmodelled command wrote into a zipped
     #: folder); absence-based errors are not judged on it, LPK-000 says why
     incomplete: str = ""
+    incomplete_span: Span | None = None  # where the cause of ``incomplete`` is written, when known
     #: an archive with no Python code that no workflow step deploys: a Lambda package only
     #: when the IaC deploys it by path (Terraform ``filename``/``s3_key``, SAM ``CodeUri``)
     candidate: bool = False

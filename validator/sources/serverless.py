@@ -320,11 +320,12 @@ def serverless_package(config: HandlerConfig, repo: Repo) -> Package | None:
     if requirements is not None:
         pkg.pip_installs.append(PipInstall(prefix="", requirements=[], requirement_files=[requirements],
                                            span=span))
-    reasons = ([sls.unknown] if sls.unknown else []) + _plugin_reasons(sls)
+    reasons = ([(sls.unknown, sls.unknown_span)] if sls.unknown else []) + _plugin_reasons(sls)
     if module is not None and "${" in module:
-        reasons.append(f"the function's module `{module}` holds a variable")
+        reasons.append((f"the function's module `{module}` holds a variable", config.span))
     if reasons:
-        pkg.incomplete = "; ".join(reasons)
+        pkg.incomplete = "; ".join(why for why, _ in reasons)
+        pkg.incomplete_span = reasons[0][1]
     return pkg
 
 
@@ -357,9 +358,10 @@ def _requirements(sls: ServerlessPackaging, module: str | None, repo: Repo) -> s
     return path if repo.is_file(path) else None
 
 
-def _plugin_reasons(sls: ServerlessPackaging) -> list[str]:
+def _plugin_reasons(sls: ServerlessPackaging) -> list[tuple[str, Span | None]]:
     others = [p for p in sls.plugins if p not in ARCHIVE_NEUTRAL_PLUGINS and p != PYTHON_REQUIREMENTS]
     if not others:
         return []
     names = ", ".join(others)
-    return [f"the plugin{'s' if len(others) > 1 else ''} {names} may change what Serverless packages"]
+    return [(f"the plugin{'s' if len(others) > 1 else ''} {names} may change what Serverless packages",
+             sls.plugin_spans.get(others[0]))]
