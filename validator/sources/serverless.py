@@ -87,6 +87,8 @@ PYTHON_REQUIREMENTS = "serverless-python-requirements"
 _FLAGS = (wcglob.GLOBSTAR | wcglob.BRACE | wcglob.EXTGLOB | wcglob.DOTGLOB | wcglob.CASE | wcglob.FORCEUNIX)
 _NOT_CLASS = re.compile(r"(?<!\\)\[!")
 _MAGIC = re.compile(r"[*?\[\]{}()!+@]")
+#: patterns that match every path without a ``.``/``..`` segment
+_EVERYTHING = frozenset({"**", "**/*", "./**", "./**/*"})
 #: brace expansions read at most (wcmatch's guard against brace bombs)
 _LIMIT = 1000
 
@@ -99,11 +101,24 @@ def _compiled(pattern: str, posix: bool = False) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _matcher(pattern: str, posix: bool) -> wcglob.WcMatcher[str] | None:
+def _regex(pattern: str, posix: bool) -> re.Pattern[str] | None:
+    """wcmatch's translation of the pattern, compiled once (None: past the brace limit or malformed)."""
     try:
-        return wcglob.compile(_compiled(pattern, posix), flags=_FLAGS, limit=_LIMIT)
-    except Exception:  # a brace expansion past the limit, a malformed pattern
+        included, _excluded = wcglob.translate(_compiled(pattern, posix), flags=_FLAGS, limit=_LIMIT)
+        return re.compile("|".join(f"(?:{one})" for one in included)) if included else None
+    except Exception:
         return None
+
+
+@lru_cache(maxsize=4096)
+def _shape(pattern: str) -> tuple[str | None, str]:
+    """(the path itself when the pattern has no glob characters, the folder prefix every
+    path it matches starts with)."""
+    body = _compiled(pattern, posix=True)
+    if not _MAGIC.search(body) and "\\" not in body:
+        return body, ""
+    static = _static_base(body)
+    return None, "/".join(static) + "/" if static else ""
 
 
 def matches(pattern: str, path: str, *, posix: bool = False) -> bool:
@@ -112,8 +127,15 @@ def matches(pattern: str, path: str, *, posix: bool = False) -> bool:
     there ``[!a]`` is a negated class)."""
     if path.startswith("./"):
         return False
-    matcher = _matcher(pattern, posix)
-    if matcher is not None and matcher.match(path):
+    if pattern in _EVERYTHING:  # the common case, without a regular expression
+        return path != "" and not any(part in (".", "..") for part in path.split("/"))
+    literal, prefix = _shape(pattern)
+    if literal is not None:
+        return path == literal
+    if prefix and not (path.startswith(prefix) or path == prefix[:-1]):
+        return False
+    regex = _regex(pattern, posix)
+    if regex is not None and regex.match(path):
         return True
     # picomatch: ``x/**`` matches ``x`` itself (a folder, for fast-glob's deep filter)
     return pattern.endswith("/**") and matches(pattern[:-3], path, posix=posix)
@@ -148,12 +170,14 @@ def resolve(files: Iterable[str], service_dir: str, include: list[str], exclude:
         if positive.startswith("!"):
             continue
         later = [g[1:] for g in globs[i + 1:] if g.startswith("!")]
+        deep = [n for n in later if _affects_depth(n)]
+        folders: dict[str, str | None] = {}
         for key, repo_file in _candidates(files, service_dir, positive):
             if key in keys:
                 continue
             # fast-glob's entry filter, then its deep filter (a folder it never read)
             negative = next((neg for neg in later if matches(neg, _strip_dot(key), posix=True)), None) or _pruned(
-                key, positive, later)
+                key, positive, deep, folders)
             if negative is None:
                 keys[key] = repo_file
                 blocked.pop(key, None)
@@ -201,30 +225,34 @@ def _candidates(files: list[str], service_dir: str, pattern: str) -> Iterable[tu
     anchor = "/".join(base_parts[: len(base_parts) - ups])
     lead = prefix + "../" * ups
     under = anchor + "/" if anchor else ""
+    static = "/".join(_static_base(body))  # no file outside it can match: skip them unmatched
+    under_static = under + static + "/" if static else under
     for repo_file in files:
-        if not repo_file.startswith(under):
+        if not repo_file.startswith(under_static):
             continue
         rel = repo_file[len(under):]
         if matches(body, rel, posix=True):
             yield lead + rel, repo_file
 
 
-def _pruned(key: str, positive: str, negatives: list[str]) -> str | None:
-    """The negative pattern written later that names a folder between the pattern's static
-    start and the file (fast-glob's deep filter reads no further), if one does."""
-    deep = [n for n in negatives if _affects_depth(n)]
+def _pruned(key: str, positive: str, deep: list[str], seen: dict[str, str | None]) -> str | None:
+    """The negative pattern written later (one of ``deep``, those that affect fast-glob's
+    reading depth) that names a folder between the pattern's static start and the file:
+    fast-glob's deep filter reads no further.  ``seen`` remembers the folders decided."""
     if not deep:
         return None
     parts = _strip_dot(key).split("/")[:-1]
     base = _static_base(_strip_dot(positive))
     for depth in range(len(base) + 1, len(parts) + 1):
         folder = "/".join(parts[:depth])
-        found = next((n for n in deep if matches(n, folder, posix=True)), None)
-        if found is not None:
-            return found
+        if folder not in seen:
+            seen[folder] = next((n for n in deep if matches(n, folder, posix=True)), None)
+        if seen[folder] is not None:
+            return seen[folder]
     return None
 
 
+@lru_cache(maxsize=4096)
 def _affects_depth(pattern: str) -> bool:
     """``isAffectDepthOfReadingPattern`` of fast-glob 3.3 (after its brace expansion)."""
     return any(one.endswith("/**") or not _MAGIC.search(posixpath.basename(one)) for one in _expand(pattern))
@@ -242,7 +270,7 @@ def _static_base(pattern: str) -> list[str]:
     parts = pattern.split("/")
     out = []
     for part in parts[:-1]:
-        if _MAGIC.search(part):
+        if _MAGIC.search(part) or "\\" in part or part in ("", ".", ".."):
             break
         out.append(part)
     return out
@@ -268,6 +296,10 @@ def union(*lists: Iterable[str]) -> list[str]:
     return list(out)
 
 
+#: (repository, service folder, includes, excludes) -> the repository and what it resolves to
+_RESOLVED: dict[tuple[object, ...], tuple[Repo, Resolved]] = {}
+
+
 def serverless_package(config: HandlerConfig, repo: Repo) -> Package | None:
     """The archive ``config``'s function is deployed from, built as the Framework builds it;
     None when the function has no archive of its own to model (no record, no Python)."""
@@ -276,7 +308,11 @@ def serverless_package(config: HandlerConfig, repo: Repo) -> Package | None:
         return None
     include = union([p.text for p in sls.include])
     exclude = union(DEFAULT_EXCLUDES, [sls.config_file], sls.extra_excludes, [p.text for p in sls.exclude])
-    resolved = resolve(repo.files, sls.service_dir, include, exclude)
+    key = (id(repo), len(repo.files), sls.service_dir, tuple(include), tuple(exclude))
+    cached = _RESOLVED.get(key)
+    if cached is None or cached[0] is not repo:  # the functions of one service archive share it
+        cached = _RESOLVED[key] = (repo, resolve(repo.files, sls.service_dir, include, exclude))
+    resolved = cached[1]
     files = resolved.files
     archive = sls.artifact
     module = _module(sls)
