@@ -5,8 +5,10 @@ Reports a part of a workflow that the tool could not read or model, when that pa
 change what ends up in a Lambda package: a shell statement the parser cannot read, a
 command that writes into a build folder with effects the tool does not know, a path
 that depends on a value only known at run time, a ZIP that is deployed but built by a
-step the tool does not model (`python3 create_zip.py`, `make`), or a Terraform/SAM file
-that does not parse.
+step the tool does not model (`python3 create_zip.py`, `make`), a Terraform/SAM file
+that does not parse, or a Serverless service whose archive a plugin may rewrite
+(`serverless-wsgi` adds its own handler module) or whose `package.patterns` hold a
+variable.
 
 ## Why is this bad?
 A package the tool cannot rebuild is a package it cannot check. Rather than pass it
@@ -38,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.model import Finding, Severity, Span
+from validator.model import Finding, PackageReport, Severity, Span
 from validator.model.context import RuleContext
 from validator.model.deploytools import ORIGINS, TOOLS, tool_name
 
@@ -98,6 +100,8 @@ def _findings(ctx: RuleContext) -> Iterator[Finding]:
 
     for finding in deploy_tool_findings(ctx):
         yield from once(finding)
+    for finding in _serverless_incomplete(ctx):
+        yield from once(finding)
     shipping = packaging_jobs(ctx)
     for item in ctx.unmodelled:
         if item.could_touch_package and (not item.job or item.job in shipping):
@@ -123,6 +127,26 @@ def _findings(ctx: RuleContext) -> Iterator[Finding]:
             for problem in report.closure.problems:
                 yield from once(Finding(CODE, f"package {pkg.name}: {problem}", pkg.span, Severity.WARNING,
                                         package=pkg.name))
+
+
+def _serverless_incomplete(ctx: RuleContext) -> Iterator[Finding]:
+    """One warning per reason a serverless archive cannot be rebuilt exactly (a plugin that
+    may rewrite it, a pattern with a variable), naming every function it leaves unjudged."""
+    groups: dict[tuple[str, str], list[PackageReport]] = {}
+    for report in ctx.packages:
+        config = report.link.config if report.link is not None else None
+        if config is not None and config.serverless is not None and report.package.incomplete:
+            groups.setdefault((config.span.path.rsplit("/", 1)[0], report.package.incomplete), []).append(report)
+    for (_service, reason), reports in groups.items():
+        names = [r.package.name for r in reports]
+        first = reports[0].package
+        which = f"package {names[0]} ({first.archive})" if len(names) == 1 else (
+            f"{len(names)} packages ({', '.join(names)})")
+        yield Finding(CODE, f"cannot fully verify {which}: {reason}; modules absent from the reconstructed "
+                            "archive are not reported", first.incomplete_span or first.span, Severity.WARNING,
+                      package=names[0] if len(names) == 1 else None,
+                      hint="if the plugin adds no Python code, suppress this warning; otherwise check the built "
+                           "archive with `validate-imports --zip`")
 
 
 def packaging_jobs(ctx: RuleContext) -> set[str]:

@@ -4,7 +4,10 @@
 Reports a first-party module in the handler's import closure that is not inside the
 package at the path its import names, when no copy explains it: `src/lambdas/shared`
 or `src/lib` never copied, a relative import (`from .utils import x`) in a handler at
-the ZIP root, an import inside a function that only fails when the function runs.
+the ZIP root, an import inside a function that only fails when the function runs, or a
+Serverless `package.patterns` entry (`!common/pdf/**`, `!**/*` with no later pattern for
+the module) that leaves the module out of the function's `.serverless/<function>.zip`;
+then the finding points at that pattern.
 
 ## Why is this bad?
 The Lambda runtime imports the handler with the ZIP root on `sys.path`. A module that
@@ -47,7 +50,16 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from validator.model import CopyRecord, Finding, PackageReport, Related, Severity, UnresolvedImport
+from validator.model import (
+    CopyRecord,
+    Exclusion,
+    Finding,
+    Package,
+    PackageReport,
+    Related,
+    Severity,
+    UnresolvedImport,
+)
 from validator.model.context import RuleContext
 from validator.model.dists import RUNTIME_MODULES, providers
 from validator.model.explain import (
@@ -72,14 +84,27 @@ SUMMARY = "A first-party module the handler imports is not in the package at its
 FIX = "sometimes"
 
 
-def _message(package: str, module: str, items: list[UnresolvedImport]) -> str:
+def _message(package: str, module: str, items: list[UnresolvedImport], left_out: Exclusion | None = None) -> str:
     first = items[0]
     if first.reason == "relative-import-in-top-level-module":
         return (f"package {package}: `{first.site.text}` in {first.site.path}:{first.site.line} is a relative "
                 "import in a top-level module of the ZIP (attempted relative import with no known parent package)")
     where = f" ({first.repo_path} in the repository)" if first.repo_path else ""
     late = " when the function runs" if all(i.site.in_function for i in items) else " at cold start"
-    return f"package {package}: {module}{where} is imported but not in the package; the import fails{late}"
+    why = f"; {left_out.rule} leaves it out and no later pattern brings it back" if left_out is not None else ""
+    return f"package {package}: {module}{where} is imported but not in the package{why}; the import fails{late}"
+
+
+def left_out_by(pkg: Package, repo_path: str | None) -> Exclusion | None:
+    """The packaging rule (serverless ``package.patterns``) that left ``repo_path`` (a file,
+    or a folder: its first file) out of the package, if one did."""
+    if not repo_path or not pkg.left_out:
+        return None
+    found = pkg.left_out.get(repo_path)
+    if found is None:
+        folder = repo_path.rstrip("/") + "/"
+        found = next((e for src, e in sorted(pkg.left_out.items()) if src.startswith(folder)), None)
+    return found
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -102,12 +127,17 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                                + (f" (via {' -> '.join(i.chain)})" if len(i.chain) > 1 else ""))
                        for i in items]
             hint = None
-            if items[0].repo_path and items[0].reason in ("", "missing"):
+            left_out = left_out_by(pkg, items[0].repo_path) if items[0].reason in ("", "missing") else None
+            if left_out is not None:
+                hint = (f"add a pattern that matches {items[0].repo_path} (relative to the service folder) to "
+                        "package.patterns after the one that leaves it out: the last matching pattern wins")
+            elif items[0].repo_path and items[0].reason in ("", "missing"):
                 target = module.replace(".", "/")
                 hint = f"copy {items[0].repo_path} into the package as {target}"
             elif items[0].reason == "relative-import-in-top-level-module":
                 hint = "use an absolute import, or make the handler a module inside a package"
-            finding = Finding(CODE, _message(pkg.name, module, items), pkg.span, Severity.ERROR,
+            span = left_out.span if left_out is not None and left_out.span is not None else pkg.span
+            finding = Finding(CODE, _message(pkg.name, module, items, left_out), span, Severity.ERROR,
                               package=pkg.name, related=related, hint=hint)
             if items[0].repo_path and items[0].reason in ("", "missing"):
                 from validator.fixes.outcome import guarded
@@ -186,6 +216,10 @@ def fix_missing_module(ctx: RuleContext, report: PackageReport, items: list[Unre
     first = items[0]
     if first.reason not in ("", "missing") or not first.repo_path:
         raise Declined("only a module that exists in the repository can be copied in")
+    config = report.link.config if report.link is not None else None
+    if config is not None and config.serverless is not None:
+        raise Declined("Serverless builds this package from serverless.yml's package settings, "
+                       "which --fix does not edit")
     strip = placement.import_root(first)
     if strip is None:
         raise Declined("the import path does not match the module's place in the repository")

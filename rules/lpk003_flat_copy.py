@@ -108,7 +108,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             modules = sorted({imported_module(item) for item, _ in items})
             expected = sorted({posixpath.dirname(w.expected) if w.repo_path.endswith(".py") else w.expected
                                for _, w in items})
-            built = f"`{cmd}`" if cmd else f"the package is built from {pkg.archive}"
+            config = report.link.config if report.link is not None else None
+            built = (f"`{cmd}`" if cmd else
+                     f"{pkg.archive} keeps the paths of the service folder (Serverless packages it as it is)"
+                     if config is not None and config.serverless is not None
+                     else f"the package is built from {pkg.archive}")
             message = f"package {pkg.name}: {built}: {_describe(items)} (the code imports {', '.join(modules)})"
             handler = report.link.handler if report.link else None
             wanted = handler_module_path(handler) if handler else None

@@ -239,3 +239,31 @@ def test_deterministic(tmp_path: Path) -> None:
     first = closure_of(tmp_path, INGESTION, layout, "handler.lambda_handler")
     second = closure_of(tmp_path, INGESTION, layout, "handler.lambda_handler")
     assert first == second
+
+
+GOOGLE_HELPER = {
+    "etl/__init__.py": "import utils.gcp\n\ndef handler(event, context):\n    return utils.gcp.creds()\n",
+    "utils/__init__.py": "",
+    # a helper named like the distribution it uses: `google.oauth2` is google-auth's
+    "utils/google.py": "from google.oauth2 import service_account\n\ndef creds():\n    return service_account\n",
+    "utils/gcp.py": "from utils.google import creds\n",
+    "utils/cloud.py": "from google.cloud import storage\n",
+    "vendor/google/__init__.py": "",
+}
+
+
+def test_a_module_named_like_a_distribution_is_not_its_code(tmp_path: Path) -> None:
+    """`import google.oauth2` in utils/google.py cannot mean that very file, nor any plain
+    module google.py (a module has no submodules): no repository path, so no misplacement."""
+    layout = copy_tree(GOOGLE_HELPER, "etl", "etl") | copy_tree(GOOGLE_HELPER, "utils", "utils")
+    c = closure_of(tmp_path, GOOGLE_HELPER, layout, "etl.handler")
+    assert c.unresolved == []
+    assert "google.oauth2" in {leaf.module for leaf in c.third_party}
+
+
+def test_a_package_named_like_the_import_is_still_its_home(tmp_path: Path) -> None:
+    files = {**GOOGLE_HELPER, "etl/__init__.py": "import utils.cloud\n\ndef handler(event, context):\n    pass\n",
+             "google/__init__.py": "", "google/cloud/__init__.py": ""}
+    layout = copy_tree(files, "etl", "etl") | copy_tree(files, "utils", "utils")
+    c = closure_of(tmp_path, files, layout, "etl.handler")
+    assert [(u.site.module, u.repo_path) for u in c.unresolved] == [("google.cloud", "google/cloud")]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-#: ``cdk deploy``, ``sam build``, ``npx serverless deploy``, ``terraform -chdir=infra apply`` …
+#: ``cdk deploy``, ``sam build``, ``npx serverless deploy``, ``sls package``, ``terraform -chdir=infra apply`` …
 TOOLS = re.compile(
     r"(?<![\w-])(?:npx\s+|npm\s+exec\s+|pnpm\s+|yarn\s+)?"
-    r"(cdk\s+deploy|sam\s+(?:build|deploy|package|sync)|serverless\s+deploy|sls\s+deploy|pulumi\s+up"
+    r"(cdk\s+deploy|sam\s+(?:build|deploy|package|sync)|(?:serverless|sls)\s+(?:deploy|package)|pulumi\s+up"
     r"|chalice\s+deploy|zappa\s+(?:deploy|update)|(?:terraform|terragrunt|tofu)(?:\s+-chdir=\S+)?\s+apply"
     r"|(?:terraform|terragrunt|tofu)\s+run-all\s+apply)\b")
 

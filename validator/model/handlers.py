@@ -9,6 +9,53 @@ from validator.model.findings import Span
 
 
 @dataclass(eq=False, repr=False)
+class SlsPattern(Record):
+    """One glob of a serverless.yml packaging list, as written, and where."""
+
+    text: str  # ``!**/*``, ``utils/**``
+    span: Span
+    #: which list: ``package.patterns``, ``package.include`` or ``package.exclude`` of the
+    #: service (``service``) or of the function (``function``)
+    source: str  # "patterns", "include", "exclude"
+    level: str  # "service", "function"
+
+    def describe(self) -> str:
+        owner = "the service's" if self.level == "service" else "the function's"
+        return f"`{self.text}` in {owner} package.{self.source} ({self.span.path}:{self.span.line})"
+
+
+@dataclass(eq=False, repr=False)
+class ServerlessPackaging(Record):
+    """How ``serverless package``/``deploy`` zips one function, read from serverless.yml
+    (the Framework's rules are applied in ``validator.sources.serverless``)."""
+
+    service: str  # ``service:`` (may stay symbolic)
+    service_dir: str  # repository-relative folder of serverless.yml ("" = the root)
+    config_file: str  # ``serverless.yml``: the Framework leaves its own file out
+    individually: bool  # ``package.individually`` of the service or of the function
+    #: the archive the Framework writes (repository-relative): ``.serverless/<function>.zip``
+    #: individually, ``.serverless/<service>.zip`` otherwise
+    artifact: str
+    include: list[SlsPattern] = field(default_factory=list)  # include + patterns, service then function
+    exclude: list[SlsPattern] = field(default_factory=list)  # package.exclude, service then function
+    #: excludes the Framework adds itself besides its defaults: ``plugins.localPath``, each
+    #: layer's ``<path>/**``, ``.env*`` with ``useDotenv``
+    extra_excludes: list[str] = field(default_factory=list)
+    plugins: list[str] = field(default_factory=list)  # ``plugins:`` (modules), in order
+    plugin_spans: dict[str, Span] = field(default_factory=dict)  # where each plugin is listed
+    #: the function's ``module:`` (serverless-python-requirements), as written, when the
+    #: service's ``package.individually`` is set (the plugin reads it only then)
+    module: str | None = None
+    #: serverless-python-requirements' ``custom.pythonRequirements.fileName``
+    requirements_name: str = "requirements.txt"
+    #: why the archive cannot be reconstructed exactly (a pattern with a variable); empty
+    #: when it can, and where that is written
+    unknown: str = ""
+    unknown_span: Span | None = None
+    span: Span | None = None  # the ``package:`` setting that decides the archive
+
+
+@dataclass(eq=False, repr=False)
 class HandlerConfig(Record):
     """A handler string declared somewhere (Terraform, SAM, serverless, CLI, pyproject)."""
 
@@ -39,6 +86,8 @@ class HandlerConfig(Record):
     #: SAM ``Metadata``: the image ``sam build`` builds (repository-relative)
     dockerfile: str | None = None
     docker_context: str | None = None
+    #: serverless functions the Framework packages itself (no ``package.artifact``)
+    serverless: ServerlessPackaging | None = None
 
 
 @dataclass(eq=False, repr=False)

@@ -79,6 +79,14 @@ class CopyRecord(Record):
 
 
 @dataclass(eq=False, repr=False)
+class Exclusion(Record):
+    """A packaging rule that left a repository file out of a package."""
+
+    rule: str  # in words: "`!common/pdf/**` in the function's package.patterns (serverless.yml:29)"
+    span: Span | None = None  # where the rule is written (None: a default of the tool)
+
+
+@dataclass(eq=False, repr=False)
 class Package(Record):
     """The reconstructed tree of one Lambda ZIP (or a layer), and how it was built."""
 
@@ -103,6 +111,7 @@ class Package(Record):
     #: why the reconstructed tree may miss files (an unmodelled command wrote into a zipped
     #: folder); absence-based errors are not judged on it, LPK-000 says why
     incomplete: str = ""
+    incomplete_span: Span | None = None  # where the cause of ``incomplete`` is written, when known
     #: an archive with no Python code that no workflow step deploys: a Lambda package only
     #: when the IaC deploys it by path (Terraform ``filename``/``s3_key``, SAM ``CodeUri``)
     candidate: bool = False
@@ -118,6 +127,9 @@ class Package(Record):
     architecture: str = ""  # ``--architecture`` given for a real archive
     #: a container image the workflow builds: its files are those under the task root
     image: ImageBuild | None = None
+    #: repository files the packaging rules of an infrastructure tool left out (serverless
+    #: ``package.patterns``) -> the rule that did
+    left_out: dict[str, Exclusion] = field(default_factory=dict)
 
     @property
     def job_ref(self) -> str:

@@ -171,6 +171,21 @@ class _Closure:
                 return found
         return self.repo_modules.find(names, search_bases(source, self.handler_source))
 
+    def _repo_home(self, raw: RawImport, source: str, target: str, names: list[str]) -> str | None:
+        """``_repo_path`` for an absolute import of ``target`` whose top name the package
+        lacks, leaving out what cannot be that import's code: the importing file itself
+        (``utils/google.py`` saying ``import google.oauth2`` means the distribution), and a
+        plain module where the import needs a package (``google.py`` has no ``google.oauth2``)."""
+        bases = search_bases(source, self.handler_source)
+        for name in names:
+            found = self.repo_modules.find([name], bases)
+            if found is None or found == source:
+                continue
+            if found.endswith(".py") and not found.endswith("/__init__.py") and target.startswith(name + "."):
+                continue
+            return found
+        return None
+
     def _check(self, raw: RawImport, name: str, package_name: str, source: str) -> _Check | None:
         target, reason = self._absolute(raw, name, package_name)
         if target is None:
@@ -200,7 +215,7 @@ class _Closure:
             failing = ".".join(parts[: fail_at + 1])
             check.failures.append(_Failure(failing, MISSING, self._repo_path(raw, source, candidates)))
         else:
-            repo_path = self._repo_path(raw, source, candidates)
+            repo_path = self._repo_home(raw, source, target, candidates)
             if repo_path is not None:
                 check.failures.append(_Failure(parts[0], MISSING, repo_path))
             else:

@@ -16,14 +16,12 @@ from validator.model import (
     PipInstall,
 )
 from validator.model.repo import Repo
+from validator.sources.serverless import serverless_layer_files, serverless_package
 
 #: what ``sam build`` leaves out of a CodeUri copy (aws-lambda-builders' EXCLUDED_FILES)
 SAM_EXCLUDED = (".aws-sam", ".chalice", ".git", ".gitignore", "*.pyc", "__pycache__", "*.so", ".DS_Store",
                 "*.dist-info", "*.egg-info", "venv", ".venv", "env", ".env")
 
-#: what the Serverless Framework never packages
-SERVERLESS_EXCLUDED = (".git", ".serverless", "node_modules", "__pycache__", "*.pyc", ".venv", "venv",
-                       "serverless.yml", "serverless.yaml", "package.json", "package-lock.json")
 
 
 def iac_packages(configs: list[HandlerConfig], repo: Repo) -> list[tuple[Package, HandlerLink]]:
@@ -46,11 +44,12 @@ def _tool(config: HandlerConfig) -> str:
 
 
 def _package(config: HandlerConfig, repo: Repo) -> Package | None:
+    if config.origin == "serverless":
+        # package.artifact (built elsewhere), package.disable or an image: no record
+        return serverless_package(config, repo)
     code = (config.code_uri or "").strip("/")
     if config.package_type.lower() == "image" or config.code_uri is None or "$" in code or code.startswith("s3:"):
         return None
-    if config.origin == "serverless" and config.filename:
-        return None  # package.artifact: built elsewhere
     if repo.is_file(code):
         if not code.endswith(".py"):
             return None  # a prebuilt zip: its content is not in the repository
@@ -59,8 +58,6 @@ def _package(config: HandlerConfig, repo: Repo) -> Package | None:
         excluded = [p[1:] for p in config.patterns if p.startswith("!")]
         if config.origin == "sam":
             excluded += list(SAM_EXCLUDED)
-        elif config.origin == "serverless":
-            excluded += list(SERVERLESS_EXCLUDED)
         files = _tree(repo, code, excluded)
     else:
         return None
@@ -75,7 +72,7 @@ def _package(config: HandlerConfig, repo: Repo) -> Package | None:
         root_dir=None,
     )
     requirements = f"{code}/requirements.txt" if code else "requirements.txt"
-    if config.origin in ("sam", "serverless") and repo.is_file(requirements):
+    if config.origin == "sam" and repo.is_file(requirements):
         pkg.pip_installs.append(PipInstall(prefix="", requirements=[], requirement_files=[requirements],
                                            span=config.span))
     return pkg
@@ -90,12 +87,14 @@ def iac_layer_package(config: LayerConfig, repo: Repo) -> Package | None:
     code = (config.code_uri or "").strip("/")
     if config.code_uri is None or "$" in code or not repo.is_dir(code):
         return None
-    excluded = list(SAM_EXCLUDED) if config.origin == "sam" else list(SERVERLESS_EXCLUDED) \
-        if config.origin == "serverless" else []
     method = (config.build_method or "").strip().lower()
     built_by_sam = config.origin == "sam" and bool(method)
     prefix = "python/" if built_by_sam and method.startswith("python") else ""
-    files = {prefix + arch: src for arch, src in _tree(repo, code, excluded).items()}
+    if config.origin == "serverless":
+        files = serverless_layer_files(repo, code)
+    else:
+        excluded = list(SAM_EXCLUDED) if config.origin == "sam" else []
+        files = {prefix + arch: src for arch, src in _tree(repo, code, excluded).items()}
     if not files:
         return None
     pkg = Package(
