@@ -49,6 +49,8 @@ class PipInstall(Record):
     image_platform: str | None = None  # ``docker run --platform linux/arm64``
     job_key: str = ""
     tool: str = "pip"  # "pip", or "uv" for ``uv pip install`` (other platform flags, no refusal)
+    #: requirements files a command of the workflow wrote (``poetry export``) -> that command
+    generated: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(eq=False, repr=False)
