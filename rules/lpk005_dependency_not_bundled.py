@@ -10,6 +10,15 @@ s3transfer, jmespath, python-dateutil, urllib3 and six are provided; `requests` 
 It also reports a `pip install -r` whose requirements file does not exist or does not
 parse: pip stops, and nothing of that install lands in the package.
 
+A requirements file the workflow writes with `poetry export` (from `poetry.lock`: the
+`main` group unless `--with`/`--without`/`--only` say otherwise), `uv export` (from
+`uv.lock`: the project's dependencies and the `dev` group unless `--no-dev`) or
+`pip-compile`/`uv pip compile` (the `.in` file's requirements and their `Requires-Dist`
+from the shipped data) holds what that file says, so a handler import the lock's chosen
+groups lack is reported at the `pip install -r`. When the lock or input file is not in
+the repository (`poetry export` then locks anew) or cannot be read, the file's content is
+unknown and the finding is a warning that says so.
+
 It also reports a use of a symbol whose feature needs a distribution the library's own
 install does not bring (an optional extra): a pydantic model field annotated `EmailStr`
 needs email-validator, Powertools' `Tracer()` needs aws-xray-sdk, FastAPI's `Form`/`File`
@@ -237,12 +246,14 @@ def _name(key: str) -> str:
     return dist.name if dist is not None else key
 
 
-def _unknowns(provisions: list[Provision]) -> list[str]:
-    out: list[str] = []
+def _unknowns(provisions: list[Provision]) -> tuple[list[str], list[str]]:
+    """(requirements whose installs are not known, with why; what else leaves the content unknown)."""
+    named: list[str] = []
+    other: list[str] = []
     for prov in provisions:
-        out += [f"{name} ({why})" for name, _line, why in prov.unknown]
-        out += [p.message for p in prov.problems if p.kind in _UNKNOWN_PROBLEMS]
-    return list(dict.fromkeys(out))
+        named += [f"{name} ({why})" for name, _line, why in prov.unknown]
+        other += [p.message for p in prov.problems if p.kind in _UNKNOWN_PROBLEMS]
+    return list(dict.fromkeys(named)), list(dict.fromkeys(other))
 
 
 def _chain_text(leaf: ThirdPartyLeaf) -> str:
@@ -297,7 +308,7 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
                    f"into the package; {_chain_text(leaf)} fails {when}")
         span = pkg.span
     else:
-        listed = " ".join(install.requirements + [f"-r {f}" for f in install.requirement_files]) or "nothing"
+        listed = _listed(install)
         message = (f"package {pkg.name}: third-party module {what} is imported but the install into the package "
                    f"({listed}) does not provide it; {_chain_text(leaf)} fails {when}")
         span = install.span
@@ -308,7 +319,7 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
         severity = Severity.WARNING
         message += " — unless " + "; ".join(doubts)
     if install is not None:
-        related += [Related(f, 1, "the requirements file this install reads") for f in install.requirement_files]
+        related += _file_related(install)
     hint = (f"add {_name(dist)} to the install that builds the package"
             if dist else f"install the distribution that provides {top} into the package")
     finding = Finding(CODE, message, span, severity, package=pkg.name, related=related, hint=hint)
@@ -326,9 +337,11 @@ def _doubts(report: PackageReport, provisions: list[Provision]) -> list[str]:
     pkg = report.package
     config = report.link.config if report.link is not None else None
     doubts: list[str] = []
-    unknown = _unknowns(provisions)
-    if unknown:
-        doubts.append("what " + "; ".join(unknown) + " installs is not known, it may provide it")
+    named, other = _unknowns(provisions)
+    if named:
+        doubts.append("what " + "; ".join(named) + " installs is not known, it may provide it")
+    if other:
+        doubts.append("; ".join(other) + ", and it may provide it")
     unknown_refs = [a.ref for a in unknown_layers(report)]
     if config is None and not pkg.built and not report.layers:
         # (a built archive checked with --zip: its layers are the --layer archives given)
@@ -398,7 +411,7 @@ def _extra_finding(ctx: RuleContext, report: PackageReport, provisions: list[Pro
     chain = " → ".join(first.trail) if len(first.trail) > 1 else ""
     install = _install_to_edit(pkg.pip_installs)
     if install is not None:
-        listed = " ".join(install.requirements + [f"-r {f}" for f in install.requirement_files]) or "nothing"
+        listed = _listed(install)
         source = f"the install into the package ({listed}) does not provide it"
     elif pkg.built:
         source = "the archive does not hold it (nor a --layer given)"
@@ -427,7 +440,7 @@ def _extra_finding(ctx: RuleContext, report: PackageReport, provisions: list[Pro
     if install is not None:
         related.append(Related(install.span.path, install.span.line, "the install into the package",
                                install.span.column))
-        related += [Related(f, 1, "the requirements file this install reads") for f in install.requirement_files]
+        related += _file_related(install)
     elsewhere = [u for u in uses[1:] if (u.path, u.line) != (first.path, first.line)]
     for other in list({(u.path, u.line): u for u in elsewhere}.values())[:5]:
         related.append(Related(other.path, other.line, f"also uses {other.need.symbol}", other.column))
@@ -475,7 +488,8 @@ def _with_extra(line: ReqLine, extra: str, ctx: RuleContext, install: PipInstall
     name = line.name or ""
     if line.file is not None:
         if line.file in install.generated:
-            return f"{line.file} is written by {install.generated[line.file]}: add the extra where it is declared"
+            what, path, number = install.generated[line.file]
+            return f"{line.file} is written by {what} ({path}:{number}): add the extra where the dependency is declared"
         text = ctx.repo.read_text(line.file)
         if text is None:
             return f"{line.file} is not in the repository"
@@ -519,6 +533,26 @@ def _extras_edit(path: str, after_name: int, m: re.Match[str], extra: str, name:
     return Fix(f"Install {name}[{extras}]", [edit], Applicability.UNSAFE)
 
 
+def _listed(install: PipInstall) -> str:
+    """What an install names, for a message: its requirements and ``-r`` files (the lines of
+    a file a command wrote are not repeated: ``-r requirements.txt`` stands for them)."""
+    written = {line.text.split(";", 1)[0].strip() for line in install.reqs.lines if line.file in install.generated}
+    names = [r for r in install.requirements if r not in written]
+    return " ".join(names + [f"-r {f}" for f in install.requirement_files]) or "nothing"
+
+
+def _file_related(install: PipInstall) -> list[Related]:
+    """The requirements files an install reads; one a command wrote, at that command."""
+    out = []
+    for f in install.requirement_files:
+        if f in install.generated:
+            what, path, line = install.generated[f]
+            out.append(Related(path, line, f"writes {f} ({what})"))
+        else:
+            out.append(Related(f, 1, "the requirements file this install reads"))
+    return out
+
+
 def _choose(module: str, candidates: list[str]) -> str | None:
     """The distribution to add: the only one, or the one named like the module."""
     if len(candidates) == 1:
@@ -541,6 +575,10 @@ def _fix(ctx: RuleContext, install: PipInstall, dist: str) -> Fix | str:
     """Add ``dist`` to the requirements file the install reads, else to its command line."""
     if install.requirement_files:
         path = install.requirement_files[0]
+        if path in install.generated:
+            what, where, number = install.generated[path]
+            return (f"{path} is written by {what} ({where}:{number}): add {dist} where the dependencies are "
+                    "declared and lock them again")
         text = ctx.repo.read_text(path)
         if text is None:
             return f"{path} is not in the repository"
