@@ -273,3 +273,12 @@ def test_lock_readers_reject_what_is_not_a_lock() -> None:
     assert read_uv_lock('[[package]]\nversion = "1"\n') is None
     declared = read_pyproject('[project]\nname = "x"\ndynamic = ["dependencies"]\n')
     assert declared is not None and declared.dynamic_dependencies
+
+
+def test_poetry_writes_its_output_in_the_project_folder(tmp_path: Path) -> None:
+    files = {"svc/pyproject.toml": POETRY_PYPROJECT, "svc/poetry.lock": POETRY_LOCK_21}
+    script = "mkdir -p build\npoetry export -C svc -o requirements.txt\npip install -r svc/requirements.txt -t build\n" \
+             "cd build && zip -qr ../fn.zip ."
+    r = run(tmp_path, files, script)
+    [install] = package(r, "fn").pip_installs
+    assert sorted(line.name or "" for line in install.reqs.lines) == ["colorama", "idna", "requests"]

@@ -230,9 +230,10 @@ class _Collector:
         self.src = _SourceLines(text)
         self.env: dict[str, PathValue | None] = {}
         self.names: set[str] = set()
-        # the watched symbols this file may use: a use spells the symbol's last name
-        # (``EmailStr``, ``Client``) or its module's alias with it
-        self.watch = frozenset(s for s in watch if s.rsplit(".", 1)[-1] in text) if text.isascii() else watch
+        # the watched symbols this file may use: its import spells the symbol's top module
+        # (``pydantic``, ``httpx``) and a use its last name (``EmailStr``, ``Client``)
+        self.watch = frozenset(s for s in watch if s.rsplit(".", 1)[-1] in text and s.split(".", 1)[0] in text) \
+            if text.isascii() else watch
         #: local name -> dotted import path it stands for (``EmailStr`` -> ``pydantic.EmailStr``)
         self.aliases: dict[str, str] = {}
         # Walking every expression for calls is most of the cost of a file; a file that

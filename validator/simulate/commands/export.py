@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 
 from validator.model import FileKind
 from validator.model.dists import lookup, marker_applies, marker_environments, normalise
-from validator.model.paths import WORKSPACE, is_under, relative
+from validator.model.paths import WORKSPACE, is_under, normalize, relative
 from validator.model.requirements import ReqLine, ReqSet, parse_file
 from validator.simulate.commands.options import Parsed, parse
 from validator.simulate.context import Invocation
@@ -118,14 +118,15 @@ def poetry(inv: Invocation) -> bool | None:
               long_with_value=frozenset({"--format", "--output", "--with", "--without", "--only", "--extras",
                                          "--directory", "--project"}))
     fmt = p.text("-f", "--format") or "requirements.txt"
-    out = p.value("-o", "--output")
-    path = inv.path(out) if out is not None else _stdout(inv)
-    if fmt not in ("requirements.txt", "constraints.txt"):
-        return _write(inv, path, None, f"poetry export -f {fmt}")
     base = p.value("-C", "--directory", "-P", "--project")
     start = inv.path(base) if base is not None else inv.state.cwd
     pyproject = _find_up(inv, start, "pyproject.toml")
     project_dir = posixpath.dirname(pyproject) if pyproject else start
+    out = p.value("-o", "--output")
+    # (the plugin writes ``-o`` relative to the project's folder)
+    path = normalize(out.text, project_dir) if out is not None else _stdout(inv)
+    if fmt not in ("requirements.txt", "constraints.txt"):
+        return _write(inv, path, None, f"poetry export -f {fmt}")
     lock_path = posixpath.join(project_dir, "poetry.lock")
     lock_text = inv.ctx.vfs.read_text(lock_path)
     declared_text = inv.ctx.vfs.read_text(pyproject) if pyproject else None
@@ -228,7 +229,10 @@ def uv(inv: Invocation) -> bool | None:
                                          "--extra", "--package", "--directory", "--project", "--prune",
                                          "--no-emit-package", "--python", "-p"}))
     out = p.value("-o", "--output-file")
-    path = inv.path(out) if out is not None else _stdout(inv)
+    directory = p.value("--directory")
+    # (``--directory`` changes uv's working folder: ``-o`` is relative to it)
+    path = normalize(out.text, inv.path(directory) if directory is not None else inv.state.cwd) \
+        if out is not None else _stdout(inv)
     fmt = p.text("--format")
     if (fmt is not None and fmt != "requirements-txt") or (out is not None and not fmt and
                                                             out.text.endswith((".toml", ".json"))):
