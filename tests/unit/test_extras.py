@@ -250,8 +250,10 @@ def test_the_fix_adds_the_extra_in_the_requirements_file(tmp_path: Path) -> None
     root = _repo(tmp_path, "pip install -r requirements.txt", MODEL,
                  {"requirements.txt": "requests\npydantic[timezone]>=2.6  # models\n"})
     [finding] = [f for f in analyze(root=root).findings if f.code == "LPK-005"]
-    assert finding.fix is None and finding.fix_declined is not None
-    assert "by hand in requirements.txt: install pydantic[timezone,email]" in finding.fix_declined
+    assert finding.fix is not None and finding.fix.title == "Install pydantic[timezone,email]"
+    [edit] = finding.fix.edits
+    text = (root / "requirements.txt").read_text()
+    assert text[: edit.start] + edit.content + text[edit.end:] == "requests\npydantic[timezone,email]>=2.6  # models\n"
 
 
 def test_the_fix_quotes_the_extra_on_the_command_line(tmp_path: Path) -> None:
