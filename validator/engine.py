@@ -34,9 +34,9 @@ from validator.model.context import RuleContext
 from validator.model.deploytools import origins_run
 from validator.model.dists import runtime_version
 from validator.model.explain import find_handler_elsewhere
-from validator.model.layers import EnvSetting, LayerAttachment, searched, task_folders, visible_folders
 from validator.model.extras import table as extras_table
 from validator.model.extras import watched
+from validator.model.layers import EnvSetting, LayerAttachment, searched, task_folders, visible_folders
 from validator.model.repo import Repo, find_root
 from validator.pyimports import SourceCache, compute_closure
 from validator.report.suppress import Suppression, apply_suppressions, parse_suppressions

@@ -17,8 +17,8 @@ from validator.model import (
     Workflow,
 )
 from validator.model.base import Record
-from validator.model.layers import Layer
 from validator.model.extras import SymbolNeed, shipped
+from validator.model.layers import Layer
 from validator.model.repo import Repo
 from validator.model.snippets import quote_lines, quote_span
 
