@@ -10,6 +10,22 @@ s3transfer, jmespath, python-dateutil, urllib3 and six are provided; `requests` 
 It also reports a `pip install -r` whose requirements file does not exist or does not
 parse: pip stops, and nothing of that install lands in the package.
 
+A requirements file the workflow writes with `poetry export` (from `poetry.lock`: the
+`main` group unless `--with`/`--without`/`--only` say otherwise), `uv export` (from
+`uv.lock`: the project's dependencies and the `dev` group unless `--no-dev`) or
+`pip-compile`/`uv pip compile` (the `.in` file's requirements and their `Requires-Dist`
+from the shipped data) holds what that file says, so a handler import the lock's chosen
+groups lack is reported at the `pip install -r`. When the lock or input file is not in
+the repository (`poetry export` then locks anew) or cannot be read, the file's content is
+unknown and the finding is a warning that says so.
+
+It also reports a use of a symbol whose feature needs a distribution the library's own
+install does not bring (an optional extra): a pydantic model field annotated `EmailStr`
+needs email-validator, Powertools' `Tracer()` needs aws-xray-sdk, FastAPI's `Form`/`File`
+parameters need python-multipart, `httpx.Client(http2=True)` needs h2. The finding points
+at the use (the field, the call, the route's decorator); it is an error when the use runs
+at cold start (module level) and a warning when it is inside a function body.
+
 Which modules a distribution provides and what it requires comes from data shipped with
 the tool (generated from real wheels by `scripts/build_distributions.py`), then from the
 metadata installed where the tool runs. When an install names a distribution neither
@@ -20,6 +36,32 @@ guess.
 The cold start fails with `Runtime.ImportModuleError: Unable to import module 'handler':
 No module named 'httpx'`: a shared adapter imports a library that this Lambda's install
 list lacks, `requests` is assumed to be provided, or `--no-deps` left out a dependency.
+A missing extra fails where the library needs it: `class User(BaseModel): email: EmailStr`
+raises `ImportError: email-validator is not installed, run pip install 'pydantic[email]'`
+when the module is imported, so the function never starts.
+
+## Extras a used symbol needs
+The shipped table (`validator/model/data/extras.json`) holds these entries, each checked
+by installing the library without the needed distribution and running the use:
+
+| use | needs | brought by |
+| --- | --- | --- |
+| a model field annotated `pydantic.EmailStr` or `pydantic.NameEmail`; a call of `pydantic.validate_email` | email-validator | `pydantic[email]` |
+| `aws_lambda_powertools.Tracer()` (also with `disabled=True`) | aws-xray-sdk | `aws-lambda-powertools[tracer]` |
+| importing `aws_lambda_powertools.utilities.parser` | pydantic | `aws-lambda-powertools[parser]` |
+| importing `aws_lambda_powertools.utilities.validation` | fastjsonschema | `aws-lambda-powertools[validation]` |
+| importing `aws_lambda_powertools.utilities.data_masking` | jsonpath-ng | `aws-lambda-powertools[datamasking]` |
+| importing `aws_lambda_powertools.utilities.idempotency.persistence.redis` | redis | `aws-lambda-powertools[redis]` |
+| `APIGatewayRestResolver`, `APIGatewayHttpResolver`, `ALBResolver`, `LambdaFunctionUrlResolver`, `VPCLatticeResolver`, `VPCLatticeV2Resolver` with `enable_validation=True`; `BedrockAgentResolver()` (validation is on by default) | pydantic | `aws-lambda-powertools[parser]` |
+| a route parameter declared with `fastapi.Form`, `fastapi.File`, `fastapi.UploadFile`, `fastapi.security.OAuth2PasswordRequestForm` or `OAuth2PasswordRequestFormStrict` | python-multipart | (install it) |
+| `httpx.Client(http2=True)`, `httpx.AsyncClient(http2=True)` | h2 | `httpx[http2]` |
+
+More entries go in the configuration (`[[tool.validate-imports.extras]]` with `symbol`,
+`needs`, `kind` = `import`, `call`, `call-keyword` (with `keyword`, `default`) or `field`,
+and `extra`). A use is not reported when the needed distribution is installed (listed,
+or brought by an extra or another distribution), when the library itself is not
+installed (that is the finding above), when a `try` around the use catches what it
+raises, or when a keyword's value is not a constant.
 
 ## Example
 ```yaml
@@ -39,6 +81,11 @@ while `src/shared/adapters/tiingo.py` says `import httpx`.
 ## Fix safety
 The fix adds the distribution to the literal `pip install` command line or to the end of
 the requirements file it installs; it is unsafe: the version to pin is yours to choose.
+For a missing extra it turns the requirement into the one with the extra
+(`pip install pydantic` becomes `pip install 'pydantic[email]'`, `pydantic>=2.6` in a
+requirements file becomes `pydantic[email]>=2.6`), or adds the needed distribution when the
+install does not name the library itself. A requirements file that a command of the
+workflow writes (`poetry export`) is not edited.
 
 ## Exceptions
 Imports in `try`/`except ImportError` with a fallback, under `if TYPE_CHECKING:`, and
@@ -49,6 +96,7 @@ gets a warning instead of an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from validator.model import (
@@ -56,15 +104,18 @@ from validator.model import (
     Edit,
     Finding,
     Fix,
+    Package,
     PackageReport,
     PipInstall,
     Related,
     Severity,
+    Span,
     ThirdPartyLeaf,
 )
 from validator.model.context import RuleContext
 from validator.model.dists import (
     RUNTIME_MODULES,
+    guess,
     lookup,
     marker_environments,
     normalise,
@@ -81,7 +132,9 @@ from validator.model.explain import (
     repository_module,
     unknown_layers,
 )
+from validator.model.extras import NeedUse, SymbolNeed, uses_needing
 from validator.model.provision import Provision, resolve
+from validator.model.requirements import ReqLine
 
 CODE = "LPK-005"
 NAME = "dependency-not-bundled"
@@ -137,6 +190,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 yield found
         if doubtful:
             yield doubtful[0][1] if len(doubtful) == 1 else _one_warning(pkg.name, doubtful)
+        yield from _extras_findings(ctx, report, provisions, layer_provisions)
 
 
 def _one_warning(package: str, doubtful: list[tuple[str, Finding]]) -> Finding:
@@ -192,12 +246,14 @@ def _name(key: str) -> str:
     return dist.name if dist is not None else key
 
 
-def _unknowns(provisions: list[Provision]) -> list[str]:
-    out: list[str] = []
+def _unknowns(provisions: list[Provision]) -> tuple[list[str], list[str]]:
+    """(requirements whose installs are not known, with why; what else leaves the content unknown)."""
+    named: list[str] = []
+    other: list[str] = []
     for prov in provisions:
-        out += [f"{name} ({why})" for name, _line, why in prov.unknown]
-        out += [p.message for p in prov.problems if p.kind in _UNKNOWN_PROBLEMS]
-    return list(dict.fromkeys(out))
+        named += [f"{name} ({why})" for name, _line, why in prov.unknown]
+        other += [p.message for p in prov.problems if p.kind in _UNKNOWN_PROBLEMS]
+    return list(dict.fromkeys(named)), list(dict.fromkeys(other))
 
 
 def _chain_text(leaf: ThirdPartyLeaf) -> str:
@@ -232,16 +288,7 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
         return None  # a layer of unknown content may be the one built here that provides it
     if layer_cause(report, leaf.module, ctx.repo, third_party=True) is not None:
         return None  # LPK-008: a layer holds it outside python/, or PYTHONPATH hides the layers
-    doubts: list[str] = []
-    unknown = _unknowns(provisions)
-    if unknown:
-        doubts.append("what " + "; ".join(unknown) + " installs is not known, it may provide it")
-    unknown_refs = [a.ref for a in unknown_layers(report)]
-    if config is None and not pkg.built and not report.layers:
-        # (a built archive checked with --zip: its layers are the --layer archives given)
-        doubts.append("the function's configuration is not in the repository (a layer may provide it)")
-    elif unknown_refs:
-        doubts.append(f"the function's layers ({', '.join(unknown_refs)}) are not built here and may provide it")
+    doubts = _doubts(report, provisions)
     skipped = [(d, prov) for prov in provisions for d in candidates if d in prov.skipped]
     install = _install_to_edit(pkg.pip_installs)
     dist = _choose(leaf.module, candidates)
@@ -261,7 +308,7 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
                    f"into the package; {_chain_text(leaf)} fails {when}")
         span = pkg.span
     else:
-        listed = " ".join(install.requirements + [f"-r {f}" for f in install.requirement_files]) or "nothing"
+        listed = _listed(install)
         message = (f"package {pkg.name}: third-party module {what} is imported but the install into the package "
                    f"({listed}) does not provide it; {_chain_text(leaf)} fails {when}")
         span = install.span
@@ -272,7 +319,7 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
         severity = Severity.WARNING
         message += " — unless " + "; ".join(doubts)
     if install is not None:
-        related += [Related(f, 1, "the requirements file this install reads") for f in install.requirement_files]
+        related += _file_related(install)
     hint = (f"add {_name(dist)} to the install that builds the package"
             if dist else f"install the distribution that provides {top} into the package")
     finding = Finding(CODE, message, span, severity, package=pkg.name, related=related, hint=hint)
@@ -283,6 +330,227 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
         else:
             finding.fix = fix
     return finding
+
+
+def _doubts(report: PackageReport, provisions: list[Provision]) -> list[str]:
+    """Why a module missing from the known installs may still be there."""
+    pkg = report.package
+    config = report.link.config if report.link is not None else None
+    doubts: list[str] = []
+    named, other = _unknowns(provisions)
+    if named:
+        doubts.append("what " + "; ".join(named) + " installs is not known, it may provide it")
+    if other:
+        doubts.append("; ".join(other) + ", and it may provide it")
+    unknown_refs = [a.ref for a in unknown_layers(report)]
+    if config is None and not pkg.built and not report.layers:
+        # (a built archive checked with --zip: its layers are the --layer archives given)
+        doubts.append("the function's configuration is not in the repository (a layer may provide it)")
+    elif unknown_refs:
+        doubts.append(f"the function's layers ({', '.join(unknown_refs)}) are not built here and may provide it")
+    return doubts
+
+
+# --------------------------------------------------------------------------- extras a used symbol needs
+
+
+def _extras_findings(ctx: RuleContext, report: PackageReport, provisions: list[Provision],
+                     layers: list[Provision]) -> Iterator[Finding]:
+    """Uses of a symbol whose feature needs a distribution the install does not bring
+    (``pydantic.EmailStr`` -> email-validator): one finding per needed distribution, at the
+    first use that fails at cold start (else the first use)."""
+    pkg, closure = report.package, report.closure
+    if closure is None or not ctx.symbol_needs:
+        return
+    config = report.link.config if report.link is not None else None
+    with_layers = [*provisions, *(layers if config is not None and config.layers else [])]
+    if not with_layers and not pkg.built:
+        return  # nothing is installed: the library itself is missing (reported above) or comes from elsewhere
+    groups: dict[str, list[NeedUse]] = {}
+    for use in uses_needing(closure, ctx.symbol_needs):
+        groups.setdefault(normalise(use.need.needs), []).append(use)
+    for needed, uses in groups.items():
+        uses = [u for u in uses if _installed(ctx, pkg, with_layers, _holder(u.need)) is True]
+        if not uses or _installed(ctx, pkg, with_layers, needed, layers_too=bool(config and config.layers)):
+            continue
+        uses.sort(key=lambda u: u.in_function)  # a cold-start failure first
+        yield _extra_finding(ctx, report, provisions, needed, uses)
+
+
+def _holder(need: SymbolNeed) -> str:
+    """The distribution that holds the symbol."""
+    if need.distribution:
+        return normalise(need.distribution)
+    found = providers(need.symbol)
+    return found[0] if found else normalise(need.symbol.split(".")[0])
+
+
+def _installed(ctx: RuleContext, pkg: Package, provisions: list[Provision], dist: str,
+               layers_too: bool = False) -> bool:
+    """Whether the package (its installs, the archive's ``*.dist-info``, a layer built here)
+    holds distribution ``dist``."""
+    if any(p.dist == dist for prov in provisions for p in prov.modules.values()):
+        return True
+    if any(normalise(d.name) == dist for d in pkg.installed):
+        return True
+    known = lookup(dist)
+    modules = known.modules if known is not None else guess(dist).modules
+    if pkg.built and any(m.split(".")[0] in pkg.provided for m in modules):
+        return True
+    return layers_too and any(layer_files_provide(ctx.packages, m) for m in modules)
+
+
+def _extra_finding(ctx: RuleContext, report: PackageReport, provisions: list[Provision], needed: str,
+                   uses: list[NeedUse]) -> Finding:
+    pkg = report.package
+    first = uses[0]
+    need = first.need
+    needs = _name(needed)
+    symbols = list(dict.fromkeys(u.need.symbol for u in uses))
+    when = "when the function runs" if first.in_function else "at cold start"
+    chain = " → ".join(first.trail) if len(first.trail) > 1 else ""
+    install = _install_to_edit(pkg.pip_installs)
+    if install is not None:
+        listed = _listed(install)
+        source = f"the install into the package ({listed}) does not provide it"
+    elif pkg.built:
+        source = "the archive does not hold it (nor a --layer given)"
+    else:
+        source = "no install into the package provides it"
+    brings = f" (it comes with {need.extra})" if need.extra else ""
+    if first.what == "the class definition":
+        what = f"the class definition (`{first.text}`) fails"
+    elif first.what == "the decorator":
+        what = f"the decorator `@{first.text}` fails"
+    else:
+        what = f"`{first.text}` fails"
+    message = (f"package {pkg.name}: {first.path}:{first.line} uses {need.symbol}, which needs {needs}{brings}, "
+               f"but {source}; {what} {when}"
+               + (f" ({chain})" if chain else "")
+               + (f": {need.error}" if need.error else ""))
+    if len(symbols) > 1:
+        message += f" (also {', '.join(symbols[1:])})"
+    doubts = _doubts(report, provisions)
+    severity = Severity.ERROR
+    if first.in_function or doubts:
+        severity = Severity.WARNING
+        if doubts:
+            message += " — unless " + "; ".join(doubts)
+    related: list[Related] = []
+    if install is not None:
+        related.append(Related(install.span.path, install.span.line, "the install into the package",
+                               install.span.column))
+        related += _file_related(install)
+    elsewhere = [u for u in uses[1:] if (u.path, u.line) != (first.path, first.line)]
+    for other in list({(u.path, u.line): u for u in elsewhere}.values())[:5]:
+        related.append(Related(other.path, other.line, f"also uses {other.need.symbol}", other.column))
+    hint = (f"install {need.extra} instead of {need.extra.split('[', 1)[0]}, or add {needs} to the install"
+            if need.extra else f"add {needs} to the install that builds the package")
+    span = Span(first.path, first.line, first.column, first.end_line, first.end_column)
+    finding = Finding(CODE, message, span, severity, package=pkg.name, related=related, hint=hint)
+    if install is not None:
+        fix = _extra_fix(ctx, provisions, need, install, needs)
+        if isinstance(fix, str):
+            finding.fix_declined = fix
+        else:
+            finding.fix = fix
+    return finding
+
+
+def _extra_fix(ctx: RuleContext, provisions: list[Provision], need: SymbolNeed, install: PipInstall,
+               needs: str) -> Fix | str:
+    """Turn the requirement of the symbol's distribution into the one with the extra
+    (``pydantic`` -> ``pydantic[email]``) where the install names it, else add the needed
+    distribution."""
+    holder = _holder(need)
+    extra = need.extra_name
+    line: ReqLine | None = None
+    for prov in provisions:
+        for dist, req in prov.requested:
+            if dist.key == holder and req.name is not None and not req.url:
+                line = req
+    if line is not None and extra and extra not in line.extras and _declares_extra(holder, extra):
+        edited = _with_extra(line, extra, ctx, install)
+        if edited is not None:
+            return edited
+    return _fix(ctx, install, needs)
+
+
+def _declares_extra(dist: str, extra: str) -> bool:
+    """The data says ``dist`` has this extra (a ``Requires-Dist`` line with ``extra == …``)."""
+    known = lookup(dist)
+    return known is not None and any(re.search(rf"extra\s*==\s*['\"]{re.escape(extra)}['\"]", r)
+                                     for r in known.requires)
+
+
+def _with_extra(line: ReqLine, extra: str, ctx: RuleContext, install: PipInstall) -> Fix | str | None:
+    """The edit that adds ``[extra]`` after the requirement's name, where it is written."""
+    name = line.name or ""
+    if line.file is not None:
+        if line.file in install.generated:
+            what, path, number = install.generated[line.file]
+            return f"{line.file} is written by {what} ({path}:{number}): add the extra where the dependency is declared"
+        text = ctx.repo.read_text(line.file)
+        if text is None:
+            return f"{line.file} is not in the repository"
+        lines = text.splitlines(keepends=True)
+        if not 1 <= line.line <= len(lines):
+            return None
+        m = re.match(rf"(\s*(?:-e\s+)?){re.escape(name)}(\s*\[([^\]]*)\])?", lines[line.line - 1], re.I)
+        if m is None:
+            return None
+        offset = sum(len(x) for x in lines[: line.line - 1])
+        return _extras_edit(line.file, offset + m.end(1) + len(name), m, extra, name, quote=False)
+    wf = next((w for w in ctx.workflows if w.path == install.span.path), None)
+    if wf is None:
+        return None
+    lines = wf.text.splitlines(keepends=True)
+    span = install.span
+    if not 1 <= span.line <= len(lines):
+        return None
+    physical = lines[span.line - 1]
+    at = physical.find(" install ", max(span.column - 1, 0))
+    found = [m for m in re.finditer(rf"(?<![\w.\[-])(['\"]?){re.escape(name)}(\s*\[([^\]]*)\])?(?![\w.-])",
+                                    physical) if at >= 0 and m.start() > at]
+    if len(found) != 1:
+        return None
+    m = found[0]
+    offset = sum(len(x) for x in lines[: span.line - 1])
+    return _extras_edit(wf.path, offset + m.end(1) + len(name), m, extra, name, quote=not m.group(1),
+                        start=offset + m.start())
+
+
+def _extras_edit(path: str, after_name: int, m: re.Match[str], extra: str, name: str, quote: bool,
+                 start: int = 0) -> Fix:
+    written = m.group(3)
+    extras = f"{written.strip()},{extra}" if written and written.strip() else extra
+    if written is not None:  # ``pydantic[timezone]`` -> ``pydantic[timezone,email]``
+        edit = Edit(path, after_name, after_name + len(m.group(2)), f"[{extras}]")
+    elif quote:  # an unquoted ``name[extra]`` is a glob pattern to the shell
+        edit = Edit(path, start, after_name, f"'{name}[{extras}]'")
+    else:
+        edit = Edit(path, after_name, after_name, f"[{extras}]")
+    return Fix(f"Install {name}[{extras}]", [edit], Applicability.UNSAFE)
+
+
+def _listed(install: PipInstall) -> str:
+    """What an install names, for a message: its requirements and ``-r`` files (the lines of
+    a file a command wrote are not repeated: ``-r requirements.txt`` stands for them)."""
+    written = {line.text.split(";", 1)[0].strip() for line in install.reqs.lines if line.file in install.generated}
+    names = [r for r in install.requirements if r not in written]
+    return " ".join(names + [f"-r {f}" for f in install.requirement_files]) or "nothing"
+
+
+def _file_related(install: PipInstall) -> list[Related]:
+    """The requirements files an install reads; one a command wrote, at that command."""
+    out = []
+    for f in install.requirement_files:
+        if f in install.generated:
+            what, path, line = install.generated[f]
+            out.append(Related(path, line, f"writes {f} ({what})"))
+        else:
+            out.append(Related(f, 1, "the requirements file this install reads"))
+    return out
 
 
 def _choose(module: str, candidates: list[str]) -> str | None:
@@ -307,6 +575,10 @@ def _fix(ctx: RuleContext, install: PipInstall, dist: str) -> Fix | str:
     """Add ``dist`` to the requirements file the install reads, else to its command line."""
     if install.requirement_files:
         path = install.requirement_files[0]
+        if path in install.generated:
+            what, where, number = install.generated[path]
+            return (f"{path} is written by {what} ({where}:{number}): add {dist} where the dependencies are "
+                    "declared and lock them again")
         text = ctx.repo.read_text(path)
         if text is None:
             return f"{path} is not in the repository"

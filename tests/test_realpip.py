@@ -85,3 +85,32 @@ def test_import_name_differs_from_distribution(tmp_path: Path) -> None:
 def test_missing_library(tmp_path: Path) -> None:
     codes, ok = _build(tmp_path, ["six"], "import six\nimport httpx\ndef handler(e, c):\n    return 1\n")
     assert not ok and codes == ["LPK-005"]
+
+
+EMAIL_MODEL = ("from pydantic import BaseModel, EmailStr\n\nclass User(BaseModel):\n    email: EmailStr\n\n"
+               "def handler(e, c):\n    return User(email=e['email']).email\n")
+
+
+def test_emailstr_without_the_email_extra(tmp_path: Path) -> None:
+    # pydantic imports email-validator when a model with an EmailStr field is defined
+    codes, ok = _build(tmp_path, ["pydantic"], EMAIL_MODEL)
+    assert not ok and codes == ["LPK-005"]
+
+
+def test_emailstr_with_the_email_extra(tmp_path: Path) -> None:
+    codes, ok = _build(tmp_path, ["pydantic[email]"], EMAIL_MODEL)
+    assert ok and codes == []
+
+
+TRACED = ("from aws_lambda_powertools import Tracer\n\ntracer = Tracer(service='orders')\n\n"
+          "@tracer.capture_lambda_handler\ndef handler(e, c):\n    return 1\n")
+
+
+def test_tracer_without_the_tracer_extra(tmp_path: Path) -> None:
+    codes, ok = _build(tmp_path, ["aws-lambda-powertools"], TRACED)
+    assert not ok and codes == ["LPK-005"]
+
+
+def test_tracer_with_the_tracer_extra(tmp_path: Path) -> None:
+    codes, ok = _build(tmp_path, ["aws-lambda-powertools[tracer]"], TRACED)
+    assert ok and codes == []

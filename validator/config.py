@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from validator.model.base import FrozenRecord, Record
+from validator.model.extras import SymbolNeed, from_mapping
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -67,6 +68,8 @@ class Config(Record):
     runtime_modules: list[str] = field(default_factory=list)
     #: Lambda Python version (``3.12``) when no function declares one
     python_version: str | None = None
+    #: more "using this symbol needs that distribution" entries (``[[tool.validate-imports.extras]]``)
+    extras: list[SymbolNeed] = field(default_factory=list)
     #: the file the settings came from (None: defaults)
     source: Path | None = None
     #: selection layers applied after the file's (command-line flags)
@@ -283,6 +286,7 @@ _KEYS = (
     "packages",
     "runtime-modules",
     "python-version",
+    "extras",
 )
 
 
@@ -325,8 +329,25 @@ def _from_table(table: dict[str, Any], source: Path) -> Config:
         packages=_packages(table.get("packages", {}), fail),
         runtime_modules=str_list("runtime-modules") or [],
         python_version=_python_version(table.get("python-version"), "python-version", fail),
+        extras=_extras(table.get("extras", []), name, fail),
         source=source,
     )
+
+
+def _extras(raw: Any, name: str, fail: Any) -> list[SymbolNeed]:
+    """``[[tool.validate-imports.extras]]``: symbol, needs, and optionally kind, extra,
+    distribution, keyword, default, aliases (see ``validator.model.extras``)."""
+    if not isinstance(raw, list):
+        raise fail("extras", f"expected a list of tables ([[extras]]), got {_type_name(raw)}")
+    out: list[SymbolNeed] = []
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            raise fail(f"extras[{i}]", f"expected a table, got {_type_name(entry)}")
+        try:
+            out.append(from_mapping(entry, origin=name))
+        except ValueError as exc:
+            raise fail(f"extras[{i}]", str(exc)) from None
+    return out
 
 
 def _packages(raw: Any, fail: Any) -> dict[str, PackageMapping]:

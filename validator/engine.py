@@ -34,6 +34,8 @@ from validator.model.context import RuleContext
 from validator.model.deploytools import origins_run
 from validator.model.dists import runtime_version
 from validator.model.explain import find_handler_elsewhere
+from validator.model.extras import table as extras_table
+from validator.model.extras import watched
 from validator.model.layers import EnvSetting, LayerAttachment, searched, task_folders, visible_folders
 from validator.model.repo import Repo, find_root
 from validator.pyimports import SourceCache, compute_closure
@@ -182,7 +184,8 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
                 layers.adopt(layer, built)
                 packages.append(built)
                 links.append(None)
-    cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
+    needs = extras_table(config.extras)
+    cache = SourceCache(extra_runtime_modules=set(config.runtime_modules), watch=watched(needs))
     reports = []
     for package, link in zip(packages, links, strict=True):
         closure = fallback = None
@@ -200,7 +203,7 @@ def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations
         reports.append(PackageReport(package, link, closure, fallback, layers=attached, pythonpath=pythonpath))
     return RuleContext(root=root, repo=repo, workflows=workflows, simulations=simulations, packages=reports,
                        out_of_scope=out_of_scope, layers=layers.layers,
-                       handler_configs=configs, config_problems=problems)
+                       handler_configs=configs, config_problems=problems, symbol_needs=list(needs))
 
 
 def provide_from_layers(package: Package, attached: list[LayerAttachment], pythonpath: EnvSetting | None,
@@ -288,7 +291,9 @@ def run_rules(context: RuleContext, config: Config) -> list[Finding]:
     suppressions = [s for wf in context.workflows for s in parse_suppressions(wf.path, wf.text)]
     read = {wf.path for wf in context.workflows}
     followed = [*(p for wf in context.workflows for p in wf.calls), *(p for sim in context.simulations for p in sim.scripts)]
-    for path in dict.fromkeys(p for p in followed if p not in read):
+    # the files the findings point into: scripts, and source files (a use that needs an extra)
+    pointed = [f.span.path for f in raw]
+    for path in dict.fromkeys(p for p in [*followed, *pointed] if p not in read):
         suppressions += parse_suppressions(path, context.repo.read_text(path) or "")
     check_suppression_codes(suppressions, {r.code for r in all_rules()})
     kept, unused = apply_suppressions(raw, suppressions)
@@ -430,7 +435,8 @@ def run_archives(targets: list[ArchiveTarget], root: Path | None = None, config:
         configs, _problems = collect_handler_configs(repo)
         packages = [r.package for r in reads]
         links = archive_links(packages, [t.handler for t in targets], repo, config, configs)
-        cache = SourceCache(extra_runtime_modules=set(config.runtime_modules))
+        needs = extras_table(config.extras)
+        cache = SourceCache(extra_runtime_modules=set(config.runtime_modules), watch=watched(needs))
         reports = []
         for read, link in zip(reads, links, strict=True):
             closure = fallback = None
@@ -451,7 +457,7 @@ def run_archives(targets: list[ArchiveTarget], root: Path | None = None, config:
         for read in reads:
             read.close()
     context = RuleContext(root=root, repo=repo, workflows=[], simulations=[], packages=reports,
-                          handler_configs=configs)
+                          handler_configs=configs, symbol_needs=list(needs))
     findings = run_rules(context, config)
     result = AnalysisResult(root=str(root), workflows=[], findings=sorted(findings, key=Finding.sort_key),
                             packages=reports)

@@ -17,6 +17,7 @@ from validator.model import (
     Workflow,
 )
 from validator.model.base import Record
+from validator.model.extras import SymbolNeed, shipped
 from validator.model.layers import Layer
 from validator.model.repo import Repo
 from validator.model.snippets import quote_lines, quote_span
@@ -42,6 +43,8 @@ class RuleContext(Record):
     raw_findings: list[Finding] = field(default_factory=list)
     #: suppression comments that matched nothing, with the reason (set before the late phase)
     unused_suppressions: list[tuple[Any, str]] = field(default_factory=list)
+    #: "using this symbol needs that distribution": the shipped table and the configured entries
+    symbol_needs: list[SymbolNeed] = field(default_factory=lambda: list(shipped()))
 
     def is_workflow(self, path: str) -> bool:
         return any(wf.path == path for wf in self.workflows)

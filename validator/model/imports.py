@@ -19,6 +19,7 @@ class ImportSite(Record):
     in_function: bool = False  # runs only when the function is called
     optional: bool = False  # inside try/except ImportError with a fallback that needs nothing
     alternatives: tuple[str, ...] = ()  # other branches of a try/except ImportError chain
+    names: tuple[str, ...] = ()  # the names a ``from`` import takes (``EmailStr``; "*" for a star import)
 
 
 @dataclass(eq=False, repr=False)
@@ -58,6 +59,29 @@ class CodeSyntaxError(Record):
 
 
 @dataclass(eq=False, repr=False)
+class SymbolUse(Record):
+    """A use of a symbol of the extras table (``validator.model.extras``) in a reached module:
+    a call (``Tracer()``, ``httpx.Client(http2=True)``) or a field (a model field annotated
+    ``EmailStr``, a route parameter ``File(...)``, reported at the route's decorator)."""
+
+    symbol: str  # dotted import path (``pydantic.EmailStr``)
+    how: str  # "call", "field" (a class field) or "parameter" (of a decorated function; the line is the decorator's)
+    path: str  # repository-relative source file
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str  # the call, the field, or the decorator as written
+    in_function: bool = False  # runs only when a function is called
+    #: a call's keyword arguments: True/False for a constant, None for another value
+    keywords: tuple[tuple[str, bool | None], ...] = ()
+    caught: tuple[str, ...] = ()  # exceptions the ``try`` statements around it catch
+    optional: bool = False  # its module is reached only through optional imports
+    chain: list[str] = field(default_factory=list)  # handler module -> … -> the using module
+    trail: list[str] = field(default_factory=list)  # the chain as file:line steps
+
+
+@dataclass(eq=False, repr=False)
 class ImportClosure(Record):
     """The handler's import closure inside one package."""
 
@@ -71,3 +95,4 @@ class ImportClosure(Record):
     problems: list[str] = field(default_factory=list)  # unparseable files etc.
     #: modules the function's Python certainly cannot compile (reported as errors)
     syntax_errors: list[CodeSyntaxError] = field(default_factory=list)
+    symbol_uses: list[SymbolUse] = field(default_factory=list)  # uses of the extras table's symbols

@@ -49,6 +49,9 @@ class PipInstall(Record):
     image_platform: str | None = None  # ``docker run --platform linux/arm64``
     job_key: str = ""
     tool: str = "pip"  # "pip", or "uv" for ``uv pip install`` (other platform flags, no refusal)
+    #: requirements files a command of the workflow wrote -> (what wrote them: ``poetry export
+    #: from poetry.lock (main)``, the command's file and line)
+    generated: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
 
 @dataclass(eq=False, repr=False)

@@ -12,7 +12,15 @@ from __future__ import annotations
 import sys
 from collections import deque
 
-from validator.model import ImportClosure, ImportSite, Package, SourceReader, ThirdPartyLeaf, UnresolvedImport
+from validator.model import (
+    ImportClosure,
+    ImportSite,
+    Package,
+    SourceReader,
+    SymbolUse,
+    ThirdPartyLeaf,
+    UnresolvedImport,
+)
 from validator.model.dists import marker_environments, stdlib
 from validator.model.imports import CodeSyntaxError
 from validator.model.provision import resolve
@@ -20,7 +28,7 @@ from validator.model.repo import Repo
 from validator.pyimports.classify import RUNTIME, provided_by_names
 from validator.pyimports.firstparty import parent_dir, search_bases
 from validator.pyimports.pathexpr import to_archive_dir
-from validator.pyimports.source import Guard, ParsedSource, RawImport, SourceCache
+from validator.pyimports.source import Guard, ParsedSource, RawImport, RawUse, SourceCache
 from validator.pyimports.tree import ModuleLoc, PackageTree
 
 #: each round may discover new ``sys.path`` entries; the closure is recomputed with them
@@ -63,9 +71,10 @@ class _Check:
 
 
 class _NodeResult:
-    __slots__ = ("additions", "children", "leaves", "problem", "syntax", "unresolved")
+    __slots__ = ("additions", "children", "leaves", "problem", "syntax", "unresolved", "uses")
 
     def __init__(self) -> None:
+        self.uses: list[tuple[str, RawUse, bool]] = []  # (source file, use, reached only optionally)
         self.unresolved: list[tuple[ImportSite, _Failure]] = []
         self.leaves: list[tuple[ImportSite, str, str | None]] = []
         #: (module, loc, optional, import line, imported inside a function)
@@ -281,6 +290,7 @@ class _Closure:
         chosen = _chosen_branches(parsed.guards, checks)
         for check in checks:
             self._place(check, parsed, chosen, optional, source, result)
+        result.uses = [(source, use, optional) for use in parsed.uses]
         for addition in parsed.path_additions:
             directory = to_archive_dir(addition.value, loc.file or "")
             if directory is not None:
@@ -306,7 +316,7 @@ class _Closure:
                 report = raw.branch == 0
         site = ImportSite(
             module=check.module, path=source, line=raw.line, text=raw.text, level=raw.level,
-            in_function=raw.in_function, optional=optional, alternatives=alternatives,
+            in_function=raw.in_function, optional=optional, alternatives=alternatives, names=raw.names,
         )
         if report and not optional:
             result.unresolved.extend((site, f) for f in check.failures)
@@ -471,7 +481,8 @@ def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCac
 
 def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
     seen_unresolved: set[tuple[str, str, str]] = set()
-    seen_leaves: set[tuple[str, str]] = set()
+    seen_leaves: set[tuple[str, str, tuple[str, ...]]] = set()
+    seen_uses: set[tuple[str, int, int, str]] = set()
     for name, loc in walk.modules.items():
         closure.modules[name] = loc.archive_path
     for name, node in walk.results.items():
@@ -481,12 +492,22 @@ def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
             path, line, message = node.syntax
             closure.syntax_errors.append(CodeSyntaxError(path, line, message, _chain(walk.parents, name),
                                                          walk.cold.get(name, False)))
-        if not node.unresolved and not node.leaves:
+        if not node.unresolved and not node.leaves and not node.uses:
             continue
         chain = _chain(walk.parents, name)
         trail = [f"{walk.modules[m].archive_path}:{walk.lines[p]}" if p is not None and walk.lines.get(p)
                  else walk.modules[m].archive_path
                  for m, p in zip(chain, [*chain[1:], None], strict=True) if m in walk.modules]
+        for source, use, optional in node.uses:
+            use_key = (source, use.line, use.column, use.symbol)
+            if use_key in seen_uses:
+                continue
+            seen_uses.add(use_key)
+            closure.symbol_uses.append(SymbolUse(
+                symbol=use.symbol, how=use.how, path=source, line=use.line, column=use.column,
+                end_line=use.end_line, end_column=use.end_column, text=use.text, in_function=use.in_function,
+                keywords=use.keywords, caught=use.caught, optional=optional, chain=chain,
+                trail=[*trail[:-1], f"{source}:{use.line}"] if trail else [f"{source}:{use.line}"]))
         for site, failure in node.unresolved:
             # one entry per failing module, importer and requested module: the same import
             # written twice is one problem, but `src.lib` and `src.lambdas.x` both failing
@@ -499,7 +520,7 @@ def _assemble(closure: ImportClosure, walk: _WalkResult) -> None:
                                      repo_path=failure.repo_path, reason=failure.reason)
                 )
         for site, module, provided_by in node.leaves:
-            key = (module, site.path)
+            key = (module, site.path, site.names)
             if key not in seen_leaves:
                 seen_leaves.add(key)
                 trail_here = [*trail[:-1], f"{site.path}:{site.line}"] if trail else [f"{site.path}:{site.line}"]

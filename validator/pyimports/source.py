@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from validator.model.archives import SourceReader
 from validator.model.base import FrozenRecord
+from validator.model.extras import shipped, watched
 from validator.model.repo import Repo
 from validator.pyimports.firstparty import RepoModules
 from validator.pyimports.pathexpr import PathValue, dotted, evaluate
@@ -50,6 +51,24 @@ class RawImport(FrozenRecord):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class RawUse(FrozenRecord):
+    """A use of a watched symbol (see ``validator.model.extras``): a call, or a field."""
+
+    symbol: str  # the dotted import path the used name stands for (``pydantic.EmailStr``)
+    how: str  # "call", "field" (a class field's annotation) or "parameter" (of a decorated function)
+    line: int  # the call, the field, or the decorator
+    column: int  # 1-based
+    end_line: int
+    end_column: int  # exclusive
+    text: str
+    in_function: bool = False
+    #: a call's keyword arguments: True/False for a constant, None for any other value
+    keywords: tuple[tuple[str, bool | None], ...] = ()
+    #: exception names the ``try`` statements around the use catch (``BaseException`` for a bare except)
+    caught: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Guard(FrozenRecord):
     """A ``try``/``except ImportError`` chain or a version switch: its branches are alternatives.
 
@@ -74,11 +93,12 @@ class ParsedSource:
     """What one file imports and defines (a plain slotted class: no dataclass method
     generation at start-up)."""
 
-    __slots__ = ("guards", "imports", "module_getattr", "names", "path", "path_additions", "star_import")
+    __slots__ = ("guards", "imports", "module_getattr", "names", "path", "path_additions", "star_import", "uses")
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.imports: list[RawImport] = []
+        self.uses: list[RawUse] = []  # uses of watched symbols
         self.guards: list[Guard] = []
         self.path_additions: list[PathAddition] = []
         self.names: frozenset[str] = frozenset()  # names bound at module level
@@ -89,12 +109,14 @@ class ParsedSource:
 class _Ctx:
     """Where a statement is: in a function, in which branch of which guard (read-only)."""
 
-    __slots__ = ("branch", "guard", "in_function")
+    __slots__ = ("branch", "caught", "guard", "in_function")
 
-    def __init__(self, in_function: bool = False, guard: int | None = None, branch: int = 0) -> None:
+    def __init__(self, in_function: bool = False, guard: int | None = None, branch: int = 0,
+                 caught: tuple[str, ...] = ()) -> None:
         self.in_function = in_function
         self.guard = guard
         self.branch = branch
+        self.caught = caught  # exceptions the enclosing ``try`` statements catch (in this frame)
 
 
 class _SourceLines:
@@ -203,15 +225,21 @@ class _Collector:
     """Walks statements (recursively: statement nesting is shallow) and expressions
     (iteratively: expression nesting can be deep)."""
 
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, text: str, watch: frozenset[str] = frozenset()) -> None:
         self.out = ParsedSource(path=path)
         self.src = _SourceLines(text)
         self.env: dict[str, PathValue | None] = {}
         self.names: set[str] = set()
+        # the watched symbols this file may use: its import spells the symbol's top module
+        # (``pydantic``, ``httpx``) and a use its last name (``EmailStr``, ``Client``)
+        self.watch = frozenset(s for s in watch if s.rsplit(".", 1)[-1] in text and s.split(".", 1)[0] in text) \
+            if text.isascii() else watch
+        #: local name -> dotted import path it stands for (``EmailStr`` -> ``pydantic.EmailStr``)
+        self.aliases: dict[str, str] = {}
         # Walking every expression for calls is most of the cost of a file; a file that
         # spells none of the calls' names cannot make one (non-ASCII text may spell them
         # with compatibility characters, so it is always walked).
-        self.calls = not text.isascii() or any(word in text for word in _CALL_WORDS)
+        self.calls = not text.isascii() or any(word in text for word in _CALL_WORDS) or bool(self.watch)
 
     # ------------------------------------------------------------------ statements
 
@@ -230,11 +258,22 @@ class _Collector:
                 self.out.module_getattr |= st.name == "__getattr__"
             defaults = [d for d in st.args.kw_defaults if d is not None]
             self.exprs([*st.decorator_list, *st.args.defaults, *defaults], ctx)
+            if self.watch and st.decorator_list:
+                # a decorator that reads the parameters (a route) runs when the def does
+                params = [*st.args.posonlyargs, *st.args.args, *st.args.kwonlyargs,
+                          *(a for a in (st.args.vararg, st.args.kwarg) if a is not None)]
+                nodes = [a.annotation for a in params if a.annotation is not None]
+                self._fields([*nodes, *st.args.defaults, *defaults], st.decorator_list[0], ctx, "parameter")
             self.body(st.body, _Ctx(True, ctx.guard, ctx.branch), top=False)
         elif isinstance(st, ast.ClassDef):
             if top:
                 self.names.add(st.name)
-            self.exprs([*st.decorator_list, *st.bases], ctx)
+            self.exprs([*st.decorator_list, *st.bases, *(k.value for k in st.keywords)], ctx)
+            if self.watch and (st.bases or st.decorator_list or st.keywords):
+                # a model class (pydantic, a dataclass) reads its fields' annotations when defined
+                for item in st.body:
+                    if isinstance(item, ast.AnnAssign):
+                        self._fields([item.annotation], item, ctx)
             self.body(st.body, ctx, top=False)
         elif isinstance(st, ast.If):
             self._if(st, ctx, top)
@@ -301,10 +340,13 @@ class _Collector:
         body: list[ast.stmt] = getattr(st, "body", [])
         handlers: list[ast.ExceptHandler] = getattr(st, "handlers", [])
         catching = [h for h in handlers if _catches_import_error(h)]
+        caught = tuple(dict.fromkeys([*ctx.caught, *(name for h in handlers for name in _caught(h))]))
+        inner = _Ctx(ctx.in_function, ctx.guard, ctx.branch, caught) if caught != ctx.caught else ctx
         if catching and _has_import(body):
-            self._alternatives([body, *(h.body for h in catching)], ctx, top, empty_is_optional=False)
+            self._alternatives([body, *(h.body for h in catching)], inner, top, empty_is_optional=False,
+                               outer=ctx)
         else:
-            self.body(body, ctx, top)
+            self.body(body, inner, top)
             catching = []
         for h in handlers:
             if h not in catching:
@@ -325,12 +367,16 @@ class _Collector:
         else:
             self.body(st.body, ctx, top)
 
-    def _alternatives(self, branches: list[list[ast.stmt]], ctx: _Ctx, top: bool, empty_is_optional: bool) -> None:
+    def _alternatives(self, branches: list[list[ast.stmt]], ctx: _Ctx, top: bool, empty_is_optional: bool,
+                      outer: _Ctx | None = None) -> None:
+        """``outer``: the context of the branches after the first (a ``try``'s handlers are
+        not inside the ``try``)."""
         index = len(self.out.guards)
         self.out.guards.append(Guard(False, (), ()))  # placeholder: nested guards come after
         first_import = len(self.out.imports)
         for b, stmts in enumerate(branches):
-            self.body(stmts, _Ctx(ctx.in_function, index, b), top)
+            caught = ctx.caught if b == 0 or outer is None else outer.caught
+            self.body(stmts, _Ctx(ctx.in_function, index, b, caught), top)
         raises = tuple(_ends_program(stmts) for stmts in branches)
         optional = any(
             not raises[b] and not _has_import(stmts)
@@ -348,6 +394,11 @@ class _Collector:
         for alias in st.names:
             if top:
                 self.names.add(alias.asname or alias.name.split(".")[0])
+            if alias.asname:
+                self.aliases[alias.asname] = alias.name
+            else:
+                head = alias.name.split(".")[0]
+                self.aliases[head] = head
             self._add("import", alias.name, 0, (), st.lineno, text, ctx)
 
     def _import_from(self, st: ast.ImportFrom, ctx: _Ctx, top: bool) -> None:
@@ -358,6 +409,10 @@ class _Collector:
                     self.out.star_import = True
                 else:
                     self.names.add(alias.asname or alias.name)
+        if st.module and not st.level:
+            for alias in st.names:
+                if alias.name != "*":
+                    self.aliases[alias.asname or alias.name] = f"{st.module}.{alias.name}"
         self._add("from", st.module or "", st.level or 0, names, st.lineno, self.src.segment(st), ctx)
 
     def _add(self, kind: str, module: str, level: int, names: tuple[str, ...], line: int, text: str, ctx: _Ctx,
@@ -375,12 +430,49 @@ class _Collector:
         while stack:
             node, in_function = stack.pop()
             if isinstance(node, ast.Call):
-                self._call(node, _Ctx(in_function, ctx.guard, ctx.branch))
+                self._call(node, ctx if in_function == ctx.in_function else _Ctx(in_function, ctx.guard, ctx.branch))
             nested = in_function or isinstance(node, ast.Lambda)
             children = list(ast.iter_child_nodes(node))
             stack.extend((c, nested) for c in reversed(children))
 
+    def _symbol(self, node: ast.expr) -> str | None:
+        """The watched symbol a name or attribute chain stands for (``httpx.Client``)."""
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            return None
+        written = dotted(node)
+        head, _, rest = written.partition(".")
+        base = self.aliases.get(head)
+        if not written or base is None:
+            return None
+        full = f"{base}.{rest}" if rest else base
+        return full if full in self.watch else None
+
+    def _use(self, symbol: str, how: str, node: ast.AST, ctx: _Ctx,
+             keywords: tuple[tuple[str, bool | None], ...] = ()) -> None:
+        line = getattr(node, "lineno", 0)
+        self.out.uses.append(RawUse(symbol, how, line, getattr(node, "col_offset", 0) + 1,
+                                    getattr(node, "end_lineno", None) or line,
+                                    (getattr(node, "end_col_offset", None) or 0) + 1, self.src.segment(node),
+                                    ctx.in_function, keywords, ctx.caught))
+
+    def _fields(self, roots: list[ast.expr], at: ast.AST, ctx: _Ctx, how: str = "field") -> None:
+        """Watched symbols in annotations or defaults that a class or decorator reads when
+        it runs; reported at ``at`` (the field, the decorator)."""
+        seen: set[str] = set()
+        for root in roots:
+            for node in ast.walk(root):
+                symbol = self._symbol(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+                if symbol is not None and symbol not in seen:
+                    seen.add(symbol)
+                    self._use(symbol, how, at, ctx)
+
     def _call(self, call: ast.Call, ctx: _Ctx) -> None:
+        if self.watch:
+            symbol = self._symbol(call.func)
+            if symbol is not None:
+                keywords = tuple((k.arg, bool(k.value.value) if isinstance(k.value, ast.Constant) else None)
+                                 for k in call.keywords if k.arg is not None)
+                self._use(symbol, "call", call, ctx, keywords)
         target = _dynamic_target(call)
         if target is not None:
             name, package = target
@@ -401,10 +493,19 @@ class _Collector:
                     self.out.path_additions.append(PathAddition(call.lineno, value, front))
 
 
-def parse_source(path: str, text: str) -> ParsedSource:
-    """Parse ``text``; raises SyntaxError/ValueError/RecursionError/MemoryError as ``ast`` does."""
+def _caught(handler: ast.ExceptHandler) -> tuple[str, ...]:
+    types = handler.type
+    if types is None:
+        return ("BaseException",)
+    items = types.elts if isinstance(types, ast.Tuple) else [types]
+    return tuple(dotted(t).rsplit(".", 1)[-1] for t in items if dotted(t))
+
+
+def parse_source(path: str, text: str, watch: frozenset[str] = frozenset()) -> ParsedSource:
+    """Parse ``text``; raises SyntaxError/ValueError/RecursionError/MemoryError as ``ast`` does.
+    ``watch``: dotted symbols whose calls and field uses are recorded (``ParsedSource.uses``)."""
     tree = ast.parse(text, filename=path)
-    collector = _Collector(path, text)
+    collector = _Collector(path, text, watch)
     collector.body(tree.body, _Ctx(), top=True)
     collector.out.names = frozenset(collector.names)
     return collector.out
@@ -444,8 +545,10 @@ class SourceCache:
     provides (besides boto3 and its dependencies), kept here because the cache is the
     one object every closure of a run shares."""
 
-    def __init__(self, extra_runtime_modules: Iterable[str] = ()) -> None:
+    def __init__(self, extra_runtime_modules: Iterable[str] = (), watch: Iterable[str] | None = None) -> None:
         self.extra_runtime_modules = frozenset(m.strip() for m in extra_runtime_modules if m.strip())
+        #: symbols whose uses are recorded: those of the shipped table unless told
+        self.watch = frozenset(watch) if watch is not None else watched(shipped())
         self._parsed: dict[tuple[str, str], ParsedSource | None] = {}
         self._problems: dict[tuple[str, str], str] = {}
         #: files written in a newer grammar than this interpreter's: (version, line, error here)
@@ -476,7 +579,7 @@ class SourceCache:
             self._problems[key] = repo.error(path) or f"cannot read {path}"
         else:
             try:
-                parsed = parse_source(path, text)
+                parsed = parse_source(path, text, self.watch)
                 self._texts[key] = text
             except SyntaxError as exc:
                 self._problems[key] = f"{path}:{exc.lineno or 1}: syntax error: {exc.msg}"

@@ -33,7 +33,8 @@ class VfsFull(Exception):
 
 @dataclass(eq=False, repr=False)
 class VFile(Record):
-    """A file in the virtual tree (its content is never known, only its provenance)."""
+    """A file in the virtual tree: its provenance, and its content only for a repository file
+    (read from the repository) or a file a modelled command wrote (``text``)."""
 
     kind: FileKind
     source: str | None = None  # repository-relative file this is a copy of
@@ -42,6 +43,9 @@ class VFile(Record):
     #: every copy on the way from the repository to here (``cp a build/`` then ``cp -r build pkg``)
     history: tuple[CopyRecord, ...] = ()
     archive: int | None = None  # id of the archive this file is (for ``*.zip`` outputs)
+    #: the text a command wrote, when the simulation knows it (``poetry export`` from the lock file)
+    text: str | None = None
+    note: str = ""  # which command wrote it, from what (``poetry export from poetry.lock``)
 
 
 class VDir:
@@ -135,6 +139,8 @@ class VFS:
         """The text of a repository file, at its checkout path or copied elsewhere (``cp`` and
         ``mv`` keep the content; a file a command wrote is no longer ``SOURCE``); None otherwise."""
         vfile = self.files.get(path)
+        if vfile is not None and vfile.text is not None:
+            return vfile.text
         if self.reader is None or vfile is None or vfile.kind is not FileKind.SOURCE or vfile.source is None:
             return None
         return self.reader(vfile.source)

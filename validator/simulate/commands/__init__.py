@@ -18,6 +18,7 @@ from validator.simulate.commands import (
     builds,
     cp,
     docker,
+    export,
     find,
     mapfile,
     misc,
@@ -81,7 +82,7 @@ def is_partial(handler: Handler) -> bool:
     return handler in _PARTIAL
 
 
-_PARTIAL = frozenset([*builds.HANDLERS.values(), pybuild.run])
+_PARTIAL = frozenset([*builds.HANDLERS.values(), *export.HANDLERS.values(), pybuild.run])
 
 
 def unwrap(args: list[Arg]) -> tuple[list[Arg], dict[str, Arg]]:
@@ -105,6 +106,8 @@ def lookup(args: list[Arg]) -> tuple[Handler, list[Arg]] | None:
     name = args[0].text.rsplit("/", 1)[-1]
     if PIP.match(name):
         return pip.run, args
+    if name == "uv" and len(args) > 2 and args[1].text == "pip" and args[2].text == "compile":
+        return export.uv, args
     if name == "uv" and len(args) > 1 and args[1].text == "pip":
         return pip.run_uv, args[1:]
     if PYTHON.match(name) and len(args) > 2 and args[1].text == "-m":
@@ -118,7 +121,7 @@ def lookup(args: list[Arg]) -> tuple[Handler, list[Arg]] | None:
         return None
     if PYTHON.match(name) and len(args) > 1 and args[1].text.endswith(".py"):
         return pybuild.run, args
-    handler = HANDLERS.get(name) or builds.HANDLERS.get(name)
+    handler = HANDLERS.get(name) or builds.HANDLERS.get(name) or export.HANDLERS.get(name)
     if handler is None:
         return None
     return handler, args
