@@ -2,8 +2,9 @@
 and ``uv export`` run on the fixture repositories' lock files must write the distributions
 the simulation writes, for each group and project option.
 
-They install poetry and uv from the package index into a temporary environment: deselect
-them offline with ``-m 'not realpip'``.
+They install poetry and uv from the package index into a temporary environment (about 25
+seconds), so they are not part of the default run: ``.ci/run`` runs them after the suite,
+and ``pytest -m realtools`` runs them by hand.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from validator.simulate.commands.options import parse
 from validator.simulate.words import arg
 from validator.syntax.lockfiles import read_poetry_lock, read_pyproject, read_uv_lock
 
-pytestmark = pytest.mark.realpip
+pytestmark = [pytest.mark.realpip, pytest.mark.realtools]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

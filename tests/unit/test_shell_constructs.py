@@ -255,3 +255,11 @@ def test_every_node_in_a_loop_body_points_into_the_script() -> None:
     text = "for f in a b; do\n  mkdir -p out/$f && cp src/$f/* out/$f/\ndone\n"
     for node in walk(parse_script(text).body):
         assert 0 <= node.start <= node.end <= len(text)
+
+
+def test_line_continuation_after_a_redirection_operator() -> None:
+    """bash removes ``\\⏎`` before it reads operators: ``cat<\\⏎in`` is ``cat < in``
+    (checked with real bash: it prints the file)."""
+    [command] = parse_script("cat<\\\nin\n").body
+    assert [w.text for w in command.words] == ["cat"]
+    assert [(r.op, r.target.text if r.target else None) for r in command.redirects] == [("<", "in")]

@@ -223,7 +223,8 @@ class Direct:
         if op.value in ("<&", ">&") and target.value == "-":
             return None
         word = ir.Word(target.start, target.end, target.value)
-        return ir.Redirect(start, target.end, text[start : target.start].strip(), word)
+        # bash removes a line continuation before it reads the operator (`cat<\⏎in` is `cat < in`)
+        return ir.Redirect(start, target.end, text[start : target.start].replace("\\\n", "").strip(), word)
 
 
 def _is_assignment(value: str) -> bool:
