@@ -27,7 +27,13 @@ Per Python version the output keeps: ``always`` (top-level modules imported in e
 standard-mode run), ``sometimes`` (imported in some runs only: another client release, the
 multi-concurrency mode) and ``builtin`` (``sys.builtin_module_names``); for the pre-imported
 standard-library modules, ``names`` holds what a ``from M import NAME`` can get on any of the
-versions (``dir(M)`` and, for a package, its submodules).  Caveats: these are CPython builds from python.org sources, not
+versions (``dir(M)`` and, for a package, its submodules), and ``packages`` says which are
+packages.  ``breaks`` lists, for each standard-library module S, the standard-library
+modules M (never pre-imported) whose shadowing by a module file ``M.py`` first on
+``sys.path`` makes ``import S`` fail, because importing S imports a submodule of M
+(``urllib.request`` imports ``email.parser``): each pair measured by importing S with an
+empty ``M.py`` in front of the standard library, after the bootstrap's modules, with the
+error text and the versions it was seen on.  Caveats: these are CPython builds from python.org sources, not
 Amazon's build of the runtime (whose built-in modules were not inspected), and a virtual
 environment without the runtime's own ``pip``/``setuptools``.
 
@@ -95,8 +101,59 @@ for name in sys.argv[1:]:
     names = set(dir(module))
     if hasattr(module, "__path__"):
         names |= {m.name for m in pkgutil.iter_modules(module.__path__)}
-    out[name] = sorted(names)
+    out[name] = [sorted(names), hasattr(module, "__path__")]
 print(json.dumps(out))
+'''
+
+#: every importable standard-library module (top-level names given, submodules walked), one a line
+WALK = '''
+import importlib, pkgutil, sys
+SKIP = {"antigravity", "this", "idlelib", "turtledemo", "tkinter", "turtle", "test", "lib2to3", "ensurepip",
+        "venv", "pydoc_data", "encodings", "msilib", "msvcrt", "winreg", "winsound", "distutils"}
+for top in sys.argv[1:]:
+    if top in SKIP or top.startswith("_"):
+        continue
+    try:
+        module = importlib.import_module(top)
+    except Exception:
+        continue
+    print(top)
+    for info in pkgutil.walk_packages(getattr(module, "__path__", []), top + ".", onerror=lambda name: None):
+        parts = info.name.split(".")
+        if any(p.startswith("_") or p in ("test", "tests", "idle_test") for p in parts[1:]):
+            continue
+        print(info.name)
+'''
+
+#: the modules importing argv[2] adds to sys.modules, after the bootstrap's (argv[1])
+PULLS = '''
+import importlib, sys
+for name in sys.argv[1].split():
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+before = set(sys.modules)
+try:
+    importlib.import_module(sys.argv[2])
+except BaseException:
+    sys.exit(0)
+print(" ".join(sorted(set(sys.modules) - before)))
+'''
+
+#: importing argv[3] with an empty ``argv[2].py`` first on sys.path (after the bootstrap's modules)
+SHADOWED = '''
+import importlib, sys
+for name in sys.argv[1].split():
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+sys.path.insert(0, sys.argv[4])
+try:
+    importlib.import_module(sys.argv[3])
+except ImportError as exc:
+    print(f"{type(exc).__name__}: {exc}")
 '''
 
 
@@ -162,10 +219,63 @@ def builtin_names(python: str) -> list[str]:
     return out.stdout.split()
 
 
-def stdlib_names(python: str, modules: list[str]) -> dict[str, list[str]]:
+def stdlib_names(python: str, modules: list[str]) -> dict[str, tuple[list[str], bool]]:
     out = subprocess.run([python, "-I", "-c", NAMES, *modules], capture_output=True, text=True, check=True)
-    loaded: dict[str, list[str]] = json.loads(out.stdout)
+    loaded: dict[str, tuple[list[str], bool]] = json.loads(out.stdout)
     return loaded
+
+
+def breaks(python: str, preloaded: set[str], stdlib: set[str], where: Path) -> dict[str, dict[str, str]]:
+    """For each standard-library module S: the top-level modules M whose shadowing by an empty
+    ``M.py`` first on ``sys.path`` makes ``import S`` raise ImportError, because importing S
+    imports a submodule of M (``urllib.request`` -> ``email.parser``), with the error text.
+
+    A module file has no submodules, whatever it defines, so these failures hold for any
+    ``M.py`` at the ZIP root; only M that the bootstrap has not imported can be shadowed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    # ``os`` first: under ``-S`` nothing has imported it yet, and ``genericpath`` before it is a cycle
+    preload = " ".join(sorted((m for m in preloaded if m in stdlib and not m.startswith("_")),
+                              key=lambda m: (m != "os", m)))
+    walk = subprocess.run([python, "-I", "-c", WALK, *sorted(stdlib)], capture_output=True, text=True, timeout=600)
+    candidates = walk.stdout.split()
+
+    def pulls(name: str) -> tuple[str, list[str]]:
+        try:
+            out = subprocess.run([python, "-I", "-S", "-c", PULLS, preload, name], capture_output=True, text=True,
+                                 timeout=60, stdin=subprocess.DEVNULL, cwd=where)
+        except subprocess.TimeoutExpired:
+            return name, []
+        return name, out.stdout.split()
+
+    pairs: list[tuple[str, str]] = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for name, pulled in pool.map(pulls, candidates):
+            own = name.split(".")[0]
+            tops = {m.split(".")[0] for m in pulled if "." in m}
+            pairs += [(name, top) for top in sorted(tops) if top != own and top in stdlib and top not in preloaded
+                      and not top.startswith("_")]
+
+    def shadowed(pair: tuple[str, str]) -> tuple[str, str, str]:
+        name, top = pair
+        folder = where / f"shadow-{top}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{top}.py").write_text("", encoding="utf-8")
+        try:
+            out = subprocess.run([python, "-I", "-S", "-c", SHADOWED, preload, top, name, str(folder)],
+                                 capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, cwd=where)
+        except subprocess.TimeoutExpired:
+            return name, top, ""
+        error = out.stdout.strip()
+        # only a submodule import fails whatever a module file of that name defines
+        return name, top, error if error.endswith(f"; '{top}' is not a package") else ""
+
+    found: dict[str, dict[str, str]] = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for name, top, error in pool.map(shadowed, pairs):
+            if error:
+                found.setdefault(name, {})[top] = error
+    return found
 
 
 def stdlib_of(python: str) -> set[str]:
@@ -174,11 +284,21 @@ def stdlib_of(python: str) -> set[str]:
     return set(out.stdout.split())
 
 
+def _by_version(errors: dict[str, str]) -> dict[str, str]:
+    """``{error text: "3.9 3.10 …"}``: the versions each text was seen on."""
+    out: dict[str, list[str]] = {}
+    for version, error in errors.items():
+        out.setdefault(error, []).append(version)
+    return {error: " ".join(versions) for error, versions in out.items()}
+
+
 def main() -> int:
     configurations: list[dict[str, object]] = []
     versions: dict[str, dict[str, object]] = {}
     errors: dict[str, dict[str, str]] = {}
     names: dict[str, set[str]] = {}
+    packages: set[str] = set()
+    shadow_breaks: dict[str, dict[str, dict[str, str]]] = {}
     stdlib_data = json.loads((OUT.parent / "stdlib.json").read_text(encoding="utf-8"))["versions"]
     for version in PYTHONS:
         python = interpreter(version)
@@ -211,9 +331,15 @@ def main() -> int:
             "sometimes": " ".join(sorted(every - always)),
             "builtin": " ".join(builtin_names(python)),
         }
-        for module, found in stdlib_names(python, sorted(m for m in every if m in stdlib
-                                                          and not m.startswith("_"))).items():
+        for module, (found, is_package) in stdlib_names(python, sorted(m for m in every if m in stdlib
+                                                                        and not m.startswith("_"))).items():
             names.setdefault(module, set()).update(found)
+            if is_package:
+                packages.add(module)
+        with tempfile.TemporaryDirectory(prefix="preimported-") as tmp:
+            for name, tops in breaks(python, always | (every - always), stdlib, Path(tmp)).items():
+                for top, error in tops.items():
+                    shadow_breaks.setdefault(name, {}).setdefault(top, {})[version] = error
         print(f"python {full}: {len(always)} always, {len(every - always)} sometimes", file=sys.stderr)
     ric_commit = os.environ.get("RIC_COMMIT", "")
     out = {
@@ -231,6 +357,9 @@ def main() -> int:
         },
         "versions": versions,
         "names": {module: " ".join(sorted(found)) for module, found in sorted(names.items())},
+        "packages": " ".join(sorted(packages)),
+        "breaks": {name: {top: _by_version(errors) for top, errors in sorted(tops.items())}
+                   for name, tops in sorted(shadow_breaks.items())},
         "handler_errors": errors,
         "configurations": configurations,
     }
