@@ -50,7 +50,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_stdlib import interpreter  # noqa: E402  (a sibling script, not a package)
+from build_stdlib import interpreter  # a sibling script, not a package
 
 OUT = Path(__file__).resolve().parent.parent / "validator" / "model" / "data" / "preimported.json"
 PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
