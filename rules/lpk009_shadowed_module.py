@@ -147,9 +147,21 @@ def _is_type_checking(test: ast.expr) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    """The statement's text, on one line (``ast.get_source_segment`` splits the file each call)."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    if first < 0 or last >= len(lines):
+        return ""
+    if first == last:
+        return lines[first][node.col_offset:node.end_col_offset]
+    parts = [lines[first][node.col_offset:], *lines[first + 1:last], lines[last][:node.end_col_offset]]
+    return " ".join(part.strip() for part in parts if part.strip())
+
+
 def _uses(tree: ast.Module, text: str, path: str) -> list[_Use]:
     """Every absolute import of the module, with its context and the attributes used on it."""
     found: list[_Use] = []
+    lines = text.splitlines()
 
     def visit(nodes: list[ast.stmt], in_function: bool, optional: bool) -> None:
         for node in nodes:
@@ -157,12 +169,12 @@ def _uses(tree: ast.Module, text: str, path: str) -> list[_Use]:
                 for alias in node.names:
                     bound = alias.asname or alias.name.split(".")[0]
                     found.append(_Use(alias.name, (), bound, path, node.lineno,
-                                      ast.get_source_segment(text, node) or alias.name, in_function, optional))
+                                      _segment(lines, node) or alias.name, in_function, optional))
             elif isinstance(node, ast.ImportFrom):
                 if node.level or not node.module:
                     continue
                 found.append(_Use(node.module, tuple(a.name for a in node.names), None, path, node.lineno,
-                                  ast.get_source_segment(text, node) or node.module, in_function, optional))
+                                  _segment(lines, node) or node.module, in_function, optional))
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 visit(node.body, True, optional)
             elif isinstance(node, ast.ClassDef):
@@ -266,6 +278,7 @@ class _Sources:
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx
         self._trees: dict[str, tuple[ast.Module, str] | None] = {}
+        self._uses: dict[str, list[_Use]] = {}
 
     def tree(self, source: str | None) -> tuple[ast.Module, str] | None:
         if not source:
@@ -290,9 +303,10 @@ class _Sources:
             if pf is None or pf.kind is not FileKind.SOURCE or not pf.source or pf.source in seen:
                 continue
             seen.add(pf.source)
-            parsed = self.tree(pf.source)
-            if parsed is not None:
-                out += _uses(parsed[0], parsed[1], pf.source)
+            if pf.source not in self._uses:
+                parsed = self.tree(pf.source)
+                self._uses[pf.source] = _uses(parsed[0], parsed[1], pf.source) if parsed is not None else []
+            out += self._uses[pf.source]
         return out
 
     def defined(self, pkg_file: PackageFile) -> set[str] | None:
@@ -331,13 +345,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             handled.add(top)  # one finding per root module: the failing import is the one to read
             yield finding
         roots = _roots(pkg)
-        if not roots:
-            continue
-        uses = sources.uses(report)
-        installed = _installed(ctx, report, python)
-        for top in sorted(roots):
-            if top in handled:
-                continue
+        installed = _installed(ctx, report, python) if roots else {}
+        named = sorted(t for t in roots if t not in handled and (
+            (t in stdlib(python) and t not in _NOT_IMPORTED) or t in installed))
+        uses = sources.uses(report) if named else []  # read the closure's code only when a name is taken
+        for top in named:
             root = roots[top]
             found: Finding | None = None
             if top in stdlib(python) and top not in _NOT_IMPORTED:
