@@ -269,7 +269,10 @@ def _defined(tree: ast.Module) -> set[str] | None:
                 targets(node.value.target)
 
     visit(tree.body)
-    return None if unknown or "__getattr__" in names else names
+    # names made at run time (``globals().update(…)``, ``exec``) cannot be listed
+    dynamic = any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                  and node.func.id in ("globals", "exec", "setattr", "vars") for node in ast.walk(tree))
+    return None if unknown or dynamic or "__getattr__" in names else names
 
 
 class _Sources:
@@ -439,7 +442,6 @@ def _handler_findings(ctx: RuleContext, report: PackageReport, python: str | Non
         related += _file_related(root)
         hint = (f"rename {root.path} to a name the standard library does not use (and the handler setting "
                 "with it)")
-        runtime = f"Python {python}" if python else "every Python version measured"
         if raw_top in boot.builtin or raw_top in boot.maybe_builtin:
             message = (f"package {pkg.name}: handler {handler} names the built-in module {raw_top}: the runtime "
                        f"refuses it before importing anything, so {root.path} in the package never runs "
@@ -447,7 +449,7 @@ def _handler_findings(ctx: RuleContext, report: PackageReport, python: str | Non
             severity = Severity.ERROR
             if raw_top not in boot.builtin:
                 severity = Severity.WARNING
-                message += f" — where the interpreter has {raw_top} built in (not on {runtime})"
+                message += f" — on the Python versions that build {raw_top} in (not every measured one does)"
             yield Finding(CODE, message, span, severity, package=pkg.name, related=related, hint=hint), top
             continue
         if top not in boot.always and top not in boot.maybe:
@@ -468,8 +470,12 @@ def _handler_findings(ctx: RuleContext, report: PackageReport, python: str | Non
             yield Finding(CODE, f"{lead} ({error})", span, Severity.ERROR, package=pkg.name, related=related,
                           hint=hint), top
         else:
-            why = (f" (on {runtime} only some runtime releases import it first)" if top not in boot.always
-                   else " (the runtime's module is used instead)")
+            if top in boot.always:
+                why = " (the runtime's module is used instead)"
+            elif python:
+                why = f" — on Python {python} only some runtime releases import it first"
+            else:
+                why = " — on the Python versions that import it first (the function's runtime is not known)"
             yield Finding(CODE, lead + why, span, Severity.WARNING, package=pkg.name, related=related,
                           hint=hint), top
 

@@ -99,7 +99,7 @@ def test_handler_pre_imported_on_one_version_only(tmp_path: Path) -> None:
     severity, message = one(repo(tmp_path / "b", files, handler="queue.lambda_handler", runtime="python3.11"))
     assert severity == "warning" and "shadows the standard library's queue" in message
     severity, message = one(repo(tmp_path / "c", files, handler="queue.lambda_handler", runtime=None))
-    assert severity == "warning" and "only some runtime releases import it first" in message
+    assert severity == "warning" and "the function's runtime is not known" in message
 
 
 # --------------------------------------------------------------------------- a pre-imported name
@@ -146,8 +146,12 @@ def test_optional_import_is_no_error(tmp_path: Path) -> None:
 
 def test_from_import_the_root_file_lacks(tmp_path: Path) -> None:
     files = {"csv.py": "def to_csv(rows):\n    return ''\n", "handler.py": "from csv import DictReader\n" + HANDLER}
-    severity, message = one(repo(tmp_path, files))
+    severity, message = one(repo(tmp_path / "a", files))
     assert severity == "error" and "it defines no DictReader" in message
+    # names made at run time cannot be listed: only the shadowing is reported
+    files["csv.py"] = "globals().update(DictReader=dict)\n"
+    severity, message = one(repo(tmp_path / "b", files))
+    assert severity == "warning" and "shadows the standard library's csv for every module" in message
 
 
 def test_submodule_of_a_shadowed_package_is_one_finding(tmp_path: Path) -> None:
