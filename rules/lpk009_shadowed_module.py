@@ -38,9 +38,10 @@ so a root `logging.py` is never imported, and a handler module named `json` fail
 `Runtime.HandlerNotFound: Handler 'lambda_handler' missing on module 'json'`; a handler
 module named `time` with `Runtime.BuiltInModuleConflict: Cannot use built-in module time
 as a handler module`. A module the bootstrap has not imported is the other way round: the
-root comes before the standard library, so a root `email.py` breaks `http.client`,
-`urllib.request` and `importlib.metadata` — and every library that uses them — with
-`No module named 'email.parser'; 'email' is not a package`. In one folder a package
+root comes before the standard library, so a root `email.py` breaks `http.client` and
+`urllib.request` — and every library that uses them — with `No module named
+'email.parser'; 'email' is not a package` (and `importlib.metadata` on 3.10 to 3.12, which
+needs `email.message`). In one folder a package
 directory wins over a module file of the same name, and a module file wins over a
 namespace directory (checked with CPython 3.9 to 3.13).
 
