@@ -123,7 +123,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue  # LPK-007 names the .dockerignore pattern that left it out
             if "." not in item.module and layer_cause(report, item.module, ctx.repo, third_party=False):
                 continue  # LPK-008: a layer holds it outside python/, or PYTHONPATH hides the layer
-            if item.reason in ("", "missing") and hidden_by_root(pkg, ctx.repo, item.module, python) is not None:
+            if item.reason in ("", "missing") and hidden_by_root(report, ctx.repo, item.module, python) is not None:
                 continue  # LPK-009 names the module at the ZIP root that hides it
             groups.setdefault((item.module, item.reason), []).append(item)
         for (module, _reason), items in sorted(groups.items()):

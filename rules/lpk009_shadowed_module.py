@@ -97,7 +97,7 @@ from validator.model.explain import (
     handler_module_path,
     hidden_by_root,
     image_build_fails,
-    layer_files_provide,
+    layer_portion,
     root_module,
 )
 from validator.model.provision import resolve
@@ -676,7 +676,7 @@ def _hidden_imports(ctx: RuleContext, report: PackageReport, python: str | None)
     candidates += [(leaf.module, leaf.site.path, leaf.site.line, leaf.site.in_function) for leaf in closure.third_party
                    if leaf.provided_by == "pip" and not leaf.site.optional]
     for module, path, line, in_function in candidates:
-        found = hidden_by_root(pkg, ctx.repo, module, python)
+        found = hidden_by_root(report, ctx.repo, module, python)
         if found is None:
             continue
         pf, how = found
@@ -699,15 +699,22 @@ def _hidden_imports(ctx: RuleContext, report: PackageReport, python: str | None)
                        f"'{module}'; '{top}' is not a package); it hides {whose}")
             hint = f"rename {pf.path} (and the imports of it) to a name no package uses"
         else:
-            elsewhere = " (a layer built here holds it)" if layer_files_provide(ctx.packages, module) else ""
+            layer = layer_portion(report, module)
+            if layer:
+                why = f"the function's {layer} holds {module}"
+            else:
+                why = f"{portion} installs {module} as a portion of it" if portion else ""
             message = (f"package {pkg.name}: {_put(ctx, pf)}, which makes {top} a regular package, so {module} is "
                        f"looked up only inside the package's {top}/ folder ({importers}): the import fails {when} "
-                       f"(No module named '{module}'); {top} is a namespace package"
-                       + (f" ({portion} installs {module} as a portion of it)" if portion else "")
-                       + f", and its portions installed elsewhere{elsewhere}, such as a layer, are hidden")
-            what = portion or f"the distribution that provides {module}"
-            hint = (f"leave {pf.path} out of the package, or install {what} into the package root, where its "
-                    f"files join the {top}/ folder")
+                       f"(No module named '{module}'); {top} is a namespace package" + (f" ({why})" if why else "")
+                       + ", and its portions on other sys.path entries, such as layers, are hidden")
+            if layer:
+                hint = (f"leave {pf.path} out of the package: without it {top} stays a namespace package and "
+                        f"joins the layer's {module}")
+            else:
+                what = portion or f"the distribution that provides {module}"
+                hint = (f"leave {pf.path} out of the package, or install {what} into the package root, where its "
+                        f"files join the {top}/ folder")
         related = [Related(p, line, f"imports {m}") for p, line, m, _f in entries] + _file_related(pf)
         yield Finding(CODE, message, _origin(report, pf), Severity.ERROR, package=pkg.name, related=related,
                       hint=hint), top

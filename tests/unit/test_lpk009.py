@@ -278,3 +278,30 @@ def test_pre_imported_names_are_the_interpreters() -> None:
     names = stdlib_names("logging")
     assert names is not None and {"getLogger", "Handler", "handlers"} <= names and "get_logger" not in names
     assert set(dir(logging)) <= names
+
+
+# --------------------------------------------------------------------------- a namespace across the ZIP and a layer
+
+
+NAMESPACE_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "shadow-installed" / "repo"
+
+
+@pytest.mark.parametrize("regular", [True, False], ids=["regular-package", "namespace"])
+def test_namespace_split_between_the_zip_and_a_layer(tmp_path: Path, regular: bool) -> None:
+    """billing's ``acme/`` at the ZIP root and the attached layer's ``python/acme/common``: with
+    ``acme/__init__.py`` the root package hides the layer's portion (LPK-009, and the real
+    import fails); without it the namespace joins both (quiet, and the real import works)."""
+    from harness.realbuild import Function, real_build, tools_missing
+
+    root = tmp_path / "repo"
+    shutil.copytree(NAMESPACE_FIXTURE, root)
+    if not regular:
+        (root / "src/billing/acme/__init__.py").unlink()
+    billing = [f for f in findings(root) if f.package == "billing"]
+    assert [(f.code, f.severity.value) for f in billing] == ([("LPK-009", "error")] if regular else [])
+    if tools_missing():
+        pytest.skip("bash or zip missing")
+    real = real_build(root, {"dist/billing.zip": "handler.lambda_handler"},
+                      functions={"dist/billing.zip": Function(layers=["dist/acme-common-layer.zip"])})
+    verdict = real.handlers["dist/billing.zip=handler.lambda_handler"]
+    assert verdict == ("Runtime.ImportModuleError: No module named 'acme.common'" if regular else "OK")

@@ -380,7 +380,23 @@ def extends_path(repo: Repo, init: PackageFile) -> bool:
     return text is None or any(word in text for word in ("extend_path", "declare_namespace", "__path__"))
 
 
-def hidden_by_root(package: Package, repo: Repo, module: str, python: str | None = None) -> tuple[PackageFile, str] | None:
+def layer_portion(report: PackageReport, module: str) -> str | None:
+    """The attached layer that holds ``module`` (dotted) as a portion of a namespace package:
+    in a folder the runtime searches, with no ``__init__.py`` for its first component there."""
+    parts = module.split(".")
+    if len(parts) < 2:
+        return None
+    for att in report.layers:
+        if att.scan is None or att.layer is None or att.layer.package is None:
+            continue
+        found = next((att.scan.provides[".".join(parts[:i])] for i in range(len(parts), 1, -1)
+                      if ".".join(parts[:i]) in att.scan.provides), None)
+        if found is not None and f"{found[0]}{parts[0]}/__init__.py" not in att.layer.package.files:
+            return att.layer.where
+    return None
+
+
+def hidden_by_root(report: PackageReport, repo: Repo, module: str, python: str | None = None) -> tuple[PackageFile, str] | None:
     """The module at the ZIP root that makes an import of the dotted ``module`` fail by its
     name alone (LPK-009 reports it): a module file where a package is needed — it shadows the
     standard library's package of that name, or hides a namespace package whose portions are
@@ -390,6 +406,7 @@ def hidden_by_root(package: Package, repo: Repo, module: str, python: str | None
     "regular-package"."""
     from validator.model.dists import preimported, stdlib
 
+    package = report.package
     top, _, rest = module.partition(".")
     if not rest:
         return None
@@ -399,8 +416,9 @@ def hidden_by_root(package: Package, repo: Repo, module: str, python: str | None
     if not found.path.endswith("/__init__.py"):
         boot = preimported(python)
         shadows = top in stdlib(python) and top not in boot.always | boot.maybe
-        return (found, "module-file") if shadows or namespace_portion(module) else None
-    if namespace_portion(module) and not extends_path(repo, found) and not package.has_dir(module.replace(".", "/")) \
-            and f"{module.replace('.', '/')}.py" not in package.files:
+        return (found, "module-file") if shadows or namespace_portion(module) or layer_portion(report, module) \
+            else None
+    if (namespace_portion(module) or layer_portion(report, module)) and not extends_path(repo, found) \
+            and not package.has_dir(module.replace(".", "/")) and f"{module.replace('.', '/')}.py" not in package.files:
         return found, "regular-package"
     return None

@@ -231,7 +231,8 @@ class _Closure:
         candidates = [*submodules, *(".".join(parts[:i]) for i in range(len(parts), fail_at, -1))]
         if provided_by_names(target, self.pip):
             check.leaf = (target, "pip")
-        elif fail_at == 0 and parts[0] in self.provided:
+        elif parts[0] in self.provided and all(loc.kind == "namespace" for _name, loc in resolved):
+            # a namespace package spans the sys.path entries: the layer's portion joins the package's
             check.leaf = (target, "layer")
         elif fail_at == 0 and provided_by_names(target, self.runtime):
             check.leaf = (target, "runtime")
