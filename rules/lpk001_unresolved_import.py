@@ -61,10 +61,11 @@ from validator.model import (
     UnresolvedImport,
 )
 from validator.model.context import RuleContext
-from validator.model.dists import RUNTIME_MODULES, providers
+from validator.model.dists import RUNTIME_MODULES, providers, runtime_version
 from validator.model.explain import (
     failed_copies_for,
     find_misplacement,
+    hidden_by_root,
     image_build_fails,
     image_dropped,
     layer_cause,
@@ -113,6 +114,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if closure is None or pkg.incomplete or failed_copies_for(pkg, ctx.copies) or image_build_fails(pkg):
             continue  # an incomplete tree (LPK-000 says why) cannot show that a module is absent
         groups: dict[tuple[str, str], list[UnresolvedImport]] = {}
+        config = report.link.config if report.link is not None else None
+        python = runtime_version(config.runtime) if config is not None else None
         for item in report.unresolved():
             if item.reason in ("", "missing") and find_misplacement(pkg, item):
                 continue  # LPK-003 (or LPK-002) names the copy that put it elsewhere
@@ -120,6 +123,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue  # LPK-007 names the .dockerignore pattern that left it out
             if "." not in item.module and layer_cause(report, item.module, ctx.repo, third_party=False):
                 continue  # LPK-008: a layer holds it outside python/, or PYTHONPATH hides the layer
+            if item.reason in ("", "missing") and hidden_by_root(report, ctx.repo, item.module, python) is not None:
+                continue  # LPK-009 names the module at the ZIP root that hides it
             groups.setdefault((item.module, item.reason), []).append(item)
         for (module, _reason), items in sorted(groups.items()):
             items.sort(key=lambda i: (i.site.path, i.site.line))

@@ -16,9 +16,13 @@ How a repository is built:
   ``DIR/<name>/__init__.py``; ``aws``, ``terraform``, ``sam`` do nothing; ``docker run`` runs its
   command on the host with bind mounts (``-v``, ``--mount type=bind``) and ``-w`` mapped back;
 * every ZIP under the copy is recorded after each step (a later cleanup does not hide it);
-* each requested handler is imported from its extracted archive in a fresh interpreter with
-  ``sys.path`` = the archive root (plus a stub for the modules the runtime provides, boto3 …)
-  and called once with ``({}, None)``;
+* each requested handler is imported from its extracted archive in a fresh interpreter the way
+  the bootstrap does it: the standard-library modules the bootstrap has already imported come
+  first (the measured list in ``validator/model/data/preimported.json``; after the entries of a
+  ``PYTHONPATH`` the function sets, which the interpreter puts on ``sys.path`` at start), then
+  the archive root goes first on ``sys.path`` (plus a stub for the modules the runtime provides,
+  boto3 …); a handler whose top-level module is built in gets
+  ``Runtime.BuiltInModuleConflict``; the handler is called once with ``({}, None)``;
 * a function given with its layers (:class:`Function`) gets them extracted, in order, into one
   folder that stands for ``/opt`` (later layers overwrite earlier files, as Lambda merges them),
   and its ``sys.path`` built the way the runtime's bootstrap builds it: ``PYTHONPATH`` entries
@@ -133,8 +137,15 @@ sys.exit(subprocess.call(cmd, cwd=cwd) if cmd else 0)
 
 _IMPORTER = r'''
 import importlib, importlib.abc, importlib.machinery, os, site, sys, types
-root, opt, version, pythonpath = sys.argv[1:5]
-handlers = sys.argv[5:]
+root, opt, version, pythonpath, preload = sys.argv[1:6]
+handlers = sys.argv[6:]
+def bootstrap_imports():
+    """The bootstrap's order: its modules are imported before the task root goes first on sys.path."""
+    for name in preload.split():
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
 if opt:
     def mapped(entry):
         for real, extracted in (("/opt", opt), ("/var/task", root)):
@@ -144,7 +155,9 @@ if opt:
     site_dir = opt + "/python/lib/python" + version + "/site-packages"
     if pythonpath != "-":  # the interpreter puts PYTHONPATH first; the bootstrap then adds no /opt folder
         sys.path[:0] = [mapped(e) for e in pythonpath.split(":") if e]
+        bootstrap_imports()
     else:
+        bootstrap_imports()
         sys.path.insert(0, opt + "/python")
         sys.path.insert(0, site_dir)
     sys.path.insert(0, root)
@@ -153,6 +166,7 @@ if opt:
         site.addsitedir(site_dir)
         site.addsitedir(opt + "/python")
 else:
+    bootstrap_imports()
     sys.path[:0] = [root]
 PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"}
 class RuntimeStub(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -173,6 +187,8 @@ class RuntimeStub(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 sys.meta_path.append(RuntimeStub())
 def verdict(handler):
     mod, _, fn = handler.rpartition(".")
+    if mod.split(".")[0] in sys.builtin_module_names:
+        return f"Runtime.BuiltInModuleConflict: Cannot use built-in module {mod} as a handler module"
     try:
         m = importlib.import_module(mod.replace("/", "."))
     except ImportError as e:
@@ -199,6 +215,19 @@ for h in handlers:
         del sys.modules[name]
     importlib.invalidate_caches()
 '''
+
+
+def _preload() -> str:
+    """The standard-library modules the Lambda bootstrap has imported before the handler on
+    this interpreter's version (measured with the real runtime interface client:
+    ``scripts/build_preimported.py``), space-separated."""
+    from validator.model.dists import preimported, stdlib
+
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    names = [m for m in preimported(version).always if m in stdlib(version) and not m.startswith("_")
+             and m not in ("__main__", "__future__")]
+    # ``os`` first: under ``-S`` nothing has imported it yet, and ``genericpath`` before it is a cycle
+    return " ".join(sorted(names, key=lambda m: (m != "os", m)))
 
 
 @dataclass
@@ -512,7 +541,7 @@ def real_build(repo: Path, handlers: Mapping[str, str | Iterable[str]] | None = 
                 opt, version = str(opt_dir), function.runtime.removeprefix("python")
                 pythonpath = function.pythonpath if function.pythonpath is not None else "-"
             proc = sandbox.run([sys.executable, "-I", "-S", "-B", "-c", _IMPORTER, str(out), opt, version, pythonpath,
-                                *names], out, {"PATH": "/usr/bin:/bin", "HOME": str(tmp / "home")})
+                                _preload(), *names], out, {"PATH": "/usr/bin:/bin", "HOME": str(tmp / "home")})
             lines = [line[len("@@verdict "):] for line in proc.stdout.splitlines() if line.startswith("@@verdict ")]
             for i, h in enumerate(names):
                 result.handlers[f"{archive}={h}"] = (

@@ -1,8 +1,9 @@
 """What a distribution provides, offline: the shipped data (real wheel metadata), then the
 metadata installed where the tool runs, then name normalisation (a guess, said so).
 
-Also the standard library per Python version and the modules the Lambda runtime
-provides.  Everything here is read from ``validator/model/data/`` on first use.
+Also the standard library per Python version, the modules the Lambda runtime provides, and
+the modules its bootstrap has already imported when it imports the handler.  Everything here
+is read from ``validator/model/data/`` on first use.
 """
 
 from __future__ import annotations
@@ -183,6 +184,98 @@ def removed_in(module: str, version: str) -> str | None:
                 return v
             return None
     return None
+
+
+# --------------------------------------------------------------------------- pre-imported
+
+
+@cache
+def _preimported() -> dict[str, object]:
+    with open(_DATA / "preimported.json", encoding="utf-8") as fh:
+        loaded: dict[str, object] = json.load(fh)
+    return loaded
+
+
+@cache
+def _measured() -> dict[str, dict[str, frozenset[str]]]:
+    versions = _preimported()["versions"]
+    assert isinstance(versions, dict)
+    return {v: {key: frozenset(str(e[key]).split()) for key in ("always", "sometimes", "builtin")}
+            for v, e in versions.items()}
+
+
+@dataclass(frozen=True)
+class Preimported:
+    """What the Lambda bootstrap holds in ``sys.modules`` (top-level names) when it imports
+    the handler, and which modules the interpreter has built in, for one Python version.
+
+    ``always``: imported in every measured run (every client release, standard mode);
+    ``maybe``: imported in some runs only (another release, the multi-concurrency mode) or,
+    for a version that was not measured, in some measured version only.  ``builtin`` and
+    ``maybe_builtin`` likewise for ``sys.builtin_module_names``."""
+
+    version: str | None  # the measured version these sets are for; None: all measured ones
+    always: frozenset[str]
+    maybe: frozenset[str]
+    builtin: frozenset[str]
+    maybe_builtin: frozenset[str]
+
+
+@cache
+def preimported(version: str | None) -> Preimported:
+    """The bootstrap's pre-imported modules for ``version`` (``3.12``); for a version that was
+    not measured (3.14) or is unknown, only what every measured version imports is certain."""
+    table = _measured()
+    if version in table:
+        e = table[version]
+        return Preimported(version, e["always"], e["sometimes"], e["builtin"], frozenset())
+    always = frozenset.intersection(*(e["always"] for e in table.values()))
+    every = frozenset().union(*(e["always"] | e["sometimes"] for e in table.values()))
+    builtin = frozenset.intersection(*(e["builtin"] for e in table.values()))
+    every_builtin = frozenset().union(*(e["builtin"] for e in table.values()))
+    return Preimported(None, always, every - always, builtin, every_builtin - builtin)
+
+
+@cache
+def stdlib_names(module: str) -> frozenset[str] | None:
+    """What ``from MODULE import NAME`` can find in a pre-imported standard-library module on
+    any measured version: its attributes and, for a package, its submodules; None when the
+    data does not list the module."""
+    names = _preimported()["names"]
+    assert isinstance(names, dict)
+    found = names.get(module)
+    return frozenset(str(found).split()) if found is not None else None
+
+
+def stdlib_package(module: str) -> bool:
+    """Whether a pre-imported standard-library module is a package (has submodules)."""
+    return module in str(_preimported()["packages"]).split()
+
+
+def shadow_breaks(imported: str, shadowed: str, version: str | None) -> str | None:
+    """The error ``import IMPORTED`` raises when a module file ``SHADOWED.py`` comes before the
+    standard library on ``sys.path`` on Python ``version`` (``urllib.request`` imports
+    ``email.parser``: "No module named 'email.parser'; 'email' is not a package"), as
+    measured; for a version that was not measured, only a failure every measured version
+    showed counts.  None when importing it does not need a submodule of ``shadowed``."""
+    table = _preimported()["breaks"]
+    assert isinstance(table, dict)
+    errors = table.get(imported, {}).get(shadowed)
+    if not errors:
+        return None
+    measured = set(_measured())
+    for error, versions in errors.items():
+        seen = set(str(versions).split())
+        if (version in measured and version in seen) or (version not in measured and seen >= measured):
+            return str(error)
+    return None
+
+
+def preimported_source() -> str:
+    """Where the pre-imported data comes from (the runtime interface client, interpreters)."""
+    sources = _preimported()["sources"]
+    assert isinstance(sources, dict)
+    return f"{sources['awslambdaric']}; {sources['interpreters']}"
 
 
 # --------------------------------------------------------------------------- markers

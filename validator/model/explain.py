@@ -334,3 +334,91 @@ def _unknown_installs(report: PackageReport, repo: Repo) -> bool:
 
     envs = marker_environments(None)
     return any(resolve(pip, envs, repo).unknown for pip in report.package.pip_installs)
+
+
+# --------------------------------------------------------------------------- shadowing (LPK-009)
+
+
+def root_module(package: Package, top: str) -> PackageFile | None:
+    """The file that makes ``top`` a module at the ZIP root, as the path finder picks it: a
+    regular package's ``__init__.py`` before an extension module, a ``.py`` file and a ``.pyc``
+    (only files the workflow put there: copied or written, not ``pip`` placeholders)."""
+    init = package.files.get(f"{top}/__init__.py")
+    if init is not None and init.kind in (FileKind.SOURCE, FileKind.GENERATED):
+        return init
+    found: list[tuple[int, PackageFile]] = []
+    for path, pf in package.files.items():
+        if "/" in path or pf.kind not in (FileKind.SOURCE, FileKind.GENERATED):
+            continue
+        if path == f"{top}.py":
+            found.append((1, pf))
+        elif path.startswith(f"{top}.") and path.endswith((".so", ".pyd")):
+            found.append((0, pf))
+        elif path == f"{top}.pyc":
+            found.append((2, pf))
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def namespace_portion(module: str) -> bool:
+    """``module`` is, or lies inside, a namespace portion that distributions install (the
+    data lists ``google.protobuf`` for protobuf): its first component is a namespace package."""
+    from validator.model.dists import lookup, providers
+
+    parts = module.split(".")
+    for key in providers(module):
+        dist = lookup(key)
+        if dist is not None and any("." in m and parts[: len(m.split("."))] == m.split(".") for m in dist.modules):
+            return True
+    return False
+
+
+def extends_path(repo: Repo, init: PackageFile) -> bool:
+    """A package ``__init__.py`` that joins its namespace across ``sys.path`` entries
+    (``pkgutil.extend_path``, ``pkg_resources.declare_namespace``, any ``__path__`` change),
+    or whose text cannot be read (then it may)."""
+    text = repo.read_text(init.source) if init.source else None
+    return text is None or any(word in text for word in ("extend_path", "declare_namespace", "__path__"))
+
+
+def layer_portion(report: PackageReport, module: str) -> str | None:
+    """The attached layer that holds ``module`` (dotted) as a portion of a namespace package:
+    in a folder the runtime searches, with no ``__init__.py`` for its first component there."""
+    parts = module.split(".")
+    if len(parts) < 2:
+        return None
+    for att in report.layers:
+        if att.scan is None or att.layer is None or att.layer.package is None:
+            continue
+        found = next((att.scan.provides[".".join(parts[:i])] for i in range(len(parts), 1, -1)
+                      if ".".join(parts[:i]) in att.scan.provides), None)
+        if found is not None and f"{found[0]}{parts[0]}/__init__.py" not in att.layer.package.files:
+            return att.layer.where
+    return None
+
+
+def hidden_by_root(report: PackageReport, repo: Repo, module: str, python: str | None = None) -> tuple[PackageFile, str] | None:
+    """The module at the ZIP root that makes an import of the dotted ``module`` fail by its
+    name alone (LPK-009 reports it): a module file where a package is needed — it shadows the
+    standard library's package of that name, or hides a namespace package whose portions are
+    installed (``google.py`` and ``google.protobuf``: "'google' is not a package") — or a
+    regular package that hides the namespace portions installed elsewhere (``google/__init__.py``
+    with ``google.protobuf`` in a layer).  Returns the root file and "module-file" or
+    "regular-package"."""
+    from validator.model.dists import preimported, stdlib
+
+    package = report.package
+    top, _, rest = module.partition(".")
+    if not rest:
+        return None
+    found = root_module(package, top)
+    if found is None:
+        return None
+    if not found.path.endswith("/__init__.py"):
+        boot = preimported(python)
+        shadows = top in stdlib(python) and top not in boot.always | boot.maybe
+        return (found, "module-file") if shadows or namespace_portion(module) or layer_portion(report, module) \
+            else None
+    if (namespace_portion(module) or layer_portion(report, module)) and not extends_path(repo, found) \
+            and not package.has_dir(module.replace(".", "/")) and f"{module.replace('.', '/')}.py" not in package.files:
+        return found, "regular-package"
+    return None

@@ -21,7 +21,7 @@ from validator.model import (
     ThirdPartyLeaf,
     UnresolvedImport,
 )
-from validator.model.dists import marker_environments, stdlib
+from validator.model.dists import marker_environments, preimported, stdlib
 from validator.model.imports import CodeSyntaxError
 from validator.model.provision import resolve
 from validator.model.repo import Repo
@@ -120,6 +120,10 @@ class _Closure:
         self.python = python
         self.tree = PackageTree(package)
         self.stdlib = stdlib(python)
+        boot = preimported(python)
+        #: modules the runtime may hold in ``sys.modules`` before the handler: an import of
+        #: one gets that module whatever the package holds
+        self.preimported = boot.always | boot.maybe | boot.builtin | boot.maybe_builtin
         self.pip = frozenset(root_pip_modules(package, repo, python, architectures))
         self.runtime = RUNTIME | cache.extra_runtime_modules
         self.repo_modules = cache.repo_modules(repo)
@@ -144,6 +148,17 @@ class _Closure:
                 return found, None
             search = loc.search
         return found, None
+
+    def shadows_stdlib(self, top: str) -> bool:
+        """A module of the package that an import of the standard-library module ``top`` gets
+        instead: one in a search root ahead of the standard library (the ZIP root, a front
+        ``sys.path`` insert), when the runtime has not imported ``top`` already (a namespace
+        folder does not count: a regular module later on the path wins over it)."""
+        if top in self.preimported:
+            return False
+        ahead = self.roots[: self.roots.index("") + 1] if "" in self.roots else self.roots
+        loc = self.tree.find(ahead, top)
+        return loc is not None and loc.kind != "namespace"
 
     def _absolute(self, raw: RawImport, name: str, package_name: str) -> tuple[str | None, str]:
         """(absolute module, "") or (None, reason) for a relative import that cannot be made absolute."""
@@ -205,7 +220,7 @@ class _Closure:
         check = _Check(raw, target)
         parts = target.split(".")
         submodules = [f"{target}.{n}" for n in raw.names if n != "*"]
-        if parts[0] in self.stdlib:
+        if parts[0] in self.stdlib and not self.shadows_stdlib(parts[0]):
             return check
         resolved, fail_at = self.resolve(target, self.roots)
         check.resolved = resolved
@@ -216,7 +231,8 @@ class _Closure:
         candidates = [*submodules, *(".".join(parts[:i]) for i in range(len(parts), fail_at, -1))]
         if provided_by_names(target, self.pip):
             check.leaf = (target, "pip")
-        elif fail_at == 0 and parts[0] in self.provided:
+        elif parts[0] in self.provided and all(loc.kind == "namespace" for _name, loc in resolved):
+            # a namespace package spans the sys.path entries: the layer's portion joins the package's
             check.leaf = (target, "layer")
         elif fail_at == 0 and provided_by_names(target, self.runtime):
             check.leaf = (target, "runtime")
@@ -453,6 +469,9 @@ def compute_closure(package: Package, handler: str, repo: Repo, cache: SourceCac
         return closure  # missing, or inside content nobody can see
     loc = start[-1][1]
     closure.handler_file = loc.file
+    top = handler_module.split(".")[0]
+    if top in stdlib(python) and top in preimported(python).always | preimported(python).builtin:
+        return closure  # the runtime gets its own module of that name: nothing of the package runs (LPK-009)
     state.handler_source = state.tree.content_source(loc.file) if loc.file else None
     handler_parsed = state.parsed_module(loc.file)
     closure.handler_function_found = _function_found(handler_parsed, loc, function)
