@@ -128,6 +128,7 @@ from validator.model.explain import (
     image_build_fails,
     layer_cause,
     layer_files_provide,
+    layer_names_provide,
     layers_may_provide,
     repository_module,
     unknown_layers,
@@ -288,6 +289,8 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
         return None  # a layer of unknown content may be the one built here that provides it
     if layer_cause(report, leaf.module, ctx.repo, third_party=True) is not None:
         return None  # LPK-008: a layer holds it outside python/, or PYTHONPATH hides the layers
+    if layer_names_provide(report, leaf.module) is not None:
+        return None  # an attached layer named after the distribution is there to provide it
     doubts = _doubts(report, provisions)
     skipped = [(d, prov) for prov in provisions for d in candidates if d in prov.skipped]
     install = _install_to_edit(pkg.pip_installs)

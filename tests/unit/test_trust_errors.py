@@ -418,3 +418,27 @@ def test_an_image_pythonpath_is_an_import_root(tmp_path: Path) -> None:
     assert [f.code for f in analyze(root=root).findings] == []
     (root / "fn/Dockerfile").write_text(dockerfile.replace('ENV PYTHONPATH="/var/task/app:${PYTHONPATH}"\n', ""))
     assert [f.code for f in analyze(root=root).findings] == ["LPK-003"]
+
+
+def test_a_layer_named_after_a_distribution_provides_it(tmp_path: Path) -> None:
+    """A public layer ``…:layer:acme-pandas:3`` is there to provide pandas (and numpy, which
+    pandas requires): no warning for those; a module nothing names stays a warning."""
+    tf = TF.replace('runtime       = "python3.12"', 'runtime       = "python3.12"\n  layers        = '
+                    '["arn:aws:lambda:us-east-1:123456789012:layer:acme-pandas:3"]')
+    handler = "import numpy\nimport pandas\nimport yaml\n\n\ndef lambda_handler(event, context):\n    return 1\n"
+    root = repo(tmp_path, """
+        mkdir -p build dist
+        cp -r src/api/* build/
+        cd build && zip -qr ../dist/api.zip .
+        """, files={"infra/main.tf": tf, "src/api/handler.py": handler}, tf=False)
+    [finding] = analyze(root=root).findings
+    assert (finding.code, finding.severity.value) == ("LPK-005", "warning")
+    assert "third-party module yaml (distribution PyYAML)" in finding.message
+
+
+def test_layer_names() -> None:
+    from validator.model.explain import layer_name
+
+    assert layer_name("arn:aws:lambda:us-east-1:1:layer:palpiteiro-pandas:1") == "palpiteiro-pandas"
+    assert layer_name("arn:aws:lambda:eu-west-1:770693421928:layer:Klayers-p312-requests:9") == "Klayers-p312-requests"
+    assert layer_name("${var.requests_layer_arn}") == "requests_layer_arn"

@@ -238,6 +238,55 @@ def unknown_layers(report: PackageReport) -> list[LayerAttachment]:
     return [a for a in report.layers if not a.known]
 
 
+#: public layers whose names do not spell a distribution (AWS's own, by name prefix)
+_PUBLIC_LAYERS = (("awssdkpandas", "awswrangler"), ("awsdatawrangler", "awswrangler"),
+                  ("awslambdapowertoolspython", "aws-lambda-powertools"))
+
+
+def layer_name(ref: str) -> str:
+    """The layer's name in a reference: ``palpiteiro-pandas`` of
+    ``arn:aws:lambda:us-east-1:1:layer:palpiteiro-pandas:1``, else the reference's last
+    word (``requests_layer_arn`` of ``${var.requests_layer_arn}``)."""
+    m = re.search(r":layer:([A-Za-z0-9_-]+)", ref)
+    if m:
+        return m.group(1)
+    words = re.findall(r"[A-Za-z0-9_-]+", ref)
+    return words[-1] if words else ""
+
+
+def layer_names_provide(report: PackageReport, module: str) -> str | None:
+    """An unknown layer of the function whose name spells a distribution that provides
+    ``module``, itself or through its requirements (``palpiteiro-pandas`` for ``numpy``,
+    ``Klayers-p312-requests`` for ``urllib3``): the layer is there to provide it.  Used only
+    to stay silent about a module such a layer holds, never to clear an error."""
+    from validator.model.dists import lookup, normalise, providers
+
+    wanted = set(providers(module)) or {normalise(module.split(".")[0])}  # a name the data does not know
+    for attachment in unknown_layers(report):
+        name = layer_name(attachment.ref)
+        tokens = [t for t in re.split(r"[^A-Za-z0-9]+", name.lower()) if t]
+        named = {"-".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, min(len(tokens), i + 3) + 1)}
+        squashed = "".join(tokens)
+        named |= {dist for prefix, dist in _PUBLIC_LAYERS if squashed.startswith(prefix)}
+        closure: set[str] = set()
+        todo = [normalise(n) for n in named if lookup(n) is not None and lookup(n).source == "data"]  # type: ignore[union-attr]
+        while todo:
+            key = todo.pop()
+            if key in closure:
+                continue
+            closure.add(key)
+            dist = lookup(key)
+            for line in dist.requires if dist is not None else ():
+                if "extra ==" in line:
+                    continue
+                m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
+                if m and lookup(m.group(1)) is not None:
+                    todo.append(normalise(m.group(1)))
+        if wanted & (closure | {normalise(n) for n in named}):
+            return attachment.ref
+    return None
+
+
 def layers_may_provide(report: PackageReport) -> bool:
     """The function may attach a layer of unknown content: its configuration lists one, or
     its configuration is not in the repository and the workflow attaches none."""
