@@ -79,8 +79,9 @@ def _zip_explains_handler(report: PackageReport) -> bool:
     return bool(elsewhere and wanted and zip_prefix(report.package, elsewhere.path, wanted))
 
 
-def _describe(items: list[tuple[UnresolvedImport, Misplacement]]) -> str:
-    """``src/lambdas/x/ lands at the ZIP root, imported as src.lambdas.x`` for each folder."""
+def _describe(items: list[tuple[UnresolvedImport, Misplacement]], root: str = "the ZIP root") -> str:
+    """``src/lambdas/x/ lands at the ZIP root, imported as src.lambdas.x`` for each folder
+    (``root`` names the package's root: the task root of an image)."""
     places: dict[tuple[str, str], set[str]] = {}
     for _item, where in items:
         is_file = where.repo_path.endswith(".py")
@@ -90,8 +91,8 @@ def _describe(items: list[tuple[UnresolvedImport, Misplacement]]) -> str:
         places.setdefault((source, actual), set()).add(wanted)
     parts = []
     for (source, actual), wanted_dirs in sorted(places.items()):
-        where_to = "the ZIP root" if actual in ("", ".") else f"{actual}/"
-        needs = ", ".join(sorted(f"{e}/" if e else "the ZIP root" for e in wanted_dirs))
+        where_to = root if actual in ("", ".") else f"{actual}/"
+        needs = ", ".join(sorted(f"{e}/" if e else root for e in wanted_dirs))
         parts.append(f"{source}/ lands at {where_to} but its imports need it at {needs}")
     return "; ".join(parts)
 
@@ -113,7 +114,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                      f"{pkg.archive} keeps the paths of the service folder (Serverless packages it as it is)"
                      if config is not None and config.serverless is not None
                      else f"the package is built from {pkg.archive}")
-            message = f"package {pkg.name}: {built}: {_describe(items)} (the code imports {', '.join(modules)})"
+            root = "the task root" if pkg.image is not None else "the ZIP root"
+            message = f"package {pkg.name}: {built}: {_describe(items, root)} (the code imports {', '.join(modules)})"
             handler = report.link.handler if report.link else None
             wanted = handler_module_path(handler) if handler else None
             if handler and report.closure.handler_file is None and wanted:

@@ -90,7 +90,8 @@ def run(paths: list[Path] | None = None, root: Path | None = None, config: Confi
     called = {path for wf in workflows for path in wf.calls}
     iac = collect_iac(repo)
     archives = terraform_archives(iac[0], iac[1])
-    simulations = [simulate(wf, repo, terraform_archives=archives)
+    images = sam_images(iac[0])
+    simulations = [simulate(wf, repo, terraform_archives=archives, sam_images=images)
                    for wf in workflows if not (wf.reusable_only and wf.path in called)]
     context = build_context(root, repo, workflows, simulations, config, iac)
     context.config_problems[:0] = unreadable
@@ -153,6 +154,17 @@ def terraform_archives(configs: list[HandlerConfig], layers: list[LayerConfig] |
                 and "$" not in layer.code_uri + layer.filename:
             out.append((layer.code_uri, layer.filename, ()))
     return list(dict.fromkeys(out))
+
+
+def sam_images(configs: list[HandlerConfig]) -> list[tuple[str, str, str, dict[str, str], str | None, str | None]]:
+    """SAM image functions with a ``Metadata`` Dockerfile: what ``sam build`` builds."""
+    out = []
+    for c in configs:
+        if c.origin == "sam" and c.package_type.lower() == "image" and c.dockerfile and c.docker_context \
+                and "$" not in c.dockerfile + c.docker_context:
+            out.append((c.resource, c.dockerfile, c.docker_context, dict(c.docker_build_args), c.docker_target,
+                        c.docker_tag))
+    return out
 
 
 def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations: list[SimulationResult],

@@ -180,6 +180,12 @@ def _configs(rel: str, text: str, doc: dict[str, Any]) -> list[HandlerConfig]:
                 cfg.docker_context = patterns.join(base, context)
                 cfg.dockerfile = patterns.join(cfg.docker_context, yamlsrc.scalar(meta.get("Dockerfile"), params)
                                                or "Dockerfile")
+                args = meta.get("DockerBuildArgs")
+                if isinstance(args, dict):
+                    cfg.docker_build_args = {str(k): v for k, raw in args.items()
+                                             if (v := yamlsrc.scalar(raw, params)) is not None}
+                cfg.docker_target = yamlsrc.scalar(meta.get("DockerBuildTarget"), params)
+                cfg.docker_tag = yamlsrc.scalar(meta.get("DockerTag"), params)
             out.append(cfg)
             continue
         _code(cfg, prop("CodeUri") if serverless else prop("Code"), base, params)

@@ -86,6 +86,10 @@ class HandlerConfig(Record):
     #: SAM ``Metadata``: the image ``sam build`` builds (repository-relative)
     dockerfile: str | None = None
     docker_context: str | None = None
+    #: SAM ``Metadata`` of an image function: ``DockerBuildArgs``, ``DockerBuildTarget``, ``DockerTag``
+    docker_build_args: dict[str, str] = field(default_factory=dict)
+    docker_target: str | None = None
+    docker_tag: str | None = None
     #: serverless functions the Framework packages itself (no ``package.artifact``)
     serverless: ServerlessPackaging | None = None
 

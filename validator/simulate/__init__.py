@@ -60,11 +60,14 @@ MAX_ACTION_DEPTH = 5
 
 
 def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False,
-             terraform_archives: Sequence[tuple[str, str, tuple[str, ...]]] = ()) -> SimulationResult:
+             terraform_archives: Sequence[tuple[str, str, tuple[str, ...]]] = (),
+             sam_images: Sequence[tuple[str, str, str, dict[str, str], str | None, str | None]] = ()
+             ) -> SimulationResult:
     """Rebuild every archive the workflow's jobs write, and every deploy of one (jobs with
     no word of packaging are skipped unless ``every_job``).  ``terraform_archives`` are the
     ``(source folder, output path, excludes)`` of the repository's ``archive_file`` data sources,
-    which ``terraform plan``/``apply`` zip."""
+    which ``terraform plan``/``apply`` zip; ``sam_images`` the image functions of SAM
+    templates, which ``sam build`` builds."""
     result = SimulationResult()
     contexts: list[JobContext] = []
     for job in workflow.jobs:
@@ -72,6 +75,7 @@ def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False,
             continue  # a job with no word of packaging or deploying cannot build a Lambda package
         ctx = JobContext(workflow, job, repo)
         ctx.terraform_archives = list(terraform_archives)
+        ctx.sam_images = list(sam_images)
         run_job(ctx)
         contexts.append(ctx)
         where = f"{workflow.path}:{job.job_id}"

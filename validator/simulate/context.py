@@ -105,6 +105,9 @@ class JobContext:
         self.images: list[Package] = []
         #: ``(source folder, output path, excludes)`` of Terraform ``archive_file`` data sources
         self.terraform_archives: list[tuple[str, str, tuple[str, ...]]] = []
+        #: SAM image functions ``sam build`` builds: (logical id, Dockerfile, context,
+        #: build args, target, tag), repository paths
+        self.sam_images: list[tuple[str, str, str, dict[str, str], str | None, str | None]] = []
         #: each deploy with the virtual path of its archive (None for S3-key deploys)
         self.deploy_paths: list[tuple[DeployRef, str | None]] = []
         self.unmodelled: list[Unmodelled] = []

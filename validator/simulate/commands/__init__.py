@@ -27,6 +27,7 @@ from validator.simulate.commands import (
     pip,
     rm,
     rsync,
+    sam,
     terraform,
     zip,
 )
@@ -45,6 +46,7 @@ HANDLERS: dict[str, Handler] = {
     "zip": zip.run,
     "aws": aws.run,
     "terraform": terraform.run,
+    "sam": sam.run,
     "docker": docker.run,
     "pip": pip.run,
     "cd": misc.cd,
