@@ -29,26 +29,34 @@ COPY shared/ ${LAMBDA_TASK_ROOT}/shared/
 ```
 
 ## Fix safety
-No automatic fix: widening the context changes every other `COPY` source of the
-Dockerfile and what `.dockerignore` applies to; the hint names the context that holds
-the source.
+For a source outside the context, the fix (unsafe) widens the context of the `docker
+build` command to the folder that holds every source (adding `-f` when the Dockerfile was
+the context's default) and rewrites each `COPY`/`ADD` source of the Dockerfile relative to
+it. It is unsafe because the wider context sends more files to the builder. It is
+declined when a `.dockerignore` would change meaning, when the context is set by
+`docker/build-push-action` or a variable, or when a `COPY` is quoted, uses variables or
+heredocs, or spans lines.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from validator.model import Finding, Related, Severity
 from validator.model.context import RuleContext
 from validator.model.explain import image_dropped
-from validator.model.images import ContextMiss
+from validator.model.images import ContextMiss, ImageBuild
+
+if TYPE_CHECKING:
+    from validator.fixes.outcome import Outcome
 
 CODE = "LPK-007"
 NAME = "outside-build-context"
 SEVERITY = "error"
 SUMMARY = "A Dockerfile COPY source is outside the image's build context or excluded by .dockerignore"
-FIX = "never"
+FIX = "sometimes"
 
 
 def _common(a: str, b: str) -> str:
@@ -64,6 +72,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         context_where = Related(image.context_span.path, image.context_span.line,
                                 f"the build context is {image.context}")
+        outside = [m for m in image.misses if m.fails and m.kind == "outside"]
+        wider = image.context
+        for miss in outside:
+            wider = _common(wider, miss.repo_path)
+        fixed = False
         for failing in image.misses:
             if not failing.fails:
                 continue
@@ -71,6 +84,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             need = _needing_import(report, failing)
             if need is not None:
                 finding.related.append(need)
+            if failing.kind == "outside" and not fixed:
+                from validator.fixes.outcome import guarded
+
+                guarded(fix_widen_context, ctx, image, wider).attach(finding)
+                fixed = True
             yield finding
         if closure is None:
             continue
@@ -133,3 +151,19 @@ def _failing(name: str, context: str, miss: ContextMiss, context_where: Related)
         why += f"; the image would lack {supplies[0]}" + (f" and {len(supplies) - 1} more" if len(supplies) > 1 else "")
     return Finding(CODE, f"package {name}: `COPY {miss.source}`: {why}", miss.span, Severity.ERROR, package=name,
                    related=related, hint=hint)
+
+
+# --------------------------------------------------------------------------- fix
+
+
+def fix_widen_context(ctx: RuleContext, image: ImageBuild, wider: str) -> Outcome:
+    """Build from ``wider`` and name every ``COPY`` source from there."""
+    from validator.fixes import buildcontext
+    from validator.fixes.outcome import Declined, Outcome
+    from validator.model import Applicability, Fix
+
+    problem = buildcontext.ignore_problem(ctx, image, wider)
+    if problem:
+        raise Declined(problem)
+    edits = [*buildcontext.context_edits(ctx, image, wider), *buildcontext.dockerfile_edits(ctx, image, wider)]
+    return Outcome(Fix(f"Build from {wider} and name the COPY sources from there", edits, Applicability.UNSAFE))

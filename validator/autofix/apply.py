@@ -205,28 +205,34 @@ def fix_loop(analyze: Analyzer, selected: Callable[[Finding], bool], unsafe: boo
 def _try(analyze: Analyzer, analysis: Any, texts: dict[str, str],
          candidates: list[Finding]) -> tuple[Any, dict[str, str], list[Finding]] | str:
     """Apply the candidates' fixes and validate; the new analysis, texts and the fixed
-    findings, or why the edit was not kept."""
+    findings, or why the edit was not kept.  A fix may edit several files (a workflow and
+    its Dockerfile): it is taken whole or left for a later pass."""
     workflows = {wf.path: wf for wf in analysis.context.workflows}
-    by_path: dict[str, list[Finding]] = {}
-    for f in candidates:
-        assert f.fix is not None
-        path = f.fix.edits[0].path if f.fix.edits else f.span.path
-        by_path.setdefault(path, []).append(f)
-    new_texts = dict(texts)
+    taken_edits: dict[str, list[Edit]] = {}
     done: list[Finding] = []
-    for path, findings in by_path.items():
+    for f in sorted(candidates, key=lambda x: min((e.start for e in x.fix.edits), default=0) if x.fix else 0):
+        assert f.fix is not None
+        mine: dict[str, list[Edit]] = {}
+        for edit in f.fix.edits:
+            mine.setdefault(edit.path, []).append(edit)
+        if any(overlaps(e, other) for path, edits in mine.items() for e in edits
+               for other in taken_edits.get(path, []) if e not in taken_edits.get(path, [])):
+            continue
+        for path, edits in mine.items():
+            bucket = taken_edits.setdefault(path, [])
+            bucket += [e for e in edits if e not in bucket]
+        done.append(f)
+    new_texts = dict(texts)
+    for path, edits in taken_edits.items():
         wf = workflows.get(path)
         text = wf.text if wf is not None else analysis.context.repo.read_text(path)
         if text is None:
             return f"{path} was not read"
-        fixes = [f.fix for f in findings if f.fix is not None]
-        edits, taken, _left = combine(fixes)
-        new_text = apply_edits(text, edits)
+        new_text = apply_edits(text, sorted(edits, key=lambda e: (e.start, e.end)))
         problem = structure_problem(wf, new_text, edits) if wf is not None else None
         if problem:
             return problem
         new_texts[path] = new_text
-        done += [f for f in findings if any(f.fix is t for t in taken)]
     if not done:
         return "the fix overlaps another one"
     try:
