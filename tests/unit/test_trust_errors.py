@@ -442,3 +442,42 @@ def test_layer_names() -> None:
     assert layer_name("arn:aws:lambda:us-east-1:1:layer:palpiteiro-pandas:1") == "palpiteiro-pandas"
     assert layer_name("arn:aws:lambda:eu-west-1:770693421928:layer:Klayers-p312-requests:9") == "Klayers-p312-requests"
     assert layer_name("${var.requests_layer_arn}") == "requests_layer_arn"
+
+
+DISPATCH_WORKFLOW = textwrap.dedent("""\
+    name: deploy
+    on: push
+    jobs:
+      build:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          - run: echo "VERSION=$(date +%s)" >> $GITHUB_ENV
+          - run: |
+              mkdir -p dist build/pkg/python
+              cp -r app build/pkg/python/
+              cd build/pkg && zip -qr "../../dist/app-${VERSION}.zip" . && cd ../..
+          - uses: peter-evans/repository-dispatch@v3
+            with:
+              token: ${{ secrets.PAT }}
+              repository: acme/infrastructure
+              event-type: lambda-changed
+              client-payload: |
+                {"version": "${{ env.VERSION }}", "lambda_package": "app-${{ env.VERSION }}.zip",
+                 "handlers": {"api": "app.handlers.api.handler", "jobs": "app.handlers.jobs.handler"}}
+    """)
+
+
+def test_handlers_handed_to_another_repository_in_a_dispatch_payload(tmp_path: Path) -> None:
+    """The handlers a ``repository_dispatch`` payload hands to the infrastructure repository
+    run the archive built under that name: a python/ tree (a layer's layout) is then a
+    function whose handlers are not at the ZIP root (a real bug/fix pair, reduced)."""
+    files = {".github/workflows/deploy.yml": DISPATCH_WORKFLOW, "app/__init__.py": "",
+             "app/handlers/__init__.py": "", "app/handlers/api.py": HANDLER.replace("lambda_handler", "handler"),
+             "app/handlers/jobs.py": HANDLER.replace("lambda_handler", "handler")}
+    root = repo(tmp_path, "true\n", files=files, tf=False)
+    found = [(f.code, f.package) for f in analyze(root=root).findings]
+    assert found == [("LPK-002", "pkg")]
+    fixed = DISPATCH_WORKFLOW.replace("build/pkg/python", "build/pkg").replace("build/pkg/python/", "build/pkg/")
+    (root / ".github/workflows/deploy.yml").write_text(fixed)
+    assert [f.code for f in analyze(root=root).findings] == []

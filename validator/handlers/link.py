@@ -213,9 +213,10 @@ def _pick(cands: list[Candidate], notes: list[str]) -> tuple[Candidate, list[Can
 def _same_artifact(cands: list[Candidate]) -> bool:
     """Several functions declared to run one and the same archive (a serverless
     ``package.artifact``, one zip behind several Terraform functions): not ambiguity."""
-    if any(c.how not in ("filename", "s3-key", "code-uri") for c in cands):
+    if any(c.how not in ("filename", "s3-key", "code-uri", "cli") for c in cands):
         return False
-    artifacts = {(c.how, c.config.filename if c.how == "filename" else c.config.s3_key if c.how == "s3-key"
+    # (``cli``: several functions deployed with their own ``--handler`` from one archive)
+    artifacts = {(c.how, c.config.filename if c.how in ("filename", "cli") else c.config.s3_key if c.how == "s3-key"
                   else c.config.code_uri) for c in cands}
     return len(artifacts) == 1
 

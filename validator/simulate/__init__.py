@@ -94,6 +94,8 @@ def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False,
         shipped = match_deploys(ctx)
         for archive in live_archives(ctx):
             pkg = to_package(ctx, archive)
+            if pkg.is_layer and any(ref.kind in ("zip-file", "create-function") for ref in shipped.get(archive.id, ())):
+                pkg.is_layer = False  # a python/ tree, but deployed as a function's code
             # an upload to S3 alone does not make an archive a Lambda package (sites, data);
             # the IaC's s3_key can still confirm it after linkage
             built.append((ctx, pkg, any(ref.kind != "s3" for ref in shipped.get(archive.id, ()))))
@@ -423,6 +425,9 @@ def uses_step(ctx: JobContext, step: Step) -> None:
         target = resolve_text(ctx.job, step, with_.get("path") or ".").text
         ctx.vfs.mkdir(normalize(target, WORKSPACE), parents=True)
         return
+    if uses.startswith("peter-evans/repository-dispatch") and with_.get("client-payload"):
+        dispatch_handlers(ctx, step, with_["client-payload"])
+        return
     for key in ("zip_file", "zip-file", "zip_file_path", "package", "zip"):
         value = with_.get(key)
         if value and value.endswith(".zip"):
@@ -432,6 +437,50 @@ def uses_step(ctx: JobContext, step: Step) -> None:
             ctx.deploys.append(ref)
             ctx.deploy_paths.append((ref, path))
             return
+
+
+_HANDLER_STRING = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
+
+
+def dispatch_handlers(ctx: JobContext, step: Step, payload: str) -> None:
+    """A ``repository_dispatch`` payload that hands another repository's deploy an archive
+    and its handlers (``{"lambda_package": "app-${{ env.V }}.zip", "handlers": {"api":
+    "app.handlers.api.handler"}}``): each handler is a deploy of the archive the job built
+    under that file name."""
+    import json
+
+    text = EXPRESSION.sub("x", payload)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    if not isinstance(data, dict):
+        return
+    archives = [v for v in data.values() if isinstance(v, str) and v.endswith(".zip")]
+    handlers = data.get("handlers")
+    if len(archives) != 1 or not isinstance(handlers, dict):
+        return
+    written = next((m for m in _payload_values(payload) if m.endswith(".zip")), archives[0])
+    pattern = resolve_text(ctx.job, step, written).text
+    built = [a for a in live_archives(ctx) if same_archive(basename_of(workspace_relative(a.path)), pattern)]
+    if len(built) != 1:
+        return
+    path = built[0].path
+    for name, handler in handlers.items():
+        if isinstance(handler, str) and _HANDLER_STRING.match(handler):
+            ref = DeployRef(archive=workspace_relative(path), kind="zip-file", span=ctx.span_of_step(),
+                            function_name=str(name), handler=handler)
+            ctx.deploys.append(ref)
+            ctx.deploy_paths.append((ref, path))
+
+
+def _payload_values(payload: str) -> list[str]:
+    """The JSON string values of a payload as written (``${{ }}`` kept)."""
+    return re.findall(r'"((?:[^"\\]|\\.)*)"', payload)
+
+
+def basename_of(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
 
 
 def build_push(ctx: JobContext, step: Step) -> None:
