@@ -20,8 +20,8 @@ that may have written into ``fn``).
 Agreement, when the evaluator did not give up:
 
 * the script's exit status is 0 exactly when the evaluator's status is ``ok``;
-* every archive the real run left is a package of the simulation at the same path with the
-  same member names (directory entries left out); an archive the real run left unreadable
+* every archive the real run wrote with ``zipfile`` and left is a package of the simulation
+  at the same path with the same member names (directory entries left out); an archive the real run left unreadable
   (a ``ZipFile`` never closed has no central directory) agrees with no claimed content;
 * the simulation has no archive the real run did not leave.
 
@@ -58,17 +58,18 @@ class Real:
     status: int
     stderr: str
     archives: dict[str, list[str] | None]  # repository-relative path -> members (None: unreadable)
-    written: set[str]  # every .zip the script opened for writing (some may be gone at the end)
+    written: set[str]  # every .zip zipfile opened for writing (some may be gone at the end)
 
 
 #: installed in the real run through ``sitecustomize``: an audit hook that logs every ``.zip``
-#: opened for writing, so that an archive the script wrote and then removed is known
+#: ``zipfile`` opens for writing (modes ``w+b``, ``x+b``, ``r+b``; a copy is opened ``wb``),
+#: so that an archive the script wrote and then removed is known, and a copy is told apart
 _HOOK = """
 import os, sys
 _LOG = os.environ["PYBUILD_WRITES"]
 def _hook(event, args):
     if event == "open" and isinstance(args[0], str) and args[0].endswith(".zip") \\
-            and isinstance(args[1], str) and any(c in args[1] for c in "wax+"):
+            and isinstance(args[1], str) and "+" in args[1]:
         with open(_LOG, "a", encoding="utf-8") as log:
             log.write(os.path.abspath(args[0]) + "\\n")
 sys.addaudithook(_hook)
@@ -187,6 +188,8 @@ def check(files: dict[str, str], cwd: str, command: str) -> PyOutcome:
     if (real.status == 0) != (sim.status == "ok"):
         out.problems.append(f"status: real exit {real.status}, simulated {sim.status}")
     for archive, members in sorted(real.archives.items()):
+        if archive not in real.written:
+            continue  # a copy of an archive (copytree, shutil.copy): another path of its source
         ours = sim.archives.get(archive)
         if ours is None:
             out.problems.append(f"{archive}: written by the real run, not by the simulation")

@@ -142,7 +142,7 @@ def _zip_body(draw: st.DrawFn, code: _Code, z: str, style: _Style, files: dict[s
     sources = _source(files)
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["write", "list-loop", "walk", "glob", "pathglob", "listdir", "writestr",
-                                     "write-dir"]))
+                                     "write-dir", "collect", "fstring", "iterdir", "glob-root"]))
         tags.append(f"add:{kind}")
         if kind == "write":
             for name in draw(st.lists(sources, min_size=1, max_size=3)):
@@ -241,6 +241,30 @@ def _zip_body(draw: st.DrawFn, code: _Code, z: str, style: _Style, files: dict[s
             arc = {"relative_to": ", p.relative_to(SRC)", "default": "", "name": ", p.name"}[relative]
             code.add(f"{z}.write(p{arc})")
             code.level -= 1
+        elif kind == "collect":  # a helper function that returns the files to zip
+            ext = draw(st.sampled_from([".py", ".json", ""]))
+            hidden = draw(st.booleans())
+            tags.extend([f"collect:{ext or 'all'}", f"collect-hidden:{hidden}"])
+            code.add("def collect(base, ext=''):", "    found = []", "    for root, dirs, names in os.walk(base):")
+            if not hidden:
+                code.add("        dirs[:] = sorted(d for d in dirs if not d.startswith('.'))")
+            code.add("        for n in names:", "            if n.endswith(ext) and n != 'build.py':",
+                     "                found.append(os.path.join(root, n))", "    return found")
+            code.add(f"for p in collect(SRC, ext={ext!r}):", f"    {z}.write(p, arcname=os.path.relpath(p, SRC))")
+        elif kind == "fstring":
+            name = draw(sources)
+            tags.append("add:fstring")
+            code.add(f"{z}.write(f'{{SRC}}/{name}', f'lib/{{os.path.basename({name!r})}}')")
+        elif kind == "iterdir":
+            code.add("for p in sorted(Path(SRC).iterdir()):", "    if p.is_file() and p.suffix in ('.py', '.json'):",
+                     f"        {z}.write(p, p.name)")
+        elif kind == "glob-root":
+            pattern = draw(st.sampled_from(["**/*", "*", "**/*.py", "pkg/*"]))
+            hidden = draw(st.booleans())
+            tags.extend([f"globroot:{pattern}", f"include_hidden:{hidden}"])
+            code.add(f"for rel in glob.glob({pattern!r}, root_dir=SRC, recursive=True"
+                     f"{', include_hidden=True' if hidden else ''}):",
+                     f"    {z}.write(os.path.join(SRC, rel), rel)")
         elif kind == "listdir":
             code.add("for n in sorted(os.listdir(SRC)):")
             code.level += 1
@@ -360,7 +384,7 @@ def _copy_section(draw: st.DrawFn, code: _Code, style: _Style, files: dict[str, 
 def _unsupported(draw: st.DrawFn, code: _Code, style: _Style, tags: list[str], outputs: list[str]) -> None:
     """A shape the evaluator must give up on (or, where it has no effect, ignore)."""
     kind = draw(st.sampled_from(["subprocess", "try", "while", "environ", "argv", "comprehension",
-                                 "helper-module"]))
+                                 "helper-module", "env-exit", "env-list"]))
     tags.append(f"unsupported:{kind}")
     if kind == "subprocess":
         code.add("import subprocess", "subprocess.run([sys.executable, '-c', 'pass'], check=True)")
@@ -382,6 +406,13 @@ def _unsupported(draw: st.DrawFn, code: _Code, style: _Style, tags: list[str], o
         code.add("names = [n for n in os.listdir(SRC) if n.endswith('.py')]",
                  f"with {style.zip_ctor}('comp.zip', 'w') as zf:",
                  "    for n in names:",
+                 f"        zf.write({'SRC / n' if style.pathlib else 'os.path.join(SRC, n)'}, n)")
+    elif kind == "env-exit":  # an exit under a condition not known statically
+        code.add("if os.environ.get('SKIP_BUILD'):", "    sys.exit(0)", "if not os.environ.get('CI'):",
+                 "    print('not in CI')")
+    elif kind == "env-list":  # a list the environment may change, zipped later
+        code.add("EXTRA = ['handler.py']", "if os.environ.get('WITH_UTIL'):", "    EXTRA.append('util.py')",
+                 f"with {style.zip_ctor}('extra.zip', 'w') as zf:", "    for n in EXTRA:",
                  f"        zf.write({'SRC / n' if style.pathlib else 'os.path.join(SRC, n)'}, n)")
     else:
         code.add("from helpers import package", "package('helper.zip')")

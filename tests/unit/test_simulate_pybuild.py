@@ -287,10 +287,14 @@ def test_write_after_close_fails(tmp_path: Path) -> None:
     ("zipfile.ZipFile('', 'w')", "failed"),
     ("assert not os.path.exists('')", "ok"),
     ("assert list(os.walk('')) == []", "ok"),
+    ("assert os.path.relpath('data/a.json', '') == 'data/a.json'", "ok"),  # start "": the working directory
+    ("os.path.relpath('')", "failed"),
+    ("assert glob.glob('*.json', root_dir='data') == ['a.json']", "ok"),
+    ("assert glob.glob('data/*.json', root_dir='') == ['data/a.json']", "ok"),
 ])
 def test_library_calls_fail_where_cpython_raises(tmp_path: Path, code: str, status: str) -> None:
     script = f"""
-        import os, shutil, zipfile
+        import glob, os, shutil, zipfile
         from pathlib import Path
         {code}
     """
@@ -355,3 +359,19 @@ def test_writestr_of_a_name_that_is_not_plain_is_not_claimed(tmp_path: Path) -> 
             z.writestr("/abs.txt", "x")
     """)
     assert [p.archive for p in result.packages if not p.incomplete] == []
+
+
+def test_a_copied_archive_is_another_path_of_it(tmp_path: Path) -> None:
+    """``shutil.copy``/``copytree`` of a zip the script wrote, then a deploy of the copy:
+    the deploy ships that archive, as after ``cp`` (the copy was a file of no archive, and
+    the deploy an empty package of its own)."""
+    result = _run(tmp_path, """
+        import os, shutil, zipfile
+        with zipfile.ZipFile("out.zip", "w") as z:
+            z.write("handler.py")
+        os.makedirs("../dist", exist_ok=True)
+        shutil.copy("out.zip", "../dist/")
+    """, shell="cd fn && python3 build.py\n"
+               "aws lambda update-function-code --function-name fn --zip-file fileb://../dist/out.zip")
+    assert [(p.archive, sorted(p.files)) for p in result.packages] == [("fn/out.zip", ["handler.py"])]
+    assert [(d.archive, d.resolved) for d in result.deploys] == [("dist/out.zip", True)]

@@ -669,7 +669,11 @@ class _Script:
             return getattr(posixpath, short.rsplit(".", 1)[1])(value)
         if short == "os.path.relpath":
             if args and all(isinstance(a, str) for a in args):
-                return posixpath.relpath(self.path(args[0]), self.path(args[1]) if len(args) > 1 else self.cwd)
+                if args[0] == "":
+                    raise ScriptFailed("ValueError: no path specified")
+                # the start is made absolute first: "" is the working directory there
+                start = self.path(args[1]) if len(args) > 1 and args[1] != "" else self.cwd
+                return posixpath.relpath(self.path(args[0]), start)
             return _UNKNOWN
         if short in ("os.path.exists", "os.path.isfile", "os.path.isdir", "os.path.lexists"):
             if not args or not isinstance(args[0], str):
@@ -839,7 +843,7 @@ class _Script:
     # glob.glob, as Lib/glob.py does it over the virtual tree
 
     def glob(self, pattern: str, recursive: bool, hidden: bool = False, root_dir: str | None = None) -> Any:
-        base = self.path(root_dir) if root_dir is not None else self.cwd
+        base = self.path(root_dir) if root_dir else self.cwd  # root_dir "" joins as nothing
         try:
             found = list(self._iglob(pattern, base, recursive, False, hidden))
         except _Unlisted:
@@ -1137,9 +1141,15 @@ class _Script:
             raise ScriptFailed(f"SameFileError: {args[0]}")
         if self.vfs.is_dir(dst):
             raise ScriptFailed(f"IsADirectoryError: {shown}")
-        if not self.vfs.put(dst, VFile(vfile.kind, vfile.source, self.inv.span, None, vfile.history)):
+        if not self.vfs.put(dst, self.copied(vfile, dst)):
             raise self.missing(posixpath.dirname(dst), args[1])
         return shown
+
+    def copied(self, vfile: VFile, dst: str) -> VFile:
+        """A file's copy; a copy of an archive is another path of it, as after ``cp``."""
+        if vfile.archive is not None and vfile.archive in self.inv.ctx.archives:
+            self.inv.ctx.archives[vfile.archive].aliases.add(dst)
+        return VFile(vfile.kind, vfile.source, self.inv.span, None, vfile.history, vfile.archive)
 
     def copytree(self, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if len(args) < 2 or not all(isinstance(a, str) for a in args[:2]):
@@ -1177,7 +1187,6 @@ class _Script:
         names = self.vfs.listdir(src) or []
         kept = [n for n in names if not _ignored(n, patterns)]
         self.mkdir(dst, parents=True, exist_ok=exist_ok, shown=dst)
-        span = self.inv.span
         info = self.vfs.dirs[src]
         if info.pip or info.installed:
             target = self.vfs.dirs[dst]
@@ -1194,7 +1203,7 @@ class _Script:
             vfile = self.vfs.files.get(s)
             if vfile is None:
                 continue
-            if self.vfs.is_dir(d) or not self.vfs.put(d, VFile(vfile.kind, vfile.source, span, None, vfile.history)):
+            if self.vfs.is_dir(d) or not self.vfs.put(d, self.copied(vfile, d)):
                 errors.append(f"cannot copy {s} to {d}")
 
     def make_archive(self, args: list[Any], kwargs: dict[str, Any]) -> Any:
