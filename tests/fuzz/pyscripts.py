@@ -254,7 +254,7 @@ def _zip_body(draw: st.DrawFn, code: _Code, z: str, style: _Style, files: dict[s
         elif kind == "fstring":
             name = draw(sources)
             tags.append("add:fstring")
-            code.add(f"{z}.write(f'{{SRC}}/{name}', f'lib/{{os.path.basename({name!r})}}')")
+            code.add(f"""{z}.write(f'{{SRC}}/{name}', f'lib/{{os.path.basename("{name}")}}')""")
         elif kind == "iterdir":
             code.add("for p in sorted(Path(SRC).iterdir()):", "    if p.is_file() and p.suffix in ('.py', '.json'):",
                      f"        {z}.write(p, p.name)")
@@ -439,6 +439,7 @@ def py_scenarios(draw: st.DrawFn) -> PyScenario:
         code.add("", "", "def main():")
         code.level += 1
     outputs: list[str] = []
+    before = len(code.lines)
     for _ in range(draw(st.integers(1, 3))):
         section = draw(st.sampled_from(["zip", "zip", "zip", "copy", "prepare", "remove", "unsupported",
                                         "verify", "exit", "chdir"]))
@@ -473,6 +474,8 @@ def py_scenarios(draw: st.DrawFn) -> PyScenario:
                 code.add(f"sys.exit({value})")
         elif section == "chdir":
             code.add("os.chdir(SRC)")
+    if len(code.lines) == before:
+        code.add("pass")
     if wrap != "module":
         ret = draw(st.sampled_from(["", "return 0", "return 1"]))
         if ret:
