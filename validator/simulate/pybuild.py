@@ -21,9 +21,10 @@ The library calls follow CPython's own code (``Lib/zipfile``, ``Lib/shutil.py``,
   folder is stored as its own ``name/`` entry only; a missing file raises
   ``FileNotFoundError``, which ends the script with status 1.  ``writestr`` stores the name
   as given (a name that is not a plain relative path stops the evaluation).  Mode ``"r"``
-  needs the file, ``"x"`` its absence, ``"a"`` appends to an archive the script wrote, and a
-  write after ``close()`` raises.  An archive never closed (no ``with``, no ``close()``) is
-  left without its central directory, not a readable zip: the evaluation stops.
+  needs the file, ``"x"`` its absence, ``"a"`` appends to an archive the script wrote (to
+  another existing file it stops the evaluation), and a write after ``close()`` raises.  An
+  archive never closed (no ``with``, no ``close()``) is left without its central directory,
+  not a readable zip: the evaluation stops.
 * ``glob.glob`` (``recursive``, ``include_hidden``, ``root_dir``): names starting with a dot
   match only a pattern component that starts with one, ``**`` matches zero or more folders
   and skips hidden ones, a literal path is returned when it exists, a trailing slash keeps
@@ -42,7 +43,9 @@ The library calls follow CPython's own code (``Lib/zipfile``, ``Lib/shutil.py``,
 * ``os.makedirs``/``os.mkdir``/``Path.mkdir`` honour ``exist_ok``/``parents``;
   ``os.remove``, ``shutil.rmtree`` (without ``ignore_errors``), ``shutil.copyfile`` into a
   folder, ``os.listdir``/``os.chdir`` of a missing folder and ``open(path)`` of a missing
-  file raise.  ``sys.exit(code)`` and ``raise SystemExit(code)`` give CPython's status
+  file raise, and so does an empty path (``os.path.relpath`` and ``glob``'s ``root_dir``
+  read ``""`` as the working directory).  A copy of an archive is another path of it, as
+  after ``cp``.  ``sys.exit(code)`` and ``raise SystemExit(code)`` give CPython's status
   (``None`` 0, an int modulo 256, anything else 1); any other ``raise`` is status 1.
 """
 
