@@ -283,6 +283,11 @@ def test_write_after_close_fails(tmp_path: Path) -> None:
     ("shutil.copytree('data', 'tests')", "failed"),
     ("shutil.copytree('data', 'tests', dirs_exist_ok=True)", "ok"),
     ("shutil.make_archive(Path('out'), 'zip')", "failed"),  # Path + '.zip' without root_dir: TypeError
+    ("os.listdir('nope/..')", "failed"),  # ``..`` after a folder that does not exist
+    ("assert not os.path.exists('nope/../handler.py')", "ok"),
+    ("assert os.path.abspath('nope/..') == os.getcwd()", "ok"),  # os.path is lexical
+    ("assert glob.glob('nope/../*.py') == []", "ok"),
+    ("os.makedirs('a/../b'); assert os.path.isdir('a') and os.path.isdir('b')", "ok"),
     ("os.listdir('')", "failed"),  # an empty path names no folder (not the working directory)
     ("zipfile.ZipFile('', 'w')", "failed"),
     ("assert not os.path.exists('')", "ok"),

@@ -44,7 +44,8 @@ The library calls follow CPython's own code (``Lib/zipfile``, ``Lib/shutil.py``,
   ``os.remove``, ``shutil.rmtree`` (without ``ignore_errors``), ``shutil.copyfile`` into a
   folder, ``os.listdir``/``os.chdir`` of a missing folder and ``open(path)`` of a missing
   file raise, and so does an empty path (``os.path.relpath`` and ``glob``'s ``root_dir``
-  read ``""`` as the working directory).  A copy of an archive is another path of it, as
+  read ``""`` as the working directory) or ``a/../b`` where ``a`` does not exist
+  (``os.makedirs`` makes ``a``; ``os.path`` itself is lexical).  A copy of an archive is another path of it, as
   after ``cp``.  ``sys.exit(code)`` and ``raise SystemExit(code)`` give CPython's status
   (``None`` 0, an int modulo 256, anything else 1); any other ``raise`` is status 1.
 """
@@ -578,7 +579,49 @@ class _Script:
             raise Unmodelled("a path not known statically")
         if value == "":
             raise ScriptFailed("FileNotFoundError: ''")  # an empty path names no file (os.stat(""))
-        return self.join(self.cwd, value)
+        resolved = self.resolve(self.cwd, value)
+        if resolved is None:
+            raise ScriptFailed(f"FileNotFoundError: {value}")
+        return resolved
+
+    def resolve(self, base: str, rel: str) -> str | None:
+        """``rel`` from ``base`` as the system resolves it: ``a/../b`` needs the folder ``a``
+        (None when a ``..`` follows a folder that does not exist; ``os.path`` is lexical)."""
+        joined = posixpath.join(base, rel)
+        if ".." not in joined.split("/"):
+            return posixpath.normpath(joined)
+        current = "/"
+        for part in joined.split("/"):
+            if part in ("", "."):
+                continue
+            if part == "..":
+                if not self.vfs.is_dir(current):
+                    if self.vfs.unknown_below(current):
+                        raise Unmodelled(f"{current} may exist (made by a command the tool does not model)")
+                    return None
+                current = posixpath.dirname(current)
+            else:
+                current = posixpath.join(current, part)
+        return current
+
+    def crossed(self, value: str) -> list[str]:
+        """The folders a ``..`` of ``value`` follows that do not exist (``makedirs`` makes them)."""
+        out: list[str] = []
+        current = "/"
+        for part in posixpath.join(self.cwd, value).split("/"):
+            if part in ("", "."):
+                continue
+            if part == "..":
+                if not self.vfs.is_dir(current) and not self.vfs.exists(current):
+                    out.append(current)
+                current = posixpath.dirname(current)
+            else:
+                current = posixpath.join(current, part)
+        return out
+
+    def lookup(self, value: str) -> str | None:
+        """``path`` for a test (``os.path.exists``): None where the system finds nothing."""
+        return None if value == "" else self.resolve(self.cwd, value)
 
     @staticmethod
     def join(base: str, rel: str) -> str:
@@ -668,22 +711,21 @@ class _Script:
                 return _UNKNOWN
             value = str(args[0])
             if short.endswith(("abspath", "realpath")):
-                return self.path(value) if value else self.cwd
+                return self.join(self.cwd, value)  # lexical, as posixpath.abspath
             return getattr(posixpath, short.rsplit(".", 1)[1])(value)
         if short == "os.path.relpath":
             if args and all(isinstance(a, str) for a in args):
                 if args[0] == "":
                     raise ScriptFailed("ValueError: no path specified")
                 # the start is made absolute first: "" is the working directory there
-                start = self.path(args[1]) if len(args) > 1 and args[1] != "" else self.cwd
-                return posixpath.relpath(self.path(args[0]), start)
+                start = self.join(self.cwd, args[1]) if len(args) > 1 else self.cwd
+                return posixpath.relpath(self.join(self.cwd, args[0]), start)
             return _UNKNOWN
         if short in ("os.path.exists", "os.path.isfile", "os.path.isdir", "os.path.lexists"):
             if not args or not isinstance(args[0], str):
                 return _UNKNOWN
-            if args[0] == "":
-                return False
-            return self.test_path(self.path(args[0]), short.rsplit(".", 1)[1])
+            found = self.lookup(args[0])
+            return False if found is None else self.test_path(found, short.rsplit(".", 1)[1])
         if short in ("os.getcwd",):
             return self.cwd
         if short == "Path.cwd":
@@ -716,6 +758,9 @@ class _Script:
             exist_ok = args[2] if len(args) > 2 else kwargs.get("exist_ok", False)
             if exist_ok is _UNKNOWN:
                 raise Unmodelled(f"`{name}` with exist_ok not known statically")
+            if short == "os.makedirs" and isinstance(target, str):
+                for folder in self.crossed(target):  # makedirs("a/../b") makes a
+                    self.mkdir(folder, parents=True, exist_ok=True, shown=target)
             self.mkdir(self.path(target), parents=short == "os.makedirs",
                        exist_ok=short == "os.makedirs" and _truth(exist_ok), shown=target)
             return None
@@ -725,6 +770,8 @@ class _Script:
             ignore = args[1] if len(args) > 1 else kwargs.get("ignore_errors", False)
             if short == "shutil.rmtree" and ("onerror" in kwargs or len(args) > 2 or ignore is _UNKNOWN):
                 raise Unmodelled("`shutil.rmtree` with an error handler")
+            if short == "shutil.rmtree" and _truth(ignore) and self.lookup(args[0]) is None:
+                return None
             self.remove(self.path(args[0]), tree=short == "shutil.rmtree",
                         ignore_errors=short == "shutil.rmtree" and _truth(ignore), shown=args[0])
             return None
@@ -822,21 +869,27 @@ class _Script:
             raise ScriptFailed(f"{'NotADirectoryError' if self.vfs.is_file(path) else 'FileNotFoundError'}: {value}")
         return sorted(names)
 
-    def names(self, path: str, dironly: bool) -> list[str]:
+    def names(self, path: str | None, dironly: bool) -> list[str]:
         """A folder's entries as ``os.scandir`` gives them (none for a file or a missing path)."""
+        if path is None:
+            return []
         if self.vfs.unknown_below(path):
             raise _Unlisted(path)
         names = self.vfs.listdir(path) or []
         return [n for n in names if not dironly or self.vfs.is_dir(posixpath.join(path, n))]
 
-    def lexists(self, path: str) -> bool:
+    def lexists(self, path: str | None) -> bool:
+        if path is None:
+            return False
         if self.vfs.exists(path):
             return True
         if self.vfs.unknown_below(path):
             raise _Unlisted(path)
         return False
 
-    def isdir(self, path: str) -> bool:
+    def isdir(self, path: str | None) -> bool:
+        if path is None:
+            return False
         if self.vfs.is_dir(path):
             return True
         if self.vfs.unknown_below(path):
@@ -859,9 +912,9 @@ class _Script:
         dirname, basename = posixpath.split(pattern)
         if not _MAGIC.search(pattern):
             if basename:
-                if self.lexists(self.join(base, pattern)):
+                if self.lexists(self.resolve(base, pattern)):
                     yield pattern
-            elif self.isdir(self.join(base, dirname)):
+            elif self.isdir(self.resolve(base, dirname)):
                 yield pattern
             return
         if not dirname:
@@ -885,22 +938,22 @@ class _Script:
                 yield posixpath.join(folder, name)
 
     def _glob1(self, base: str, folder: str, pattern: str, dironly: bool, hidden: bool) -> list[str]:
-        names = self.names(self.join(base, folder), dironly)
+        names = self.names(self.resolve(base, folder), dironly)
         if not (hidden or pattern.startswith(".")):
             names = [n for n in names if not n.startswith(".")]
         return [n for n in names if fnmatch.fnmatchcase(n, pattern)]
 
     def _glob0(self, base: str, folder: str, basename: str) -> list[str]:
         if basename:
-            return [basename] if self.lexists(self.join(base, posixpath.join(folder, basename))) else []
-        return [basename] if self.isdir(self.join(base, folder)) else []
+            return [basename] if self.lexists(self.resolve(base, posixpath.join(folder, basename))) else []
+        return [basename] if self.isdir(self.resolve(base, folder)) else []
 
     def _glob2(self, base: str, folder: str, dironly: bool, hidden: bool) -> Iterator[str]:
         yield ""
         yield from self._rlistdir(base, folder, dironly, hidden)
 
     def _rlistdir(self, base: str, folder: str, dironly: bool, hidden: bool) -> Iterator[str]:
-        for name in self.names(self.join(base, folder), dironly):
+        for name in self.names(self.resolve(base, folder), dironly):
             if hidden or not name.startswith("."):
                 yield name
                 inner = posixpath.join(folder, name) if folder else name
@@ -924,7 +977,7 @@ class _Script:
         if any("**" in p and p != "**" for p in parts):
             raise ScriptFailed("ValueError: Invalid pattern: '**' can only be an entire path component")
         try:
-            if not self.isdir(self.path(start)):
+            if not self.isdir(self.lookup(start)):
                 return []
             out: list[_P] = []
             for found in self._select(PurePosixPath(start), parts):
@@ -944,26 +997,26 @@ class _Script:
             for start in self._directories(parent):
                 yield from self._select(start, rest)
         elif _MAGIC.search(pat):
-            for name in self.names(self.path(str(parent)), dironly):
+            for name in self.names(self.lookup(str(parent)), dironly):
                 if fnmatch.fnmatchcase(name, pat):
                     yield from self._select(parent / name, rest)
         else:
             child = parent / pat
-            full = self.path(str(child))
+            full = self.lookup(str(child))
             if self.isdir(full) if dironly else self.lexists(full):
                 yield from self._select(child, rest)
 
     def _directories(self, parent: PurePosixPath) -> Iterator[PurePosixPath]:
         yield parent
-        for name in self.names(self.path(str(parent)), True):
+        for name in self.names(self.lookup(str(parent)), True):
             yield from self._directories(parent / name)
 
     def walk(self, top: str) -> Iterator[list[Any]]:
         """``os.walk(top)``, top-down: each folder listed when reached, ``dirs`` as the loop
         left it deciding where to go next."""
-        if top == "":
-            return  # os.scandir("") fails, and os.walk passes over the error
-        full = self.path(top)
+        full = self.lookup(top)
+        if full is None:
+            return  # os.scandir fails, and os.walk passes over the error
         if self.vfs.unknown_below(full):
             raise Unmodelled(f"{top} holds files the tool cannot list")
         names = self.vfs.listdir(full)
@@ -1073,16 +1126,22 @@ class _Script:
     def path_method(self, path: _P, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         pure = PurePosixPath(path)
         if method == "resolve":
-            return _P(self.path(path))
+            return _P(self.join(self.cwd, path))  # no symbolic links: lexical
         if method == "absolute":
             return _P.of(PurePosixPath(self.cwd) / pure)
         if method in ("exists", "is_dir", "is_file"):
-            return self.test_path(self.path(path), {"exists": "exists", "is_dir": "isdir", "is_file": "isfile"}[method])
+            found = self.lookup(path)
+            if found is None:
+                return False
+            return self.test_path(found, {"exists": "exists", "is_dir": "isdir", "is_file": "isfile"}[method])
         if method == "mkdir":
             parents = args[1] if len(args) > 1 else kwargs.get("parents", False)
             exist_ok = args[2] if len(args) > 2 else kwargs.get("exist_ok", False)
             if parents is _UNKNOWN or exist_ok is _UNKNOWN:
                 raise Unmodelled("Path.mkdir with arguments not known statically")
+            if _truth(parents):
+                for folder in self.crossed(path):  # Path("a/../b").mkdir(parents=True) makes a
+                    self.mkdir(folder, parents=True, exist_ok=True, shown=path)
             self.mkdir(self.path(path), parents=_truth(parents), exist_ok=_truth(exist_ok), shown=path)
             return None
         if method == "unlink":
