@@ -21,9 +21,11 @@ Agreement, when the evaluator did not give up:
 
 * the script's exit status is 0 exactly when the evaluator's status is ``ok``;
 * every archive the real run wrote with ``zipfile`` and left is a package of the simulation
-  at the same path with the same member names (directory entries left out); an archive the real run left unreadable
-  (a ``ZipFile`` never closed has no central directory) agrees with no claimed content;
-* the simulation has no archive the real run did not leave.
+  at the same path with the same member names (directory entries left out); an archive the
+  real run left unreadable (a ``ZipFile`` never closed has no central directory) agrees with
+  no claimed content; a copy of an archive (``shutil.copy``) is another path of its source;
+* the simulation has no archive the real run did not write (one written and then removed
+  stays a package, as after ``zip …; rm …`` in a shell step).
 
 When it gave up, nothing it evaluated may be kept: no archive of the script's.
 

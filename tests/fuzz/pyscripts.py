@@ -10,10 +10,12 @@ The script is drawn from a grammar of the shapes ``validator/simulate/pybuild.py
 (``zipfile.ZipFile`` blocks with ``write``/``writestr``, loops over literal lists with
 ``os.path.exists``/``isfile`` guards, ``os.walk`` with pruning and filters, ``glob.glob``,
 ``Path.glob``/``rglob``, ``os.listdir``, ``shutil.copytree``/``copy``/``copyfile``/``make_archive``,
-``os.makedirs``/``mkdir``/``remove``/``rmtree``, ``os.chdir``, ``sys.exit``, a ``main()`` under the
-``__main__`` guard), written with ``os.path`` strings or ``pathlib.Path`` objects, plus shapes it
-must give up on (``subprocess``, ``try``/``except``, ``while``, values read from the
-environment or the command line, filtered comprehensions).  Paths are relative to the working
+``os.makedirs``/``mkdir``/``remove``/``rmtree``, ``os.chdir``, ``sys.exit``, helper functions
+returning the files, f-string paths, a ``main()`` under the ``__main__`` guard), written with
+``os.path`` strings or ``pathlib.Path`` objects, plus shapes it must give up on
+(``subprocess``, ``try``/``except``, ``while``, values read from the environment or the
+command line, exits and list changes under conditions read from the environment, a helper
+module, archives never closed).  Paths are relative to the working
 directory or built from ``__file__``; outputs go next to the script, to ``dist/`` (which may not
 exist), to the repository root or into a build folder inside the function folder.
 
