@@ -263,3 +263,11 @@ def test_line_continuation_after_a_redirection_operator() -> None:
     [command] = parse_script("cat<\\\nin\n").body
     assert [w.text for w in command.words] == ["cat"]
     assert [(r.op, r.target.text if r.target else None) for r in command.redirects] == [("<", "in")]
+
+
+def test_closing_a_descriptor_is_a_redirection() -> None:
+    """Closing a file descriptor (exec 3>&- or cmd <&-) is a redirection with no target
+    word, never an unreadable statement."""
+    for text in ("<&-", "exec 3>&-", "cat file 2>&- | wc -l"):
+        body = parse_script(text + "\n").body
+        assert all(type(node).__name__ != "Unread" for node in body), (text, body)

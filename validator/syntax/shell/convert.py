@@ -148,7 +148,8 @@ class Converter:
             target = self.text_word(doc.word_start, doc.word_end)
             return ir.Redirect(doc.op_start, doc.word_end, op, target, heredoc_text(self.source.text, doc))
         output = getattr(node, "output", None)
-        if output is None or isinstance(output, int):
+        if output is None or isinstance(output, (int, str)):
+            # ``>&2`` (bashlex: an int) and ``>&-``/``<&-`` closing a descriptor (a str)
             return ir.Redirect(start, end, self.source.text[start:end], None)
         target = self.word(output)
         return ir.Redirect(start, end, self.source.text[start : target.start].strip(), target)
