@@ -199,7 +199,8 @@ def compare_packages(
         if any(archive_matches(archive, name) for archive in archives):
             result.seen += 1
         else:
-            result.unseen.append(name)
+            why = str(package.get("why_unseen") or package.get("note") or "").strip()
+            result.unseen.append(f"{name} — {why}" if why else name)
 
 
 def find_git_dir(mirrors: Path, repo: str) -> Path | None:
