@@ -247,13 +247,7 @@ def _layers_in(d: TfModuleDir) -> list[LayerConfig]:
                     if src and not patterns.is_symbolic(src):
                         code_uri = patterns.join(d.dir, src)
                     break
-            if s3_key and (m := _S3_OBJECT_REF.search(s3_key)):
-                obj = objects.get(f"{m.group(1)}.{m.group(2)}")
-                if obj:
-                    s3_key = _str(_resolve(obj.get("key"), scope, False)) or s3_key
-                    filename = filename or _str(_resolve(obj.get("source"), scope, False))
-            if filename and not filename.startswith(("s3://", "$")):
-                filename = patterns.join(d.dir, filename)
+            s3_key, filename = _uploaded(d, objects, s3_key, filename)
             address = f"{block.labels[0]}.{name}"
             out.append(LayerConfig(
                 resource=name,
@@ -381,14 +375,7 @@ def _function_config(
                 code_uri = patterns.join(d.dir, src)
             patterns_ = ["!" + e for e in _str_list(_resolve(arch.get("excludes"), scope, False))]
             break
-    # the zip Terraform uploads itself (aws_s3_object.x.key, source = the local zip)
-    if s3_key and (m := _S3_OBJECT_REF.search(s3_key)):
-        obj = objects.get(f"{m.group(1)}.{m.group(2)}")
-        if obj:
-            s3_key = _str(_resolve(obj.get("key"), scope, False)) or s3_key
-            filename = filename or _str(_resolve(obj.get("source"), scope, False))
-    if filename and not filename.startswith(("s3://", "$")):
-        filename = patterns.join(d.dir, filename)
+    s3_key, filename = _uploaded(d, objects, s3_key, filename)
     env = _first_block(body, "environment").get("variables") if not module else body.get("environment_variables")
     env = _resolve(env, scope, False)
     environment = {k: s for k, v in env.items() if (s := _str(v)) is not None} if isinstance(env, dict) else {}
@@ -465,6 +452,21 @@ def _environment_spans(f: TfFile, block: hcl.Block, module: bool, environment: d
             continue
         out[key] = _span(f, attr.range.start + m.start(1), attr.range.start + m.end(1))
     return out
+
+
+def _uploaded(d: TfModuleDir, objects: dict[str, dict[str, Any]], s3_key: str | None,
+              filename: str | None) -> tuple[str | None, str | None]:
+    """The key and local zip of an ``aws_s3_object`` the ``s3_key`` refers to (Terraform
+    uploads that zip itself), and the filename resolved against the module's folder."""
+    scope = d.scope
+    if s3_key and (m := _S3_OBJECT_REF.search(s3_key)):
+        obj = objects.get(f"{m.group(1)}.{m.group(2)}")
+        if obj:
+            s3_key = _str(_resolve(obj.get("key"), scope, False)) or s3_key
+            filename = filename or _str(_resolve(obj.get("source"), scope, False))
+    if filename and not filename.startswith(("s3://", "$")):
+        filename = patterns.join(d.dir, filename)
+    return s3_key, filename
 
 
 def _image_uri(raw: Any, scope: Any) -> str | None:
