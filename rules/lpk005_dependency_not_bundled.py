@@ -26,6 +26,16 @@ parameters need python-multipart, `httpx.Client(http2=True)` needs h2. The findi
 at the use (the field, the call, the route's decorator); it is an error when the use runs
 at cold start (module level) and a warning when it is inside a function body.
 
+The function's layers count when the repository builds them: a layer archive the workflow
+zips, a folder Terraform, SAM or serverless zips, and the layer serverless-python-requirements
+builds from a service's requirements file (`custom.pythonRequirements.layer`: `pip install
+-r requirements.txt` under `python/`). A function attaches one by reference (`{Ref:
+PythonRequirementsLambdaLayer}`, `aws_lambda_layer_version.deps.arn`) or by an ARN that
+spells its name, with serverless variables resolved (`${self:custom.layer_config.arn}` read
+from `${file(../config/layers.yml):layer_config}`, `libs-${sls:stage}`, `${opt:stage,
+'dev'}`'s default). A module that no install into the archive and no such layer provides is
+an error that names the layer.
+
 Which modules a distribution provides and what it requires comes from data shipped with
 the tool (generated from real wheels by `scripts/build_distributions.py`), then from the
 metadata installed where the tool runs. When an install names a distribution neither
@@ -90,8 +100,9 @@ workflow writes (`poetry export`) is not edited.
 ## Exceptions
 Imports in `try`/`except ImportError` with a fallback, under `if TYPE_CHECKING:`, and
 modules outside the handler's closure (tests, scripts) are not checked. A function whose
-layers are not built in the repository, or whose configuration is not in the repository,
-gets a warning instead of an error.
+layers are not built in the repository (or are built from something the tool does not read:
+a Pipfile, a Poetry project, a vendor folder), or whose configuration is not in the
+repository, gets a warning instead of an error.
 """
 
 from __future__ import annotations
@@ -308,13 +319,16 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
         span = pkg.span
     elif install is None:
         message = (f"package {pkg.name}: third-party module {what} is imported but no pip install -t puts it "
-                   f"into the package; {_chain_text(leaf)} fails {when}")
+                   f"into the package{_known_layers(report)}; {_chain_text(leaf)} fails {when}")
         span = pkg.span
     else:
         listed = _listed(install)
         message = (f"package {pkg.name}: third-party module {what} is imported but the install into the package "
-                   f"({listed}) does not provide it; {_chain_text(leaf)} fails {when}")
+                   f"({listed}) does not provide it{_known_layers(report)}; {_chain_text(leaf)} fails {when}")
         span = install.span
+    if not pkg.built:
+        related += [Related(a.span.path, a.span.line, f"attaches {a.layer.where}: {a.how}", a.span.column)
+                    for a in report.layers if a.known and a.layer is not None]
     if not dist:
         doubts.append("no distribution in the shipped data provides it")
     severity = Severity.ERROR
@@ -325,6 +339,9 @@ def _leaf_finding(ctx: RuleContext, report: PackageReport, leaf: ThirdPartyLeaf,
         related += _file_related(install)
     hint = (f"add {_name(dist)} to the install that builds the package"
             if dist else f"install the distribution that provides {top} into the package")
+    known = [a.layer.name for a in report.layers if a.known and a.layer is not None]
+    if known and not pkg.built:
+        hint += f", or to what layer {known[0]} installs"
     finding = Finding(CODE, message, span, severity, package=pkg.name, related=related, hint=hint)
     if dist and install is not None:
         fix = _fix(ctx, install, _name(dist))
@@ -345,13 +362,29 @@ def _doubts(report: PackageReport, provisions: list[Provision]) -> list[str]:
         doubts.append("what " + "; ".join(named) + " installs is not known, it may provide it")
     if other:
         doubts.append("; ".join(other) + ", and it may provide it")
-    unknown_refs = [a.ref for a in unknown_layers(report)]
+    unknown = unknown_layers(report)
+    declared = [a for a in unknown if a.layer is not None and a.layer.config is not None and a.layer.config.unknown]
+    unknown_refs = [a.ref for a in unknown if a not in declared]
     if config is None and not pkg.built and not report.layers:
         # (a built archive checked with --zip: its layers are the --layer archives given)
         doubts.append("the function's configuration is not in the repository (a layer may provide it)")
-    elif unknown_refs:
+    for a in declared:
+        assert a.layer is not None and a.layer.config is not None
+        doubts.append(f"what {a.layer.where} holds is not known ({a.layer.config.unknown}), it may provide it")
+    if unknown_refs:
         doubts.append(f"the function's layers ({', '.join(unknown_refs)}) are not built here and may provide it")
     return doubts
+
+
+def _known_layers(report: PackageReport) -> str:
+    """``, nor does layer deps (dist/deps.zip) that the function attaches``: the layers of
+    known content the module was also looked for in."""
+    known = [a.layer.where for a in report.layers if a.known and a.layer is not None]
+    if not known:
+        return ""
+    if len(known) == 1:
+        return f", nor does {known[0]} that the function attaches"
+    return f", nor do the layers the function attaches ({', '.join(known)})"
 
 
 # --------------------------------------------------------------------------- extras a used symbol needs

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from handlers_support import by_resource, make_repo
 
-from validator.engine import analyze
+from validator.engine import analyze, run
 from validator.handlers import collect_iac
 from validator.model import FileKind, Package, PackageFile, PipInstall, Span
 from validator.model.layers import (
@@ -380,3 +380,148 @@ def test_a_cli_pythonpath_hides_a_layer_named_by_its_arn(tmp_path: Path) -> None
     assert findings[0].hint == ("add /opt/python/lib/python3.13/site-packages to PYTHONPATH "
                                 "(/opt/python:/opt/python/lib/python3.13/site-packages)")
     assert "(the layer is published for Python 3.11)" in findings[1].message
+
+
+# --------------------------------------------------------------------------- serverless-python-requirements' layer
+
+LIBS = """
+service: libs
+plugins:
+  - serverless-python-requirements
+custom:
+  pythonRequirements:
+    layer: {layer}
+provider:
+  name: aws
+  runtime: python3.12
+  stage: ${{opt:stage, 'dev'}}
+"""
+USERS = """
+service: users
+custom:
+  layer_config: ${file(../../config/layers.yml):layer_config}
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  - ${file(routes.yml)}
+"""
+ROUTES = """
+me:
+  handler: handler.main
+  layers:
+    - ${self:custom.layer_config.arn}
+"""
+LAYERS_YML = "layer_config:\n  arn: arn:aws:lambda:eu-west-1:${aws:accountId}:layer:libs-dev:4\n"
+DEPLOY = ("name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
+          "      - uses: actions/checkout@v4\n      - run: npm ci\n"
+          "      - run: (cd services/libs && npx serverless deploy) && (cd services/users && npx serverless deploy)\n")
+
+
+def sls_layer_repo(tmp_path: Path, layer: str = "\n      name: libs-${self:provider.stage}",
+                   code: str = "import jwt\n\n\ndef main(event, context):\n    return jwt.__name__\n",
+                   extra: dict[str, str] | None = None) -> Path:
+    return write(tmp_path, {".github/workflows/deploy.yml": DEPLOY,
+                            "services/libs/serverless.yml": LIBS.format(layer=layer),
+                            "services/libs/requirements.txt": "PyJWT==2.8.0\n",
+                            "config/layers.yml": LAYERS_YML,
+                            "services/users/serverless.yml": USERS,
+                            "services/users/routes.yml": ROUTES,
+                            "services/users/handler.py": code, **(extra or {})})
+
+
+def test_the_plugins_layer_is_declared_with_its_name_and_requirements(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"services/libs/serverless.yml": LIBS.format(layer="true"),
+                                "services/libs/requirements.txt": "PyJWT\n"})
+    _configs, [layer], _problems = collect_iac(repo)
+    # layer.js L71-L73: <service>-<stage>-python-requirements; L76: [provider.runtime]
+    assert (layer.resource, layer.layer_name, layer.refs) == (
+        "pythonRequirements", "libs-dev-python-requirements", ["${PythonRequirementsLambdaLayer}"])
+    assert layer.compatible_runtimes == ["python3.12"]
+    assert (layer.requirements, layer.unknown) == ("services/libs/requirements.txt", "")
+    assert layer.built_archive == "services/libs/.serverless/pythonRequirements.zip"
+    assert (layer.span.path, layer.span.line) == ("services/libs/serverless.yml", 6)
+
+
+@pytest.mark.parametrize(("layer", "files", "unknown"), [
+    ("true", {"services/libs/Pipfile": "[packages]\n"},
+     "serverless-python-requirements installs what services/libs/Pipfile locks"),
+    ("true", {"services/libs/pyproject.toml": '[build-system]\nrequires = ["poetry-core"]\n'},
+     "serverless-python-requirements exports the requirements of services/libs/pyproject.toml with Poetry"),
+    ("true\n    vendor: ./vendored", {}, "the plugin's vendor folder is copied into it"),
+    ("true\n    pipCmdExtraArgs: ['--no-deps']", {}, "pipCmdExtraArgs (--no-deps) change the pip command"),
+    ("true\n    fileName: reqs/layer.txt", {}, "services/libs/reqs/layer.txt is not in the repository"),
+])
+def test_what_the_plugin_reads_besides_a_requirements_file_leaves_the_layer_unknown(
+        tmp_path: Path, layer: str, files: dict[str, str], unknown: str) -> None:
+    repo = make_repo(tmp_path, {"services/libs/serverless.yml": LIBS.format(layer=layer),
+                                "services/libs/requirements.txt": "PyJWT\n", **files})
+    [config] = collect_iac(repo)[1]
+    assert (config.unknown, config.requirements) == (unknown, None)
+
+
+def test_usepipenv_false_and_a_setuptools_pyproject_keep_the_requirements_file(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path, {"services/libs/serverless.yml": LIBS.format(layer="true\n    usePipenv: false"),
+                                "services/libs/requirements.txt": "PyJWT\n", "services/libs/Pipfile": "",
+                                "services/libs/pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'})
+    [config] = collect_iac(repo)[1]
+    assert (config.unknown, config.requirements) == ("", "services/libs/requirements.txt")
+
+
+@pytest.mark.parametrize("layer", ["false", "${env:WITH_LAYER}"])
+def test_no_layer_when_the_option_is_off_or_unknown(tmp_path: Path, layer: str) -> None:
+    repo = make_repo(tmp_path, {"services/libs/serverless.yml": LIBS.format(layer=layer)})
+    assert collect_iac(repo)[1] == []
+
+
+def test_a_function_of_another_service_attaches_it_by_its_arn(tmp_path: Path) -> None:
+    root = sls_layer_repo(tmp_path)
+    assert found(root) == []
+    (root / "services/users/handler.py").write_text("import jwt\nimport yaml\n\n\ndef main(event, context):\n"
+                                                     "    return jwt, yaml\n")
+    [finding] = analyze(root=root).findings
+    assert (finding.code, finding.severity.value, finding.package) == ("LPK-005", "error", "me")
+    assert ("third-party module yaml (distribution PyYAML) is imported but no pip install -t puts it into the "
+            "package, nor does layer libs-dev (services/libs/.serverless/pythonRequirements.zip) that the function "
+            "attaches") in finding.message
+    assert [(r.path, r.line) for r in finding.related] == [("services/users/handler.py", 2),
+                                                           ("services/users/routes.yml", 3)]
+    assert finding.hint == "add PyYAML to the install that builds the package, or to what layer libs-dev installs"
+
+
+def test_a_layer_of_unknown_content_keeps_it_a_warning_that_says_why(tmp_path: Path) -> None:
+    root = sls_layer_repo(tmp_path, code="import yaml\n\n\ndef main(event, context):\n    return yaml\n",
+                          extra={"services/libs/Pipfile": "[packages]\npyjwt = '*'\n"})
+    [finding] = analyze(root=root).findings
+    assert (finding.code, finding.severity.value) == ("LPK-005", "warning")
+    assert finding.message.endswith(
+        "— unless what layer libs-dev holds is not known (serverless-python-requirements installs what "
+        "services/libs/Pipfile locks), it may provide it")
+
+
+def test_an_arn_that_names_another_layer_stays_unknown(tmp_path: Path) -> None:
+    root = sls_layer_repo(tmp_path, layer="\n      name: shared-${self:provider.stage}")
+    (root / "services/users/handler.py").write_text("import yaml\n\n\ndef main(event, context):\n    return yaml\n")
+    [finding] = analyze(root=root).findings
+    assert (finding.code, finding.severity.value) == ("LPK-005", "warning")
+    assert "the function's layers (arn:aws:lambda:eu-west-1:${aws:accountId}:layer:libs-dev:4) are not built here" \
+        in finding.message
+
+
+def test_a_function_of_the_layers_service_gets_the_requirements_only_through_the_layer(tmp_path: Path) -> None:
+    service = LIBS.format(layer="true") + (
+        "functions:\n  - ${file(routes.yml)}\n")
+    routes = ("with_layer:\n  handler: handler.main\n  layers:\n    - Ref: PythonRequirementsLambdaLayer\n"
+              "without:\n  handler: handler.main\n")
+    root = write(tmp_path, {".github/workflows/deploy.yml": DEPLOY.replace(" && (cd services/users && npx serverless "
+                                                                           "deploy)", ""),
+                            "services/libs/serverless.yml": service, "services/libs/routes.yml": routes,
+                            "services/libs/requirements.txt": "PyJWT\n",
+                            "services/libs/handler.py": "import jwt\n\n\ndef main(event, context):\n    return jwt\n"})
+    # inject.js L101-L105: the archive gets no requirements; the function without the layer misses jwt
+    assert found(root) == [("LPK-005", "error", "without")]
+    reports = {r.package.name: r for r in run(root=root).context.packages}
+    [attached] = reports["with_layer"].layers  # (the Ref written in routes.yml names the service's layer)
+    assert attached.known and attached.layer is not None and attached.layer.name == "libs-dev-python-requirements"
+    assert attached.how == ("${PythonRequirementsLambdaLayer} is serverless layer pythonRequirements "
+                            "(services/libs/serverless.yml:6)")

@@ -153,6 +153,24 @@ def test_module_is_not_moved_without_individually(tmp_path: Path) -> None:
     assert sorted(pkg.files) == ["shared/util.py"]  # the function's own patterns do not count
 
 
+def test_a_requirements_layer_takes_the_requirements_and_keeps_module_in_place(tmp_path: Path) -> None:
+    # inject.js L101-L105: with custom.pythonRequirements.layer nothing is injected, and
+    # moveModuleUp (L122-L151) never runs
+    text = SERVICE.replace("    fileName: requirements-lambda.txt\n",
+                           "    fileName: requirements-lambda.txt\n    layer: true\n")
+    files = {"svc/serverless.yml": text, "svc/shared/util.py": "", "svc/functions/invoices/handler.py": "",
+             "svc/functions/invoices/requirements-lambda.txt": "requests\n",
+             "svc/functions/payments/handler.py": "", "svc/requirements-lambda.txt": "boto3\n"}
+    invoices, config = _package(tmp_path, files, "invoices")
+    assert invoices is not None and config.serverless is not None and config.serverless.requirements_layer
+    assert invoices.archive == "svc/.serverless/invoices.zip"
+    assert sorted(invoices.files) == ["functions/invoices/handler.py", "functions/invoices/requirements-lambda.txt",
+                                      "shared/util.py"]
+    assert invoices.pip_installs == []
+    payments, _ = _package(tmp_path, files, "payments")
+    assert payments is not None and payments.pip_installs == []
+
+
 def test_unknown_plugins_and_variables_make_the_tree_incomplete(tmp_path: Path) -> None:
     text = SERVICE.replace("  - serverless-python-requirements\n", "  - serverless-wsgi\n").replace(
         '    - "shared/**"\n', '    - "shared/**"\n    - "${self:custom.extra}"\n')

@@ -118,13 +118,15 @@ class LayerLinker:
 
     def _by_reference(self, ref: str, origin: str, path: str) -> tuple[Layer | None, str]:
         """The declared layer a configuration's layer entry names: the reference a layer of
-        the same Terraform directory (or the same template) answers to, else its name in an ARN."""
-        scope = posixpath.dirname(path) if origin == "terraform" else path
+        the same Terraform directory or serverless service folder (or the same template)
+        answers to, else its name in an ARN."""
+        by_folder = origin in ("terraform", "serverless")  # (a serverless function may be written in routes.yml)
+        scope = posixpath.dirname(path) if by_folder else path
         for layer in self.layers:
             c = layer.config
             if c is None or c.origin != origin or ref not in c.refs:
                 continue
-            if (posixpath.dirname(c.span.path) if origin == "terraform" else c.span.path) == scope:
+            if (posixpath.dirname(c.span.path) if by_folder else c.span.path) == scope:
                 return layer, f"{ref} is {describe(c)}"
         return self._by_name(_arn_name(ref), f"the ARN {ref}")
 

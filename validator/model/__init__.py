@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from validator.model.archives import InstalledDist, NativeModule, SourceReader
 from validator.model.findings import Applicability, Edit, Finding, Fix, Related, Severity, Span
-from validator.model.handlers import HandlerConfig, HandlerLink, LayerConfig, ServerlessPackaging, SlsPattern
+from validator.model.handlers import (
+    PYTHON_REQUIREMENTS,
+    HandlerConfig,
+    HandlerLink,
+    LayerConfig,
+    ServerlessPackaging,
+    SlsPattern,
+)
 from validator.model.imports import ImportClosure, ImportSite, SymbolUse, ThirdPartyLeaf, UnresolvedImport
 from validator.model.packages import (
     CopyRecord,
@@ -28,4 +35,4 @@ from validator.model.packages import (
 from validator.model.results import AnalysisResult, PackageReport
 from validator.model.workflows import JobRun, ScriptMap, Step, Workflow
 
-__all__ = ["AnalysisResult", "Applicability", "CopyRecord", "DeployRef", "Edit", "Exclusion", "FileKind", "Finding", "Fix", "HandlerConfig", "HandlerLink", "ImportClosure", "ImportSite", "InstalledDist", "JobRun", "LayerConfig", "NativeModule", "Package", "PackageFile", "PackageReport", "PipInstall", "Related", "ScriptMap", "ServerlessPackaging", "Severity", "SimulationResult", "SlsPattern", "SourceReader", "Span", "Step", "SymbolUse", "ThirdPartyLeaf", "Unmodelled", "UnresolvedImport", "Workflow"]
+__all__ = ["PYTHON_REQUIREMENTS", "AnalysisResult", "Applicability", "CopyRecord", "DeployRef", "Edit", "Exclusion", "FileKind", "Finding", "Fix", "HandlerConfig", "HandlerLink", "ImportClosure", "ImportSite", "InstalledDist", "JobRun", "LayerConfig", "NativeModule", "Package", "PackageFile", "PackageReport", "PipInstall", "Related", "ScriptMap", "ServerlessPackaging", "Severity", "SimulationResult", "SlsPattern", "SourceReader", "Span", "Step", "SymbolUse", "ThirdPartyLeaf", "Unmodelled", "UnresolvedImport", "Workflow"]

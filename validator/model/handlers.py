@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from validator.model.base import Record
 from validator.model.findings import Span
 
+#: the Serverless plugin that installs a service's requirements (into each archive, or into a layer)
+PYTHON_REQUIREMENTS = "serverless-python-requirements"
+
 
 @dataclass(eq=False, repr=False)
 class SlsPattern(Record):
@@ -48,6 +51,9 @@ class ServerlessPackaging(Record):
     module: str | None = None
     #: serverless-python-requirements' ``custom.pythonRequirements.fileName``
     requirements_name: str = "requirements.txt"
+    #: serverless-python-requirements builds a layer (``custom.pythonRequirements.layer``):
+    #: it then injects nothing into the archive and moves no ``module:`` up
+    requirements_layer: bool = False
     #: why the archive cannot be reconstructed exactly (a pattern with a variable); empty
     #: when it can, and where that is written
     unknown: str = ""
@@ -131,3 +137,10 @@ class LayerConfig(Record):
     compatible_runtimes: list[str] = field(default_factory=list)
     #: SAM ``Metadata.BuildMethod``: ``sam build`` builds the layer (python3.X puts it under ``python/``)
     build_method: str | None = None
+    #: the requirements file a build tool installs into the layer's ``python/``
+    #: (serverless-python-requirements' layer); repository-relative
+    requirements: str | None = None
+    #: the archive that build tool writes (repository-relative)
+    built_archive: str | None = None
+    #: why what that build tool puts into the layer is not known ("" when it is)
+    unknown: str = ""

@@ -83,7 +83,10 @@ def iac_layer_package(config: LayerConfig, repo: Repo) -> Package | None:
     ``archive_file`` ``source_dir`` and a serverless ``layers.<name>.path`` as they are;
     SAM's ``ContentUri`` as it is, or, with ``Metadata.BuildMethod: python3.X``, under
     ``python/`` with its ``requirements.txt`` installed there too (``sam build`` puts a
-    Python layer's artifact in that subfolder)."""
+    Python layer's artifact in that subfolder); the layer serverless-python-requirements
+    builds as ``pip install -r <requirements> -t python/``."""
+    if config.built_archive is not None:
+        return _built_layer(config) if config.requirements and not config.unknown else None
     code = (config.code_uri or "").strip("/")
     if config.code_uri is None or "$" in code or not repo.is_dir(code):
         return None
@@ -112,6 +115,23 @@ def iac_layer_package(config: LayerConfig, repo: Repo) -> Package | None:
     if prefix and repo.is_file(requirements):
         pkg.pip_installs.append(PipInstall(prefix="python", requirements=[], requirement_files=[requirements],
                                            span=config.span))
+    return pkg
+
+
+def _built_layer(config: LayerConfig) -> Package:
+    """A layer a build tool makes of a requirements file (serverless-python-requirements'
+    ``pip install -t <folder> -r <file>``, zipped under ``python/``).  One whose content the
+    tool cannot tell (``LayerConfig.unknown``: a Pipfile, a Poetry project, a vendor folder)
+    gets no package: the layer stays declared, of unknown content."""
+    pkg = Package(
+        name=config.layer_name if config.layer_name and "$" not in config.layer_name else config.resource,
+        archive=config.built_archive or config.resource,
+        span=config.span,
+        workflow=config.span.path,
+        is_layer=True,
+    )
+    pkg.pip_installs.append(PipInstall(prefix="python", requirements=[], requirement_files=[config.requirements or ""],
+                                       span=config.span))
     return pkg
 
 

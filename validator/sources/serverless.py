@@ -37,7 +37,9 @@ lib/package-service.js`` keeps it, with globby 14):
   under ``<module>/`` are kept, moved to the archive root, in
   ``.serverless/<module>-<function name>.zip``; L152-166 and ``lib/pip.js`` L604-640:
   the requirements of ``<module>/<fileName>`` (``<fileName>`` of the service otherwise;
-  default ``requirements.txt``) are installed into the archive root.
+  default ``requirements.txt``) are installed into the archive root.  With
+  ``custom.pythonRequirements.layer`` (L101-L105) neither happens: the requirements go
+  into the layer the plugin builds (``validator.handlers.serverless``).
 
 Glob matching is micromatch 4.0.8 / picomatch 2.3 with ``dot: true``, done with wcmatch
 (globstar, braces, extglobs, dot files) after the differences measured against the real
@@ -62,6 +64,7 @@ import bracex
 from wcmatch import glob as wcglob
 
 from validator.model import (
+    PYTHON_REQUIREMENTS,
     Exclusion,
     FileKind,
     HandlerConfig,
@@ -82,7 +85,6 @@ DEFAULT_EXCLUDES = (".git/**", ".gitignore", ".DS_Store", "npm-debug.log", "yarn
 #: only: serverless-step-functions lib/index.js ``package:compileFunctions``/``compileEvents``;
 #: serverless-iam-roles-per-function src/lib/index.ts ``before:package:finalize`` adds roles)
 ARCHIVE_NEUTRAL_PLUGINS = frozenset({"serverless-step-functions", "serverless-iam-roles-per-function"})
-PYTHON_REQUIREMENTS = "serverless-python-requirements"
 
 _FLAGS = (wcglob.GLOBSTAR | wcglob.BRACE | wcglob.EXTGLOB | wcglob.DOTGLOB | wcglob.CASE | wcglob.FORCEUNIX)
 _NOT_CLASS = re.compile(r"(?<!\\)\[!")
@@ -376,8 +378,9 @@ def serverless_layer_files(repo: Repo, folder: str) -> dict[str, str]:
 
 def _module(sls: ServerlessPackaging) -> str | None:
     """serverless-python-requirements moves ``module:`` up only for a service packaged
-    individually (inject.js L122: the *service's* ``package.individually``)."""
-    if PYTHON_REQUIREMENTS not in sls.plugins or not sls.module:
+    individually (inject.js L122: the *service's* ``package.individually``), and not when it
+    builds a layer (inject.js L102-L105 return first)."""
+    if PYTHON_REQUIREMENTS not in sls.plugins or not sls.module or sls.requirements_layer:
         return None
     module = posixpath.normpath(sls.module)
     return None if module in (".", "") else module
@@ -385,6 +388,8 @@ def _module(sls: ServerlessPackaging) -> str | None:
 
 def _requirements(sls: ServerlessPackaging, module: str | None, repo: Repo) -> str | None:
     if PYTHON_REQUIREMENTS in sls.plugins:
+        if sls.requirements_layer:
+            return None  # inject.js L102-L105: the requirements go into the layer, not the archive
         folder = posixpath.join(sls.service_dir, module) if module else sls.service_dir
         path = posixpath.normpath(posixpath.join(folder, sls.requirements_name)) if folder else sls.requirements_name
         return path if repo.is_file(path) else None
