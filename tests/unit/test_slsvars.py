@@ -139,6 +139,8 @@ def test_a_long_chain_and_a_doubling_chain_are_bounded(tmp_path: Path) -> None:
     assert top.startswith("${self:custom.d") and len(top) < 10_000
     assert v.text("${self:custom.d30}") == "ab" * 32
     assert time.perf_counter() - start < 5
+    nested = "${self:" * 5000 + "custom.prefix" + "}" * 5000  # no RecursionError
+    assert variables(tmp_path / "c").text(nested) == nested
 
 
 def test_an_invalid_file_is_reported_once_and_stays_symbolic(tmp_path: Path) -> None:
@@ -149,6 +151,10 @@ def test_an_invalid_file_is_reported_once_and_stays_symbolic(tmp_path: Path) -> 
     [problem] = problems
     assert problem.span.path == "config/broken.yml" and "is not valid YAML" in problem.reason
     assert problem.could_touch_package
+    v = variables(tmp_path / "json", extra={"config/fns.json": '{"f": {"handler": "h.main"}'}, problems=problems)
+    assert v.node("${file(../../config/fns.json)}").value == "${file(../../config/fns.json)}"
+    assert (problems[1].span.path, problems[1].span.line) == ("config/fns.json", 1)
+    assert "is not valid JSON" in problems[1].reason and problems[1].could_touch_package
 
 
 def test_unterminated_and_malformed_variables_do_not_crash(tmp_path: Path) -> None:

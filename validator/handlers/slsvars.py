@@ -12,8 +12,10 @@ Sources (serverless/serverless at tag v3.40.0, ``lib/configuration/variables/``)
   ``true``/``false``/``null``/number (L230-L247, L139-L157, L292-L293).  Parameters and
   addresses may hold variables themselves (L324, L346-L348, L410, L421-L422).
 - ``resolve.js``: the sources of a variable are tried in order and the first one whose value
-  is not null is taken; a variable that is not the whole string must resolve to a string,
-  number or boolean, which is written into the string.
+  is not null is taken (L185-L254: an unknown source leaves the variable unresolved, L188-L191;
+  a literal ends the chain, L253-L255); a string that is one whole variable takes its value as
+  it is (L141-L146), otherwise each variable must resolve to a string, number or boolean,
+  which is written into the string (L148-L170).
 - ``sources/self.js``: the address is a property path of the service's own configuration
   (the root document, also for a variable written in a file that ``${file()}`` loaded).
 - ``sources/file.js``: the path is relative to the service folder (L39-L46); ``.yml``/``.yaml``
@@ -114,7 +116,12 @@ class Files:
         if ext in (".json", ".tfstate"):
             try:
                 return json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError) as exc:
+                line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
+                self.problems.append(Unmodelled(
+                    Span(rel, line, column, line, column + 1),
+                    f"{rel} is not valid JSON ({exc}); the serverless settings read from it are not known",
+                    could_touch_package="handler" in text))
                 return UNKNOWN
         if ext in (".js", ".cjs", ".mjs", ".ts"):
             return UNKNOWN  # code the Framework runs
@@ -131,6 +138,7 @@ class Variables:
         self.files = files if files is not None else Files(repo, [])
         self._active: list[tuple[str, ...]] = []
         self._memo: dict[tuple[str, ...], Found | _Unknown | _Absent] = {}
+        self._nesting = 0
 
     # ------------------------------------------------------------------ public
 
@@ -193,14 +201,18 @@ class Variables:
 
     def _variable(self, body: str) -> Found | _Unknown | _Absent:
         """One variable (the text between ``${`` and ``}``): its sources in turn."""
-        if len(self._active) >= _DEPTH:
+        if len(self._active) >= _DEPTH or self._nesting >= _DEPTH:
             return UNKNOWN
-        for source in _split(body, ","):
-            value = self._source(source.strip())
-            if value is ABSENT:
-                continue
-            return value  # a value, or UNKNOWN: a fallback after an unknown source is a guess
-        return ABSENT
+        self._nesting += 1  # (variables written inside variables: ``${self:${self:…}}``)
+        try:
+            for source in _split(body, ","):
+                value = self._source(source.strip())
+                if value is ABSENT:
+                    continue
+                return value  # a value, or UNKNOWN: a fallback after an unknown source is a guess
+            return ABSENT
+        finally:
+            self._nesting -= 1
 
     def _source(self, source: str) -> Found | _Unknown | _Absent:
         if not source:
