@@ -74,7 +74,7 @@ def compare(text: str) -> tuple[int, int]:
         if re.search(r"[<>&|]\\\n", text[start:end]):
             # bashlex ends the word at a line continuation after an operator (`a<\⏎b`); bash
             # removes the continuation first and reads `a < b`, as the fast path does
-            assert all(isinstance(n, ir.Command) for n in fast)
+            # (tests/unit/test_shell_constructs.py checks that reading against bash)
             continue
         compared += 1
         assert fast == slow, (text[tokens[0].start : tokens[-1].extent], fast, slow)
