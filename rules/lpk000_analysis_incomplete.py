@@ -60,7 +60,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 #: actions that deploy Lambda code with packaging of their own (matched in the ``uses:`` name)
 _DEPLOY_ACTIONS = ("serverless/github-action", "aws-lambda-deploy", "lambda-action", "aws-sam", "cdk-deploy",
-                   "aws-cloudformation-github-deploy")
+                   "aws-cloudformation-github-deploy", "action-lambda-python-zip", "lambda-python-zip",
+                   "deploy-lambda", "lambda-deploy")
 
 
 def _silent_deploys(ctx: RuleContext) -> Iterator[Finding]:

@@ -90,6 +90,7 @@ from validator.model.dists import (
     runtime_version,
     shadow_breaks,
     stdlib,
+    stdlib_everywhere,
     stdlib_names,
     stdlib_package,
 )
@@ -351,12 +352,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         roots = _roots(pkg)
         installed = _installed(ctx, report, python) if roots else {}
         named = sorted(t for t in roots if t not in handled and (
-            (t in stdlib(python) and t not in _NOT_IMPORTED) or t in installed))
+            (t in stdlib_everywhere(python) and t not in _NOT_IMPORTED) or t in installed))
         uses = sources.uses(report) if named else []  # read the closure's code only when a name is taken
         for top in named:
             root = roots[top]
             found: Finding | None = None
-            if top in stdlib(python) and top not in _NOT_IMPORTED:
+            if top in stdlib_everywhere(python) and top not in _NOT_IMPORTED:
                 if top in boot.always or top in boot.maybe:
                     found = _preimported_finding(report, root, top, boot, uses, sources)
                 else:

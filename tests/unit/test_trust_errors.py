@@ -481,3 +481,65 @@ def test_handlers_handed_to_another_repository_in_a_dispatch_payload(tmp_path: P
     fixed = DISPATCH_WORKFLOW.replace("build/pkg/python", "build/pkg").replace("build/pkg/python/", "build/pkg/")
     (root / ".github/workflows/deploy.yml").write_text(fixed)
     assert [f.code for f in analyze(root=root).findings] == []
+
+
+def test_uv_sync_makes_a_virtual_environment_of_unknown_content(tmp_path: Path) -> None:
+    """``uv sync`` creates the project's ``.venv``: a step whose working-directory is its
+    site-packages runs, and what it zips there is unknown, not missing (no LPK-005 about the
+    libraries uv installed)."""
+    workflow = textwrap.dedent("""\
+        name: deploy
+        on: push
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: astral-sh/setup-uv@v6
+              - run: uv sync --frozen --no-dev
+                working-directory: api
+              - working-directory: api/.venv/lib/python3.12/site-packages
+                run: |
+                  cp ../../../../*.py .
+                  zip -qr ../../../../api.zip .
+              - run: aws lambda update-function-code --function-name api --zip-file fileb://api/api.zip
+        """)
+    files = {".github/workflows/deploy.yml": workflow, "api/pyproject.toml": "[project]\nname = 'api'\n",
+             "api/handler.py": "import httpx\n\n\ndef handler(event, context):\n    return httpx.__name__\n"}
+    root = repo(tmp_path, "true\n", files=files, tf=False)
+    found = [(f.code, f.severity.value) for f in analyze(root=root).findings]
+    assert ("LPK-005", "warning") not in found and ("LPK-005", "error") not in found
+    assert all(code == "LPK-000" for code, _ in found)
+    assert not any("does not exist when this step runs" in f.message for f in analyze(root=root).findings)
+
+
+def test_a_module_named_like_a_removed_stdlib_module_with_the_runtime_unknown(tmp_path: Path) -> None:
+    """``parser`` left the standard library in 3.10: with the runtime unknown, a root
+    ``parser.py`` is the package's own module, not a shadowing one."""
+    root = repo(tmp_path, """
+        mkdir -p build
+        cp src/api/*.py build/
+        cd build && zip -qr ../api.zip .
+        aws lambda update-function-code --function-name api --zip-file fileb://api.zip
+        """, files={"src/api/handler.py": "import parser\n\n\ndef lambda_handler(event, context):\n"
+                                          "    return parser.parse(event)\n",
+                    "src/api/parser.py": "def parse(event):\n    return event\n"}, tf=False)
+    assert [f.code for f in analyze(root=root).findings if f.code == "LPK-009"] == []
+
+
+def test_a_deploy_action_that_packages_itself_is_never_a_silent_pass(tmp_path: Path) -> None:
+    workflow = textwrap.dedent("""\
+        name: deploy
+        on: push
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: qubitro/action-lambda-python-zip@v1.0
+                with:
+                  lambda_function_name: api
+        """)
+    root = repo(tmp_path, "true\n", files={".github/workflows/deploy.yml": workflow}, tf=False)
+    [finding] = analyze(root=root).findings
+    assert finding.code == "LPK-000" and "it packages the code itself" in finding.message

@@ -332,7 +332,8 @@ def _journey_candidates(p: Package, tables: _Tables, cli: dict[int, HandlerConfi
     for d in mine:
         if id(d) in cli:
             c = cli[id(d)]
-            out.append(Candidate(c, "cli", f"{d.archive} is deployed with --handler {c.handler} at {d.span}", 5))
+            given = f"the handler {c.handler} in {d.handler_source}" if d.handler_source else f"--handler {c.handler}"
+            out.append(Candidate(c, "cli", f"{d.archive} is deployed with {given} at {d.span}", 5))
         if d.function_name:
             out.extend(_by_function(d.function_name, d, tables, cli, f"{d.archive} is deployed"))
         if d.s3_key:

@@ -168,6 +168,16 @@ def stdlib(version: str | None) -> frozenset[str]:
     return frozenset().union(*table.values())
 
 
+def stdlib_everywhere(version: str | None) -> frozenset[str]:
+    """Top-level standard-library modules of ``version``; of every known version at once
+    when the version is unknown (then nothing is called a standard-library module that a
+    supported runtime no longer has: ``parser`` is gone since 3.10)."""
+    table = _stdlib()
+    if version in table:
+        return table[version]
+    return frozenset.intersection(*table.values())
+
+
 def removed_in(module: str, version: str) -> str | None:
     """The Python version (<= ``version``) that removed ``module`` from the standard
     library, when an earlier version had it."""

@@ -157,6 +157,8 @@ class DeployRef(Record):
     resolved: bool = False  # the archive was found among simulated packages
     job: str = ""  # ``workflow-path:job-id`` of the job that deploys it
     image_uri: str | None = None  # ``update-function-code --image-uri`` / ``--code ImageUri=``
+    #: how the handler is given when not by ``--handler`` (``the repository_dispatch payload``)
+    handler_source: str = ""
     #: set when no step can have created the archive by the time it is read: why, and what
     #: the job built instead ("" while it may exist)
     never_built: str = ""

@@ -360,8 +360,9 @@ def working_directory(ctx: JobContext, step: Step) -> str:
         return WORKSPACE
     path = normalize(resolve_text(ctx.job, step, step.working_directory).text, WORKSPACE)
     if not ctx.vfs.is_dir(path):
-        ctx.unmodelled.append(Unmodelled(ctx.span_of_step(), f"working-directory {workspace_relative(path)} "
-                                                             "does not exist when this step runs"))
+        if not ctx.vfs.unknown_below(path):  # (below a folder a tool filled, it may well exist)
+            ctx.unmodelled.append(Unmodelled(ctx.span_of_step(), f"working-directory {workspace_relative(path)} "
+                                                                 "does not exist when this step runs"))
         ctx.vfs.mkdir(path, parents=True)
     return path
 
@@ -469,7 +470,8 @@ def dispatch_handlers(ctx: JobContext, step: Step, payload: str) -> None:
     for name, handler in handlers.items():
         if isinstance(handler, str) and _HANDLER_STRING.match(handler):
             ref = DeployRef(archive=workspace_relative(path), kind="zip-file", span=ctx.span_of_step(),
-                            function_name=str(name), handler=handler)
+                            function_name=str(name), handler=handler,
+                            handler_source="the repository_dispatch payload")
             ctx.deploys.append(ref)
             ctx.deploy_paths.append((ref, path))
 

@@ -22,7 +22,7 @@ from validator.simulate.words import Arg
 Handler = Callable[[Invocation], "bool | None"]
 
 
-def _unknown_dir(inv: Invocation, path: str, what: str) -> bool:
+def unknown_dir(inv: Invocation, path: str, what: str) -> bool:
     """Mark ``path`` as a folder of unknown files made by this command.  A folder of the
     checkout (the workspace root included) is not marked: what the command adds there may be
     anything, but the repository's files stay known (an ``unzip awscliv2.zip`` at the root
@@ -56,7 +56,7 @@ def go(inv: Invocation) -> bool | None:
     out = p.value("-o")
     if out is not None:
         path = inv.path(out)
-        return _unknown_dir(inv, path, "go build") if out.text.endswith("/") else _generated(inv, path)
+        return unknown_dir(inv, path, "go build") if out.text.endswith("/") else _generated(inv, path)
     return _generated(inv, posixpath.join(inv.state.cwd, _go_binary_name(inv)))
 
 
@@ -75,7 +75,7 @@ def cargo(inv: Invocation) -> bool | None:
     words = [a.text for a in inv.args[1:]]
     if "build" not in words[:2]:
         return None
-    return _unknown_dir(inv, inv.path("target"), "cargo build")
+    return unknown_dir(inv, inv.path("target"), "cargo build")
 
 
 def node(inv: Invocation) -> bool | None:
@@ -85,7 +85,7 @@ def node(inv: Invocation) -> bool | None:
     installs = (name == "yarn" and (not words or words[0] == "install")) or (words and words[0] in ("ci", "install", "i"))
     if not installs:
         return None
-    return _unknown_dir(inv, inv.path("node_modules"), f"{name} {words[0] if words else 'install'}")
+    return unknown_dir(inv, inv.path("node_modules"), f"{name} {words[0] if words else 'install'}")
 
 
 def dotnet(inv: Invocation) -> bool | None:
@@ -94,7 +94,7 @@ def dotnet(inv: Invocation) -> bool | None:
     if not words or words[0].text != "publish" or not _known(words):
         return None
     out = parse(words[1:], short_with_value="ocfr", long_with_value=frozenset({"--output"})).value("-o", "--output")
-    return _unknown_dir(inv, inv.path(out) if out is not None else inv.path("bin"), "dotnet publish")
+    return unknown_dir(inv, inv.path(out) if out is not None else inv.path("bin"), "dotnet publish")
 
 
 def tar(inv: Invocation) -> bool | None:
@@ -111,7 +111,7 @@ def tar(inv: Invocation) -> bool | None:
             target = inv.path(words[i + 1])
         elif w.startswith("--directory="):
             target = inv.path(w.split("=", 1)[1])
-    return _unknown_dir(inv, target, "tar -x")
+    return unknown_dir(inv, target, "tar -x")
 
 
 def unzip(inv: Invocation) -> bool | None:
@@ -122,7 +122,7 @@ def unzip(inv: Invocation) -> bool | None:
     target = inv.state.cwd
     if "-d" in words and words.index("-d") + 1 < len(words):
         target = inv.path(words[words.index("-d") + 1])
-    return _unknown_dir(inv, target, "unzip")
+    return unknown_dir(inv, target, "unzip")
 
 
 def download(inv: Invocation) -> bool | None:
@@ -158,7 +158,7 @@ def git(inv: Invocation) -> bool | None:
     if not rest or not _known(rest):
         return None
     folder = rest[1].text if len(rest) > 1 else posixpath.basename(rest[0].text.rstrip("/")).removesuffix(".git")
-    return _unknown_dir(inv, inv.path(folder), "git clone")
+    return unknown_dir(inv, inv.path(folder), "git clone")
 
 
 def venv(inv: Invocation, args: list[Arg]) -> bool | None:
@@ -166,7 +166,7 @@ def venv(inv: Invocation, args: list[Arg]) -> bool | None:
     folders = [a for a in args if not a.text.startswith("-")]
     if not folders or not _known(folders):
         return None
-    return _unknown_dir(inv, inv.path(folders[-1]), "a virtual environment")
+    return unknown_dir(inv, inv.path(folders[-1]), "a virtual environment")
 
 
 def virtualenv(inv: Invocation) -> bool | None:

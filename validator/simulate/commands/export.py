@@ -222,6 +222,8 @@ def uv(inv: Invocation) -> bool | None:
         return None
     if words[0].text == "pip" and len(words) > 1 and words[1].text == "compile":
         return compile_requirements(inv, words[2:], "uv pip compile")
+    if words[0].text in ("sync", "venv"):
+        return uv_environment(inv, words)
     if words[0].text != "export":
         return None
     p = parse(words[1:], short_with_value="o",
@@ -254,6 +256,30 @@ def uv(inv: Invocation) -> bool | None:
     text = uv_requirements(lock, p, member, relative_dir, declared)
     note = f"uv export from {_rel(lock_path)}"
     return _write(inv, path, text, note)
+
+
+def uv_environment(inv: Invocation, words: list[Arg]) -> bool | None:
+    """``uv sync`` / ``uv venv [DIR]``: a virtual environment (``.venv`` of the project, or
+    ``$UV_PROJECT_ENVIRONMENT``) whose installed files are not listed, so a path below it
+    (``.venv/lib/python3.12/site-packages``) is unknown, never missing."""
+    from validator.simulate.commands.builds import unknown_dir
+
+    p = parse(words[1:], short_with_value="p",
+              long_with_value=frozenset({"--directory", "--project", "--python", "--group", "--extra", "--package",
+                                         "--index", "--default-index", "--index-url", "--extra-index-url",
+                                         "--prompt", "--seed", "--link-mode", "--no-group", "--only-group"}))
+    base = p.value("--directory", "--project")
+    start = inv.path(base) if base is not None else inv.state.cwd
+    if words[0].text == "venv":
+        folder = p.operands[0] if p.operands else None
+        return unknown_dir(inv, inv.path(folder) if folder is not None else posixpath.join(start, ".venv"), "uv venv")
+    env = inv.state.vars.get("UV_PROJECT_ENVIRONMENT")
+    if env is not None and not env.symbolic and env.text:
+        target = normalize(env.text, start)
+    else:
+        pyproject = _find_up(inv, start, "pyproject.toml")
+        target = posixpath.join(posixpath.dirname(pyproject) if pyproject else start, ".venv")
+    return unknown_dir(inv, target, "uv sync")
 
 
 def uv_requirements(lock: Lock, p: Parsed, member: str | None, project_dir: str, declared: Declared | None) -> str | None:
