@@ -165,9 +165,9 @@ def deploy_tool_findings(ctx: RuleContext) -> Iterator[Finding]:
     checked = {id(c) for r in ctx.packages if r.link for c in (r.link.config, r.link.function, *r.link.also)
                if c is not None}
     #: a modelled tool is only worth a note when some function of its configuration went unchecked
-    #: (an image function that no workflow-built image is linked to: ``sam build`` builds it,
-    #: which is not modelled yet, as before image functions were read)
-    unchecked = {c.origin for c in ctx.handler_configs if id(c) not in checked and c.package_type.lower() != "image"}
+    #: (an image function too: its image was not built by a step the tool reads)
+    unchecked = {c.origin for c in ctx.handler_configs if id(c) not in checked}
+    images = {c.origin for c in ctx.handler_configs if id(c) not in checked and c.package_type.lower() == "image"}
     seen: set[str] = set()
     for wf in ctx.workflows:
         for job in wf.jobs:
@@ -183,7 +183,9 @@ def deploy_tool_findings(ctx: RuleContext) -> Iterator[Finding]:
                         continue
                     seen.add(tool)
                     what = ("the packages it builds are not rebuilt by this tool" if origin is None else
-                            f"some {origin} functions have no local code or package the tool can check")
+                            f"some {origin} functions have no local code or package the tool can check"
+                            + (" (image functions whose image no step the tool reads builds as a Lambda image)"
+                               if origin in images else ""))
                     yield Finding(CODE, f"`{tool}` packages Lambda code itself: {what}",
                                   step.script_map.span(m.start(1), m.end(1)), Severity.WARNING,
                                   hint="check those functions' handlers and imports by other means, or map them in "

@@ -543,3 +543,32 @@ def test_a_deploy_action_that_packages_itself_is_never_a_silent_pass(tmp_path: P
     root = repo(tmp_path, "true\n", files={".github/workflows/deploy.yml": workflow}, tf=False)
     [finding] = analyze(root=root).findings
     assert finding.code == "LPK-000" and "it packages the code itself" in finding.message
+
+
+def test_an_image_retagged_for_ecr_links_to_a_terraform_function_by_its_tag(tmp_path: Path) -> None:
+    """``docker build -t fn`` then ``docker tag fn:latest <ecr>/repo:extract-latest``: the
+    image carries that tag too, and ``image_uri = "${var.repository_url}:extract-latest"``
+    names it (the repository is a variable, the tag is not)."""
+    dockerfile = ('FROM public.ecr.aws/lambda/python:3.12\nCOPY app/ ${LAMBDA_TASK_ROOT}/\n'
+                  'CMD ["main.handler"]\n')
+    tf = textwrap.dedent("""\
+        variable "repository_url" {}
+
+        resource "aws_lambda_function" "extract" {
+          function_name = "extract"
+          role          = "arn:aws:iam::123456789012:role/extract"
+          package_type  = "Image"
+          image_uri     = "${var.repository_url}:extract-latest"
+        }
+        """)
+    script = ("docker build -t extract-function -f Dockerfile .\n"
+              "docker tag extract-function:latest 1.dkr.ecr.eu-west-2.amazonaws.com/pipeline:extract-latest\n"
+              "docker push 1.dkr.ecr.eu-west-2.amazonaws.com/pipeline:extract-latest\n"
+              "terraform -chdir=infra apply -auto-approve\n")
+    files = {"Dockerfile": dockerfile, "infra/main.tf": tf,
+             "app/main.py": "from helpers import clean\n\n\ndef handler(event, context):\n    return clean(event)\n",
+             "lib/helpers.py": "def clean(event):\n    return event\n"}
+    root = repo(tmp_path, script, files=files, tf=False)
+    [finding] = analyze(root=root).findings
+    assert (finding.code, finding.package) == ("LPK-001", "extract-function")
+    assert "helpers" in finding.message

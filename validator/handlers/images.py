@@ -41,6 +41,29 @@ def _where(c: HandlerConfig) -> str:
     return f"{c.span.path}:{c.span.line}"
 
 
+def _tag(ref: str) -> str | None:
+    """The literal tag of an image reference (``extract-latest`` of ``${var.repo}:extract-latest``)."""
+    last = ref.split("@", 1)[0].rsplit("/", 1)[-1]
+    if ":" not in last:
+        return None
+    tag = last.rsplit(":", 1)[1]
+    return tag if tag and not patterns.is_symbolic(tag) and tag != "latest" else None
+
+
+def _by_tag(image: object, functions: list[HandlerConfig]) -> tuple[HandlerConfig, str, str] | None:
+    """An image function whose ``image_uri`` names its repository by a variable but a
+    literal tag that this image carries, and no other function does
+    (``${var.repository_url}:extract-latest``)."""
+    tags = {t for ref in getattr(image, "tags", []) if (t := _tag(ref))}
+    hits = [c for c in functions if c.image_uri and patterns.is_symbolic(repository_name(c.image_uri))
+            and _tag(c.image_uri) in tags]
+    if len(hits) != 1:
+        return None
+    c = hits[0]
+    return (c, "image-tag", f"image_uri {c.image_uri} of {c.resource} ({_where(c)}) names the tag "
+                            f"{_tag(c.image_uri or '')} that image {getattr(image, 'tags', ['?'])[0]} is pushed with")
+
+
 def link_image(p: Package, configs: list[HandlerConfig], deploys: list[DeployRef]) -> HandlerLink | None:
     image = p.image
     if image is None:
@@ -66,6 +89,8 @@ def link_image(p: Package, configs: list[HandlerConfig], deploys: list[DeployRef
                 found = (c, "image-uri", f"image_uri {c.image_uri} of {c.resource} ({_where(c)}) names the "
                                          f"repository of image {image.tags[0]}")
                 break
+    if found is None:
+        found = _by_tag(image, functions)
     if found is None:
         for c in functions:
             if c.dockerfile == image.dockerfile and (c.docker_context or ".") == image.context:

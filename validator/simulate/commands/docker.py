@@ -32,11 +32,29 @@ _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
 
 
+def _with_tag(ref: str) -> str:
+    """``name`` -> ``name:latest`` (Docker's default tag); a digest or a tag stays."""
+    last = ref.rsplit("/", 1)[-1]
+    return ref if ":" in last or "@" in last else ref + ":latest"
+
+
+def tag_image(inv: Invocation, source: str, target: str) -> None:
+    """``docker tag SRC DST``: the image built as SRC is also DST (what a deploy names)."""
+    for pkg in inv.ctx.images:
+        image = pkg.image
+        if image is not None and any(_with_tag(t) == _with_tag(source) for t in image.tags) \
+                and target not in image.tags:
+            image.tags.append(target)
+
+
 def run(inv: Invocation) -> bool | None:
     words = inv.args[1:]
     texts = [w.text for w in words[:2]]
     if docker_build.is_build(texts):
         return docker_build.run(inv, 2 if texts[0] == "build" else 3)
+    if (len(words) == 3 and words[0].text == "tag") or (len(words) == 4 and texts == ["image", "tag"]):
+        tag_image(inv, words[-2].text, words[-1].text)
+        return True
     if not words or words[0].text != "run":
         return True  # build, push, pull, login …: nothing on the runner changes
     options: list[tuple[str, Arg]] = []
