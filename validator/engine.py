@@ -36,6 +36,7 @@ from validator.model.dists import runtime_version
 from validator.model.explain import find_handler_elsewhere
 from validator.model.extras import table as extras_table
 from validator.model.extras import watched
+from validator.model.images import SamImage
 from validator.model.layers import EnvSetting, LayerAttachment, searched, task_folders, visible_folders
 from validator.model.repo import Repo, find_root
 from validator.pyimports import SourceCache, compute_closure
@@ -156,15 +157,13 @@ def terraform_archives(configs: list[HandlerConfig], layers: list[LayerConfig] |
     return list(dict.fromkeys(out))
 
 
-def sam_images(configs: list[HandlerConfig]) -> list[tuple[str, str, str, dict[str, str], str | None, str | None]]:
+def sam_images(configs: list[HandlerConfig]) -> list[SamImage]:
     """SAM image functions with a ``Metadata`` Dockerfile: what ``sam build`` builds."""
-    out = []
-    for c in configs:
-        if c.origin == "sam" and c.package_type.lower() == "image" and c.dockerfile and c.docker_context \
-                and "$" not in c.dockerfile + c.docker_context:
-            out.append((c.resource, c.dockerfile, c.docker_context, dict(c.docker_build_args), c.docker_target,
-                        c.docker_tag))
-    return out
+    return [SamImage(c.resource, c.dockerfile, c.docker_context, dict(c.docker_build_args), c.docker_target,
+                     c.docker_tag)
+            for c in configs
+            if c.origin == "sam" and c.package_type.lower() == "image" and c.dockerfile and c.docker_context
+            and "$" not in c.dockerfile + c.docker_context]
 
 
 def build_context(root: Path, repo: Repo, workflows: list[Workflow], simulations: list[SimulationResult],

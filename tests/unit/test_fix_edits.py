@@ -66,6 +66,11 @@ def test_overlapping_fixes_wait_and_identical_edits_apply_once() -> None:
     edits, taken, left = combine([a, b])
     assert edits == [Edit("w", 5, 5, "x")] and taken == [a, b] and left == []
     assert overlaps(Edit("w", 3, 8, ""), Edit("w", 5, 5, "x"))
+    # a fix over two files (a workflow and its Dockerfile) is taken whole, or left whole
+    d = Fix("d", [Edit("w", 4, 6, "z"), Edit("Dockerfile", 3, 8, "COPY")])
+    assert not overlaps(Edit("w", 3, 8, ""), Edit("Dockerfile", 3, 8, ""))
+    edits, taken, left = combine([c, d])
+    assert taken == [c] and left == [d] and edits == [Edit("w", 3, 8, "y")]
 
 
 def test_diff_marks_missing_final_newline_and_keeps_crlf() -> None:

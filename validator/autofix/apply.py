@@ -46,7 +46,7 @@ def wanted(f: Finding, unsafe: bool) -> bool:
 
 
 def overlaps(a: Edit, b: Edit) -> bool:
-    if a == b:
+    if a == b or a.path != b.path:
         return False
     if a.start == a.end and b.start == b.end:
         return False  # two insertions at one point both apply, in order
@@ -59,7 +59,8 @@ def overlaps(a: Edit, b: Edit) -> bool:
 
 def combine(fixes: list[Fix]) -> tuple[list[Edit], list[Fix], list[Fix]]:
     """The edits of the fixes that do not overlap earlier ones (identical edits once),
-    the fixes taken and the fixes left for a later pass."""
+    the fixes taken and the fixes left for a later pass.  A fix that edits several files (a
+    workflow and its Dockerfile) is taken whole or left whole."""
     taken: list[Fix] = []
     left: list[Fix] = []
     edits: list[Edit] = []
@@ -208,28 +209,19 @@ def _try(analyze: Analyzer, analysis: Any, texts: dict[str, str],
     findings, or why the edit was not kept.  A fix may edit several files (a workflow and
     its Dockerfile): it is taken whole or left for a later pass."""
     workflows = {wf.path: wf for wf in analysis.context.workflows}
+    edits, taken, _left = combine([f.fix for f in candidates if f.fix is not None])
+    done = [f for f in candidates if any(f.fix is t for t in taken)]
     taken_edits: dict[str, list[Edit]] = {}
-    done: list[Finding] = []
-    for f in sorted(candidates, key=lambda x: min((e.start for e in x.fix.edits), default=0) if x.fix else 0):
-        assert f.fix is not None
-        mine: dict[str, list[Edit]] = {}
-        for edit in f.fix.edits:
-            mine.setdefault(edit.path, []).append(edit)
-        if any(overlaps(e, other) for path, edits in mine.items() for e in edits
-               for other in taken_edits.get(path, []) if e not in taken_edits.get(path, [])):
-            continue
-        for path, edits in mine.items():
-            bucket = taken_edits.setdefault(path, [])
-            bucket += [e for e in edits if e not in bucket]
-        done.append(f)
+    for edit in edits:
+        taken_edits.setdefault(edit.path, []).append(edit)
     new_texts = dict(texts)
-    for path, edits in taken_edits.items():
+    for path, file_edits in taken_edits.items():
         wf = workflows.get(path)
         text = wf.text if wf is not None else analysis.context.repo.read_text(path)
         if text is None:
             return f"{path} was not read"
-        new_text = apply_edits(text, sorted(edits, key=lambda e: (e.start, e.end)))
-        problem = structure_problem(wf, new_text, edits) if wf is not None else None
+        new_text = apply_edits(text, file_edits)
+        problem = structure_problem(wf, new_text, file_edits) if wf is not None else None
         if problem:
             return problem
         new_texts[path] = new_text

@@ -17,9 +17,12 @@ import re
 
 from validator.fixes.edits import Declined, ScriptEdit, to_file_edits
 from validator.fixes.sites import parsed
-from validator.model import Edit, JobRun, Step, Workflow
+from validator.model import Edit, JobRun, Span, Step, Workflow
 from validator.model.context import RuleContext
 from validator.model.images import ImageBuild
+from validator.simulate.commands import docker_build
+from validator.simulate.commands.options import parse
+from validator.simulate.words import arg
 from validator.syntax.dockerfile import parse_dockerfile
 from validator.syntax.shell.ir import Command, Node, Word, children
 
@@ -106,24 +109,13 @@ def context_edits(ctx: RuleContext, image: ImageBuild, new: str) -> list[Edit]:
     names = [w.text for w in words]
     if names[:2] != ["docker", "build"] and names[:3] != ["docker", "buildx", "build"]:
         raise Declined("the build is not a literal `docker build` command")
-    operands = []
-    skip = False
-    has_file = False
-    for w in words[3 if names[1] == "buildx" else 2:]:
-        if skip:
-            skip = False
-            continue
-        if w.text in ("-f", "--file"):
-            has_file, skip = True, True
-        elif w.text.startswith(("--file=", "-f")) and w.text not in ("-f",):
-            has_file = True
-        elif w.text.startswith("-") and "=" not in w.text and w.text in _WITH_VALUE:
-            skip = True
-        elif not w.text.startswith("-"):
-            operands.append(w)
-    if len(operands) != 1:
+    rest = words[3 if names[1] == "buildx" else 2:]
+    args = [arg(w.text, "$" in w.text) for w in rest]
+    p = parse(args, short_with_value="ftom", long_with_value=docker_build.LONG_WITH_VALUE)
+    if len(p.operands) != 1:
         raise Declined("the build's context operand could not be told apart")
-    context = operands[0]
+    context = next(w for w, a in zip(rest, args, strict=True) if a is p.operands[0])
+    has_file = p.value("-f", "--file") is not None
     written = context.text.rstrip("/").removeprefix("./") or "."
     if written != image.context or any(c in context.text for c in "\"'$"):
         raise Declined("the context is not written literally as a repository path")
@@ -134,17 +126,9 @@ def context_edits(ctx: RuleContext, image: ImageBuild, new: str) -> list[Edit]:
     return to_file_edits(wf, step, sorted(edits, key=lambda e: e.start))
 
 
-_WITH_VALUE = frozenset({"-t", "--tag", "--build-arg", "--target", "--platform", "--label", "--network",
-                         "--cache-from", "--cache-to", "--secret", "--ssh", "--output", "-o", "--progress",
-                         "--build-context", "--iidfile", "--metadata-file", "--add-host", "--shm-size",
-                         "--ulimit", "--memory", "-m", "--cpu-shares", "--isolation", "--provenance", "--sbom",
-                         "--attest", "--allow", "--annotation", "--builder"})
-
-
-def _command_at(wf: Workflow, span: object) -> tuple[Step, Command] | None:
+def _command_at(wf: Workflow, span: Span) -> tuple[Step, Command] | None:
     """The step and simple command of a run: script that starts at ``span``."""
-    line = getattr(span, "line", 0)
-    column = getattr(span, "column", 0)
+    line, column = span.line, span.column
     jobs: list[JobRun] = wf.jobs
     for job in jobs:
         for step in job.steps:

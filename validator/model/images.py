@@ -74,3 +74,16 @@ def repository_name(ref: str) -> str:
     (``123.dkr.ecr…/orders:${TAG}`` -> ``orders``)."""
     ref = re.sub(r"(?::(?:\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\w+|[\w.-]+))+$", "", ref.strip().split("@", 1)[0])
     return ref.rsplit("/", 1)[-1]
+
+
+@dataclass(eq=False, repr=False)
+class SamImage(Record):
+    """An image function of a SAM template, as ``sam build`` builds it from its ``Metadata``
+    (repository paths)."""
+
+    resource: str  # logical id: the image is tagged ``<id lowercased>:<tag>``
+    dockerfile: str
+    context: str
+    build_args: dict[str, str] = field(default_factory=dict)
+    target: str | None = None
+    tag: str | None = None

@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from validator.model import DeployRef, JobRun, Package, SimulationResult, Span, Step, Unmodelled, Workflow
+from validator.model.images import SamImage
 from validator.model.lookup import Lookup, end_item_keys, end_query_keys
 from validator.model.paths import HOME, RUNNER_TEMP, WORKSPACE, normalize, workspace_relative
 from validator.model.repo import Repo
@@ -28,6 +29,7 @@ from validator.simulate.context import JobContext
 from validator.simulate.expand import Value
 from validator.simulate.interpreter import ExitStep, Interpreter
 from validator.simulate.packages import (
+    basename,
     is_lambda_code,
     literal_head,
     live_archives,
@@ -61,7 +63,7 @@ MAX_ACTION_DEPTH = 5
 
 def simulate(workflow: Workflow, repo: Repo, *, every_job: bool = False,
              terraform_archives: Sequence[tuple[str, str, tuple[str, ...]]] = (),
-             sam_images: Sequence[tuple[str, str, str, dict[str, str], str | None, str | None]] = ()
+             sam_images: Sequence[SamImage] = ()
              ) -> SimulationResult:
     """Rebuild every archive the workflow's jobs write, and every deploy of one (jobs with
     no word of packaging are skipped unless ``every_job``).  ``terraform_archives`` are the
@@ -463,7 +465,7 @@ def dispatch_handlers(ctx: JobContext, step: Step, payload: str) -> None:
         return
     written = next((m for m in _payload_values(payload) if m.endswith(".zip")), archives[0])
     pattern = resolve_text(ctx.job, step, written).text
-    built = [a for a in live_archives(ctx) if same_archive(basename_of(workspace_relative(a.path)), pattern)]
+    built = [a for a in live_archives(ctx) if same_archive(basename(workspace_relative(a.path)), pattern)]
     if len(built) != 1:
         return
     path = built[0].path
@@ -479,10 +481,6 @@ def dispatch_handlers(ctx: JobContext, step: Step, payload: str) -> None:
 def _payload_values(payload: str) -> list[str]:
     """The JSON string values of a payload as written (``${{ }}`` kept)."""
     return re.findall(r'"((?:[^"\\]|\\.)*)"', payload)
-
-
-def basename_of(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
 
 
 def build_push(ctx: JobContext, step: Step) -> None:

@@ -25,6 +25,7 @@ from validator.model import (
     Workflow,
 )
 from validator.model.base import Record
+from validator.model.images import SamImage
 from validator.model.paths import WORKSPACE, is_under, normalize, relative
 from validator.model.repo import Repo
 from validator.simulate.expand import Value
@@ -105,9 +106,8 @@ class JobContext:
         self.images: list[Package] = []
         #: ``(source folder, output path, excludes)`` of Terraform ``archive_file`` data sources
         self.terraform_archives: list[tuple[str, str, tuple[str, ...]]] = []
-        #: SAM image functions ``sam build`` builds: (logical id, Dockerfile, context,
-        #: build args, target, tag), repository paths
-        self.sam_images: list[tuple[str, str, str, dict[str, str], str | None, str | None]] = []
+        #: SAM image functions ``sam build`` builds
+        self.sam_images: list[SamImage] = []
         #: each deploy with the virtual path of its archive (None for S3-key deploys)
         self.deploy_paths: list[tuple[DeployRef, str | None]] = []
         self.unmodelled: list[Unmodelled] = []

@@ -28,13 +28,13 @@ def run(inv: Invocation) -> bool | None:
         if w in flags_with_value and i + 1 < len(words):
             only.discard(words[i + 1])
     for spec in inv.ctx.sam_images:
-        resource, dockerfile, context, build_args, target, tag = spec
-        if only and resource not in only:
+        if only and spec.resource not in only:
             continue
-        req = BuildRequest(context=posixpath.normpath(posixpath.join(WORKSPACE, context)),
-                           dockerfile=posixpath.normpath(posixpath.join(WORKSPACE, dockerfile)),
-                           span=inv.span, context_span=inv.span, tags=[f"{resource.lower()}:{tag or 'latest'}"],
-                           build_args=dict(build_args), target=target)
+        req = BuildRequest(context=posixpath.normpath(posixpath.join(WORKSPACE, spec.context)),
+                           dockerfile=posixpath.normpath(posixpath.join(WORKSPACE, spec.dockerfile)),
+                           span=inv.span, context_span=inv.span,
+                           tags=[f"{spec.resource.lower()}:{spec.tag or 'latest'}"],
+                           build_args=dict(spec.build_args), target=spec.target)
         pkg = build_image(inv.ctx, req)
         if pkg is not None:
             inv.ctx.images.append(pkg)
